@@ -1,0 +1,260 @@
+//! Assets: upload, read, list, edit metadata, replace the file, move and delete.
+
+use trove_domain::ids::{UidKind, new_uid};
+use trove_domain::model::{Asset, AssetContent, Deletion, Page, PageRequest, Principal, Version};
+use trove_domain::{Error, FieldErrors, Result, rules};
+
+use crate::ingest::Ingested;
+use crate::ports::{AssetKey, FolderFilter, NewAsset};
+use crate::scope::Scope;
+use crate::{App, now};
+
+/// Most assets one bulk request may name.
+pub const MAX_BULK: usize = 1000;
+
+/// Editable fields sent with an upload or a replace, as the client gave them.
+#[derive(Debug, Clone, Default)]
+pub struct MetadataInput {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub parent_uid: Option<Option<String>>,
+}
+
+/// A JSON metadata update. Absent fields keep their value.
+#[derive(Debug, Clone, Default)]
+pub struct AssetPatch {
+    pub title: Option<String>,
+    pub description: Option<Option<String>>,
+    pub tags: Option<Vec<String>>,
+    pub custom_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Moves the asset (no new version). `Some(None)` is the root.
+    pub parent_uid: Option<Option<String>>,
+    /// Sets the permanent-URL slug, once (no new version).
+    pub slug: Option<String>,
+    /// The version the change is based on (alternative to `If-Match`).
+    pub version: Option<i64>,
+}
+
+impl AssetPatch {
+    /// Whether the patch touches versioned content (title, description, tags, fields).
+    /// A patch with only `slug` and/or `parent_uid` creates no version.
+    fn is_content_change(&self) -> bool {
+        self.title.is_some()
+            || self.description.is_some()
+            || self.tags.is_some()
+            || self.custom_metadata.is_some()
+            || (self.slug.is_none() && self.parent_uid.is_none())
+    }
+}
+
+pub(crate) fn key(scope: &Scope, asset: &str) -> AssetKey {
+    AssetKey {
+        space_uid: scope.space_uid.clone(),
+        workspace_uid: scope.workspace_uid.clone(),
+        asset_uid: asset.to_owned(),
+        locale: scope.locale.clone(),
+    }
+}
+
+pub(crate) fn asset_not_found(uid: &str) -> Error {
+    Error::not_found("asset_not_found", format!("asset {uid} does not exist"))
+}
+
+/// "root" and empty mean the root folder, as Contentstack clients send it.
+pub fn normalize_parent(parent: Option<String>) -> Option<String> {
+    parent.filter(|p| !p.is_empty() && p != "root")
+}
+
+/// Applies validated metadata edits to a copy of `base`.
+fn apply_metadata(base: &AssetContent, m: &MetadataInput, errs: &mut FieldErrors) -> AssetContent {
+    let mut c = base.clone();
+    if let Some(t) = &m.title
+        && let Some(t) = errs.check(rules::title("title", t))
+    {
+        c.title = t;
+    }
+    if let Some(d) = &m.description
+        && let Some(d) = errs.check(rules::description(d))
+    {
+        c.description = d;
+    }
+    if let Some(t) = &m.tags
+        && let Some(t) = errs.check(rules::tags(t))
+    {
+        c.tags = t;
+    }
+    c
+}
+
+/// The version an edit is based on: the client's `If-Match`/`version` if given (a
+/// stale one is refused at once), else the head the server just read.
+fn based_on(head: i64, if_match: Option<i64>) -> Result<i64> {
+    match if_match {
+        Some(v) if v != head => Err(Error::stale(head)),
+        _ => Ok(head),
+    }
+}
+
+impl App {
+    /// Creates an asset from an ingested upload; version 1 in the scope's locale.
+    pub async fn create_asset(&self, actor: &Principal, scope: &Scope, up: Ingested, meta: MetadataInput) -> Result<Asset> {
+        let mut errs = FieldErrors::default();
+        let base = AssetContent { title: up.file_name.clone(), ..AssetContent::default() };
+        let content = apply_metadata(&base, &meta, &mut errs);
+        errs.finish()?;
+        let parent_uid = normalize_parent(meta.parent_uid.flatten());
+        if let Some(p) = &parent_uid
+            && self.meta.get_folder(&scope.space_uid, &scope.workspace_uid, p).await?.is_none()
+        {
+            return Err(Error::not_found("folder_not_found", format!("folder {p} does not exist")));
+        }
+        let uid = new_uid(UidKind::Asset);
+        let slug = up.file_name.clone();
+        let file = self.store_file(up, actor, &scope.space_uid, &uid).await?;
+        let version = Version {
+            number: 1,
+            name: None,
+            locale: scope.locale.clone(),
+            content,
+            file: file.clone(),
+            created_by: actor.user_uid.clone(),
+            created_at: file.created_at,
+        };
+        let new = NewAsset { key: key(scope, &uid), parent_uid, slug, file, version };
+        self.meta.create_asset(&new).await?;
+        self.get_asset(scope, &uid).await
+    }
+
+    pub async fn get_asset(&self, scope: &Scope, uid: &str) -> Result<Asset> {
+        self.meta.get_asset(&key(scope, uid)).await?.ok_or_else(|| asset_not_found(uid))
+    }
+
+    pub async fn list_assets(&self, scope: &Scope, folder: FolderFilter, page: PageRequest) -> Result<Page<Asset>> {
+        if let FolderFilter::In(Some(f)) = &folder
+            && self.meta.get_folder(&scope.space_uid, &scope.workspace_uid, f).await?.is_none()
+        {
+            return Err(Error::not_found("folder_not_found", format!("folder {f} does not exist")));
+        }
+        self.meta.list_assets(&scope.space_uid, &scope.workspace_uid, &scope.locale, &folder, page).await
+    }
+
+    /// Applies a JSON metadata update. Content changes append a version (refused
+    /// with 412 if `if_match`/`version` is stale); slug and folder changes do not.
+    pub async fn update_asset(&self, actor: &Principal, scope: &Scope, uid: &str, if_match: Option<i64>, patch: AssetPatch)
+    -> Result<Asset> {
+        let current = self.get_asset(scope, uid).await?;
+        let expected = based_on(current.head.number, if_match.or(patch.version))?;
+        let mut errs = FieldErrors::default();
+        let mut content = apply_metadata(
+            &current.head.content,
+            &MetadataInput {
+                title: patch.title.clone(),
+                description: patch.description.clone().map(Option::unwrap_or_default),
+                tags: patch.tags.clone(),
+                parent_uid: None,
+            },
+            &mut errs,
+        );
+        if let Some(custom) = &patch.custom_metadata {
+            content.custom = custom.clone();
+        }
+        let slug = patch.slug.as_deref().and_then(|s| errs.check(rules::slug(s)));
+        errs.finish()?;
+        if let Some(slug) = &slug
+            && current.slug_is_custom
+            && &current.slug != slug
+        {
+            return Err(Error::conflict(
+                "slug_already_set",
+                format!("the permanent URL slug is already set to {:?} and cannot change", current.slug),
+            ));
+        }
+        // The versioned change goes first: if it is stale, nothing else is applied.
+        if patch.is_content_change() {
+            self.append(actor, scope, uid, expected, content, current.head.file.clone(), None).await?;
+        }
+        if let Some(slug) = &slug {
+            self.meta.set_slug(&scope.space_uid, uid, slug).await?;
+        }
+        if let Some(parent) = &patch.parent_uid {
+            let target = normalize_parent(parent.clone());
+            self.meta
+                .move_assets(&scope.space_uid, &scope.workspace_uid, &[uid.to_owned()], target.as_deref())
+                .await?;
+        }
+        self.get_asset(scope, uid).await
+    }
+
+    /// Replaces the file (same UID and permanent URL), optionally with metadata edits.
+    pub async fn replace_file(&self, actor: &Principal, scope: &Scope, uid: &str, if_match: Option<i64>, up: Ingested, meta: MetadataInput)
+    -> Result<Asset> {
+        let current = self.get_asset(scope, uid).await?;
+        let expected = based_on(current.head.number, if_match)?;
+        let mut errs = FieldErrors::default();
+        let content = apply_metadata(&current.head.content, &meta, &mut errs);
+        errs.finish()?;
+        let file = self.store_file(up, actor, &scope.space_uid, uid).await?;
+        self.append(actor, scope, uid, expected, content, file.clone(), Some(file)).await?;
+        if let Some(parent) = meta.parent_uid {
+            let target = normalize_parent(parent);
+            self.meta
+                .move_assets(&scope.space_uid, &scope.workspace_uid, &[uid.to_owned()], target.as_deref())
+                .await?;
+        }
+        self.get_asset(scope, uid).await
+    }
+
+    /// Appends a version on top of `based_on` with the given content and file.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn append(
+        &self,
+        actor: &Principal,
+        scope: &Scope,
+        uid: &str,
+        based_on: i64,
+        content: AssetContent,
+        file: trove_domain::model::StoredFile,
+        new_file: Option<trove_domain::model::StoredFile>,
+    ) -> Result<()> {
+        let version = Version {
+            number: based_on + 1,
+            name: None,
+            locale: scope.locale.clone(),
+            content,
+            file,
+            created_by: actor.user_uid.clone(),
+            created_at: now(),
+        };
+        self.meta.append_version(&key(scope, uid), based_on, &version, new_file.as_ref()).await
+    }
+
+    /// Moves one asset to the trash.
+    pub async fn delete_asset(&self, actor: &Principal, scope: &Scope, uid: &str) -> Result<()> {
+        self.delete_assets(actor, scope, &[uid.to_owned()]).await
+    }
+
+    /// Moves assets to the trash, all or none.
+    pub async fn delete_assets(&self, actor: &Principal, scope: &Scope, uids: &[String]) -> Result<()> {
+        check_bulk(uids)?;
+        let d = Deletion { deleted_by: actor.user_uid.clone(), deleted_at: now() };
+        self.meta.trash_assets(&scope.space_uid, &scope.workspace_uid, uids, &d).await
+    }
+
+    /// Moves assets into a folder (`None` or "root" = the root), all or none.
+    pub async fn move_assets(&self, scope: &Scope, uids: &[String], target: Option<String>) -> Result<()> {
+        check_bulk(uids)?;
+        let target = normalize_parent(target);
+        self.meta.move_assets(&scope.space_uid, &scope.workspace_uid, uids, target.as_deref()).await
+    }
+}
+
+fn check_bulk(uids: &[String]) -> Result<()> {
+    if uids.is_empty() {
+        return Err(Error::invalid("asset_uids", "must name at least one asset"));
+    }
+    if uids.len() > MAX_BULK {
+        return Err(Error::invalid("asset_uids", format!("at most {MAX_BULK} assets per request")));
+    }
+    Ok(())
+}

@@ -1,0 +1,108 @@
+//! Folders: create, read, list, rename, move, delete (to the trash).
+
+use trove_domain::ids::{UidKind, new_uid};
+use trove_domain::model::{Deletion, Folder, Page, PageRequest, Principal};
+use trove_domain::{Error, FieldErrors, Result, rules};
+
+use crate::assets::normalize_parent;
+use crate::ports::FolderFilter;
+use crate::scope::Scope;
+use crate::{App, now};
+
+/// Input for a new folder.
+#[derive(Debug, Clone, Default)]
+pub struct NewFolder {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub parent_uid: Option<String>,
+}
+
+/// A rename and/or move; absent fields stay. `parent_uid: Some(None)` is the root.
+#[derive(Debug, Clone, Default)]
+pub struct FolderPatch {
+    pub title: Option<String>,
+    pub description: Option<Option<String>>,
+    pub parent_uid: Option<Option<String>>,
+}
+
+fn folder_not_found(uid: &str) -> Error {
+    Error::not_found("folder_not_found", format!("folder {uid} does not exist"))
+}
+
+impl App {
+    pub async fn create_folder(&self, actor: &Principal, scope: &Scope, input: NewFolder) -> Result<Folder> {
+        let mut errs = FieldErrors::default();
+        let title = match &input.title {
+            Some(t) => errs.check(rules::title("title", t)),
+            None => {
+                errs.add("title", "is required");
+                None
+            }
+        };
+        let description = errs.check(rules::description(input.description.as_deref().unwrap_or(""))).flatten();
+        errs.finish()?;
+        let at = now();
+        let folder = Folder {
+            space_uid: scope.space_uid.clone(),
+            workspace_uid: scope.workspace_uid.clone(),
+            uid: new_uid(UidKind::Folder),
+            title: title.unwrap_or_default(),
+            description,
+            parent_uid: normalize_parent(input.parent_uid),
+            created_by: actor.user_uid.clone(),
+            created_at: at,
+            updated_by: actor.user_uid.clone(),
+            updated_at: at,
+        };
+        self.meta.create_folder(&folder).await?;
+        Ok(folder)
+    }
+
+    pub async fn get_folder(&self, scope: &Scope, uid: &str) -> Result<Folder> {
+        self.meta
+            .get_folder(&scope.space_uid, &scope.workspace_uid, uid)
+            .await?
+            .ok_or_else(|| folder_not_found(uid))
+    }
+
+    /// Folders in `parent` (`FolderFilter::Any` for all of them).
+    pub async fn list_folders(&self, scope: &Scope, parent: FolderFilter, page: PageRequest) -> Result<Page<Folder>> {
+        if let FolderFilter::In(Some(p)) = &parent {
+            self.get_folder(scope, p).await?;
+        }
+        self.meta.list_folders(&scope.space_uid, &scope.workspace_uid, &parent, page).await
+    }
+
+    /// Renames and/or moves a folder. A move into its own subtree is refused (422).
+    pub async fn update_folder(&self, actor: &Principal, scope: &Scope, uid: &str, patch: FolderPatch) -> Result<Folder> {
+        let mut folder = self.get_folder(scope, uid).await?;
+        let mut errs = FieldErrors::default();
+        if let Some(t) = &patch.title
+            && let Some(t) = errs.check(rules::title("title", t))
+        {
+            folder.title = t;
+        }
+        if let Some(d) = &patch.description
+            && let Some(d) = errs.check(rules::description(d.as_deref().unwrap_or("")))
+        {
+            folder.description = d;
+        }
+        if let Some(p) = &patch.parent_uid {
+            folder.parent_uid = normalize_parent(p.clone());
+            if folder.parent_uid.as_deref() == Some(uid) {
+                errs.add("parent_uid", "a folder cannot be moved into itself or its own subfolder");
+            }
+        }
+        errs.finish()?;
+        folder.updated_by = actor.user_uid.clone();
+        folder.updated_at = now();
+        self.meta.update_folder(&folder).await?;
+        Ok(folder)
+    }
+
+    /// Moves a folder, its subfolders and their assets to the trash.
+    pub async fn delete_folder(&self, actor: &Principal, scope: &Scope, uid: &str) -> Result<()> {
+        let d = Deletion { deleted_by: actor.user_uid.clone(), deleted_at: now() };
+        self.meta.trash_folder(&scope.space_uid, &scope.workspace_uid, uid, &d).await
+    }
+}

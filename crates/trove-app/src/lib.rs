@@ -1,0 +1,83 @@
+//! Trove's application layer: the use cases, and the ports they run on.
+//!
+//! The HTTP layer calls [`App`]; [`App`] calls only the traits in [`ports`]. Which
+//! database, storage or media backend sits behind a port is decided by the binary,
+//! so every use case here runs unchanged on SQLite + files and PostgreSQL + S3.
+
+pub mod assets;
+pub mod auth;
+pub mod delivery;
+pub mod folders;
+pub mod ingest;
+pub mod maintenance;
+pub mod policy;
+pub mod ports;
+pub mod scope;
+pub mod spaces;
+pub mod trash;
+pub mod versions;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ports::{BlobStore, MediaProbe, MetadataStore};
+
+/// Tunables the use cases obey. Built by the binary from configuration.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Largest accepted upload, in bytes.
+    pub max_upload_bytes: u64,
+    /// How long deleted items stay restorable.
+    pub trash_retention: Duration,
+    /// Risky types allowed anyway: file extensions, MIME types or risk labels
+    /// (`executable`, `script`, `webassembly`, `vm_image`).
+    pub allowed_risky_types: Vec<String>,
+    /// Identifies this process when claiming periodic jobs.
+    pub node_id: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            max_upload_bytes: 10 * 1000 * 1000 * 1000,
+            trash_retention: Duration::from_secs(14 * 24 * 3600),
+            allowed_risky_types: Vec::new(),
+            node_id: ulid::Ulid::generate().to_string().to_lowercase(),
+        }
+    }
+}
+
+/// The application: every use case is a method on it. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    meta: Arc<dyn MetadataStore>,
+    blobs: Arc<dyn BlobStore>,
+    media: Arc<dyn MediaProbe>,
+    settings: Arc<Settings>,
+}
+
+impl App {
+    pub fn new(
+        meta: Arc<dyn MetadataStore>,
+        blobs: Arc<dyn BlobStore>,
+        media: Arc<dyn MediaProbe>,
+        settings: Settings,
+    ) -> Self {
+        App { meta, blobs, media, settings: Arc::new(settings) }
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Readiness: the database and the storage both answer.
+    pub async fn ready(&self) -> trove_domain::Result<()> {
+        self.meta.ping().await?;
+        self.blobs.ping().await
+    }
+}
+
+/// The current time. One function so every use case stamps records the same way.
+pub(crate) fn now() -> trove_domain::model::Timestamp {
+    chrono::Utc::now()
+}

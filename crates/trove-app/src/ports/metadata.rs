@@ -1,0 +1,178 @@
+//! The metadata-store port, one trait per aggregate and [`MetadataStore`] over all.
+//!
+//! Every method that changes state is one atomic transaction in the backend: the
+//! use case computes what to write, the backend writes all of it or nothing, and
+//! checks the invariants that need the database's view (a parent that still exists,
+//! a head version that has not moved) inside that transaction.
+
+use async_trait::async_trait;
+use futures::future::BoxFuture;
+use trove_domain::Result;
+use trove_domain::model::{
+    Asset, Deletion, Folder, Organization, Page, PageRequest, Principal, Space, StoredFile,
+    Timestamp, TrashItem, TrashKind, Version, Workspace,
+};
+
+/// Addresses one asset's state in a workspace and locale.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssetKey {
+    pub space_uid: String,
+    pub workspace_uid: String,
+    pub asset_uid: String,
+    pub locale: String,
+}
+
+/// A brand-new asset with its first version.
+#[derive(Debug, Clone)]
+pub struct NewAsset {
+    pub key: AssetKey,
+    pub parent_uid: Option<String>,
+    pub slug: String,
+    pub file: StoredFile,
+    pub version: Version,
+}
+
+/// Which assets a listing covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FolderFilter {
+    /// Every asset in the workspace.
+    Any,
+    /// Assets directly in this folder; `None` is the root.
+    In(Option<String>),
+}
+
+/// Trash listing filters (all optional, combined with AND).
+#[derive(Debug, Clone, Default)]
+pub struct TrashFilter {
+    pub deleted_by: Option<String>,
+    pub kind: Option<TrashKind>,
+    pub deleted_after: Option<Timestamp>,
+    pub deleted_before: Option<Timestamp>,
+}
+
+/// What one purge pass removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PurgeReport {
+    pub assets: u64,
+    pub folders: u64,
+}
+
+/// Everything the first start creates.
+#[derive(Debug, Clone)]
+pub struct Bootstrap {
+    pub organization: Organization,
+    pub admin_uid: String,
+    pub admin_email: String,
+    pub token_uid: String,
+    pub token_hash: String,
+}
+
+/// Deletes the stored objects for blob hashes while the store holds them locked.
+pub type BlobDeleter<'a> = &'a (dyn Fn(Vec<String>) -> BoxFuture<'a, Result<()>> + Send + Sync);
+
+#[async_trait]
+pub trait OrgRepo: Send + Sync {
+    /// Checks the database answers.
+    async fn ping(&self) -> Result<()>;
+    /// Creates the organization, admin user and token unless an organization exists.
+    /// Returns whether it created them. Safe to race from several nodes.
+    async fn bootstrap(&self, b: &Bootstrap) -> Result<bool>;
+    /// The principal owning an unrevoked token with this hash.
+    async fn principal_for_token(&self, token_hash: &str) -> Result<Option<Principal>>;
+}
+
+#[async_trait]
+pub trait SpaceRepo: Send + Sync {
+    /// Inserts a space with its main workspace (and the workspace's default language).
+    async fn create_space(&self, space: &Space, main: &Workspace) -> Result<()>;
+    async fn list_spaces(&self, page: PageRequest) -> Result<Page<Space>>;
+    async fn get_space(&self, uid: &str) -> Result<Option<Space>>;
+    /// Writes title, description and the updated stamp. `false` if the space is gone.
+    async fn update_space(&self, space: &Space) -> Result<bool>;
+    /// Deletes the space and everything in it. `false` if it did not exist.
+    async fn delete_space(&self, uid: &str) -> Result<bool>;
+    async fn get_workspace(&self, space_uid: &str, uid: &str) -> Result<Option<Workspace>>;
+}
+
+#[async_trait]
+pub trait FolderRepo: Send + Sync {
+    /// Inserts a folder; `folder_not_found` (404) if the parent is not a live folder.
+    async fn create_folder(&self, folder: &Folder) -> Result<()>;
+    /// A live (not trashed) folder.
+    async fn get_folder(&self, space: &str, ws: &str, uid: &str) -> Result<Option<Folder>>;
+    async fn list_folders(&self, space: &str, ws: &str, parent: &FolderFilter, page: PageRequest)
+    -> Result<Page<Folder>>;
+    /// Rewrites title, description, parent. Refuses a move under itself (422) or
+    /// under a missing parent (404), checked inside the transaction.
+    async fn update_folder(&self, folder: &Folder) -> Result<()>;
+    /// Moves the folder, its subfolders and the live assets in them to the trash.
+    async fn trash_folder(&self, space: &str, ws: &str, uid: &str, deletion: &Deletion) -> Result<()>;
+}
+
+#[async_trait]
+pub trait AssetRepo: Send + Sync {
+    /// Inserts the asset, its file and version 1; the parent must be a live folder.
+    async fn create_asset(&self, new: &NewAsset) -> Result<()>;
+    /// The live asset at its head version in this locale.
+    async fn get_asset(&self, key: &AssetKey) -> Result<Option<Asset>>;
+    async fn list_assets(&self, space: &str, ws: &str, locale: &str, folder: &FolderFilter, page: PageRequest)
+    -> Result<Page<Asset>>;
+    /// Appends `version` (numbered `based_on + 1`) if the head is still `based_on`;
+    /// otherwise `version_conflict` (412) and nothing changes. `new_file` is inserted
+    /// in the same transaction when the version brings a new file.
+    async fn append_version(&self, key: &AssetKey, based_on: i64, version: &Version, new_file: Option<&StoredFile>)
+    -> Result<()>;
+    /// Sets the custom slug once; `slug_already_set` (409) if a different one exists.
+    async fn set_slug(&self, space: &str, asset: &str, slug: &str) -> Result<()>;
+    async fn list_versions(&self, key: &AssetKey) -> Result<Vec<Version>>;
+    async fn get_version(&self, key: &AssetKey, number: i64) -> Result<Option<Version>>;
+    /// Names (or unnames) a version without creating one. `false` if no such version.
+    async fn name_version(&self, key: &AssetKey, number: i64, name: Option<&str>) -> Result<bool>;
+    /// Moves live assets into `target` (None = root), all or none: unknown assets
+    /// give `asset_not_found` listing them, a missing target `folder_not_found`.
+    async fn move_assets(&self, space: &str, ws: &str, uids: &[String], target: Option<&str>) -> Result<()>;
+    /// Moves live assets to the trash, all or none.
+    async fn trash_assets(&self, space: &str, ws: &str, uids: &[String], deletion: &Deletion) -> Result<()>;
+    /// A stored file by UID within a space and asset, if the asset is live somewhere.
+    async fn deliverable_file(&self, space: &str, asset: &str, file_uid: &str) -> Result<Option<StoredFile>>;
+}
+
+#[async_trait]
+pub trait TrashRepo: Send + Sync {
+    /// Items deleted directly by a user (not those that went along with a folder).
+    async fn list_trash(&self, space: &str, ws: &str, filter: &TrashFilter, page: PageRequest)
+    -> Result<Page<TrashItem>>;
+    /// Which kind a trashed UID is, if it is in this workspace's trash at all.
+    async fn trash_kind(&self, space: &str, ws: &str, uid: &str) -> Result<Option<TrashKind>>;
+    /// Restores an asset; `parent_in_trash` (409) while its folder is trashed.
+    async fn restore_asset(&self, space: &str, ws: &str, uid: &str) -> Result<()>;
+    /// Restores a folder and its subfolders; with `with_assets`, also the assets that
+    /// went to the trash with it (the others stay, listed on their own).
+    async fn restore_folder(&self, space: &str, ws: &str, uid: &str, with_assets: bool) -> Result<()>;
+    /// Permanently removes items deleted before `cutoff`, across all spaces.
+    async fn purge_trash(&self, cutoff: Timestamp) -> Result<PurgeReport>;
+}
+
+#[async_trait]
+pub trait BlobRefRepo: Send + Sync {
+    /// Records that an upload is about to rely on blob `hash`, protecting it from
+    /// garbage collection until `lease_until` or until a version references it.
+    /// Waits for a collection of the same blob in progress to finish.
+    async fn lease_blob(&self, hash: &str, size: u64, lease_until: Timestamp) -> Result<()>;
+    /// Deletes up to `limit` blobs that no file references and no lease protects,
+    /// calling `delete` for their objects while holding them locked, so no upload can
+    /// lease one mid-deletion. Returns how many were freed.
+    async fn collect_garbage(&self, now: Timestamp, limit: u32, delete: BlobDeleter<'_>) -> Result<u64>;
+}
+
+#[async_trait]
+pub trait JobRepo: Send + Sync {
+    /// Claims the periodic job `name` for `holder` until `until`, if nobody holds an
+    /// unexpired claim. Exactly one node wins each round.
+    async fn try_claim_job(&self, name: &str, holder: &str, now: Timestamp, until: Timestamp) -> Result<bool>;
+}
+
+/// The whole metadata store, as the use cases see it.
+pub trait MetadataStore: OrgRepo + SpaceRepo + FolderRepo + AssetRepo + TrashRepo + BlobRefRepo + JobRepo {}
+
+impl<T> MetadataStore for T where T: OrgRepo + SpaceRepo + FolderRepo + AssetRepo + TrashRepo + BlobRefRepo + JobRepo {}

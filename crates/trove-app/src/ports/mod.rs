@@ -1,0 +1,10 @@
+//! The ports: the traits the use cases need from the outside world. Backends in
+//! other crates implement them; only the binary decides which implementation runs.
+
+pub mod blob;
+pub mod media;
+pub mod metadata;
+
+pub use blob::{BlobStore, ByteStream, StagedBlob};
+pub use media::{MediaInfo, MediaProbe};
+pub use metadata::*;

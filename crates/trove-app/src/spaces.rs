@@ -1,0 +1,110 @@
+//! Spaces: create (with their main workspace), list, read, update, delete.
+
+use trove_domain::ids::{DEFAULT_LOCALE, MAIN_WORKSPACE, UidKind, new_uid};
+use trove_domain::model::{Page, PageRequest, Principal, Space, Workspace};
+use trove_domain::{Error, FieldErrors, Result, rules};
+
+use crate::scope::space_not_found;
+use crate::{App, now};
+
+/// The confirmation `DELETE /api/spaces/{space}` needs, as the UI makes users type it.
+pub const DELETE_CONFIRMATION: &str = "DELETE";
+
+/// Input for a new space.
+#[derive(Debug, Clone, Default)]
+pub struct NewSpace {
+    pub title: Option<String>,
+    pub description: Option<String>,
+}
+
+/// A partial update; absent fields stay as they are. `description: Some(None)` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct SpacePatch {
+    pub title: Option<String>,
+    pub description: Option<Option<String>>,
+}
+
+impl App {
+    pub async fn create_space(&self, actor: &Principal, input: NewSpace) -> Result<Space> {
+        let mut errs = FieldErrors::default();
+        let title = match input.title.as_deref() {
+            Some(t) => errs.check(rules::title("title", t)),
+            None => {
+                errs.add("title", "is required");
+                None
+            }
+        };
+        let description = errs.check(rules::description(input.description.as_deref().unwrap_or(""))).flatten();
+        errs.finish()?;
+        let at = now();
+        let space = Space {
+            uid: new_uid(UidKind::Space),
+            title: title.unwrap_or_default(),
+            description,
+            created_by: actor.user_uid.clone(),
+            created_at: at,
+            updated_by: actor.user_uid.clone(),
+            updated_at: at,
+        };
+        let main = Workspace {
+            space_uid: space.uid.clone(),
+            uid: MAIN_WORKSPACE.to_owned(),
+            name: "Main".to_owned(),
+            description: None,
+            source_uid: None,
+            default_locale: DEFAULT_LOCALE.to_owned(),
+            created_by: actor.user_uid.clone(),
+            created_at: at,
+        };
+        self.meta.create_space(&space, &main).await?;
+        Ok(space)
+    }
+
+    pub async fn list_spaces(&self, page: PageRequest) -> Result<Page<Space>> {
+        self.meta.list_spaces(page).await
+    }
+
+    pub async fn get_space(&self, uid: &str) -> Result<Space> {
+        self.meta.get_space(uid).await?.ok_or_else(|| space_not_found(uid))
+    }
+
+    pub async fn update_space(&self, actor: &Principal, uid: &str, patch: SpacePatch) -> Result<Space> {
+        let mut space = self.get_space(uid).await?;
+        let mut errs = FieldErrors::default();
+        if let Some(t) = &patch.title
+            && let Some(t) = errs.check(rules::title("title", t))
+        {
+            space.title = t;
+        }
+        if let Some(d) = &patch.description
+            && let Some(d) = errs.check(rules::description(d.as_deref().unwrap_or("")))
+        {
+            space.description = d;
+        }
+        errs.finish()?;
+        space.updated_by = actor.user_uid.clone();
+        space.updated_at = now();
+        if !self.meta.update_space(&space).await? {
+            return Err(space_not_found(uid));
+        }
+        Ok(space)
+    }
+
+    /// Deletes a space and everything in it, then frees the blobs nothing uses any more.
+    pub async fn delete_space(&self, uid: &str, confirm: Option<&str>) -> Result<()> {
+        if confirm != Some(DELETE_CONFIRMATION) {
+            return Err(Error::bad_request(
+                "confirmation_required",
+                "deleting a space deletes everything in it; repeat the request with ?confirm=DELETE",
+            ));
+        }
+        if !self.meta.delete_space(uid).await? {
+            return Err(space_not_found(uid));
+        }
+        if let Err(e) = self.free_unreferenced_blobs().await {
+            // The space is gone; leftover blobs are collected by the next maintenance run.
+            tracing::warn!(error = %e, "freeing blobs after space deletion failed");
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,37 @@
+//! The trash: what was deleted, and putting it back.
+
+use trove_domain::model::{Page, PageRequest, TrashItem, TrashKind};
+use trove_domain::{Error, Result};
+
+use crate::App;
+use crate::ports::TrashFilter;
+use crate::scope::Scope;
+
+impl App {
+    /// Items users deleted in this workspace, newest first.
+    pub async fn list_trash(&self, scope: &Scope, filter: TrashFilter, page: PageRequest) -> Result<Page<TrashItem>> {
+        if let (Some(a), Some(b)) = (filter.deleted_after, filter.deleted_before)
+            && a > b
+        {
+            return Err(Error::invalid("deleted_after", "must not be later than deleted_before"));
+        }
+        self.meta.list_trash(&scope.space_uid, &scope.workspace_uid, &filter, page).await
+    }
+
+    /// Restores an item to where it was. Folders come back with their subfolders,
+    /// and with their assets when `with_assets` is true. Returns what was restored.
+    pub async fn restore_from_trash(&self, scope: &Scope, uid: &str, with_assets: bool) -> Result<TrashKind> {
+        let kind = self
+            .meta
+            .trash_kind(&scope.space_uid, &scope.workspace_uid, uid)
+            .await?
+            .ok_or_else(|| Error::not_found("trash_item_not_found", format!("{uid} is not in the trash")))?;
+        match kind {
+            TrashKind::Asset => self.meta.restore_asset(&scope.space_uid, &scope.workspace_uid, uid).await?,
+            TrashKind::Folder => {
+                self.meta.restore_folder(&scope.space_uid, &scope.workspace_uid, uid, with_assets).await?
+            }
+        }
+        Ok(kind)
+    }
+}

@@ -1,0 +1,11 @@
+//! Trove's domain: the types every layer speaks and the rules that need no I/O.
+//!
+//! Nothing in this crate touches a disk, a socket or a clock it was not handed, so
+//! every rule here can be tested as a pure function and reused by every backend.
+
+pub mod error;
+pub mod ids;
+pub mod model;
+pub mod rules;
+
+pub use error::{Error, ErrorKind, FieldErrors, Result};

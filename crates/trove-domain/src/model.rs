@@ -1,0 +1,219 @@
+//! The records Trove keeps. These are plain data; the use cases give them meaning
+//! and the backends persist them.
+//!
+//! The shape is final: an asset's state lives per (workspace, asset, locale) as a
+//! chain of immutable [`Version`]s, each pointing at a [`StoredFile`], and files
+//! point at content-addressed blobs that any number of versions may share.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A point in time, always UTC.
+pub type Timestamp = DateTime<Utc>;
+
+/// The one organization a deployment serves.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Organization {
+    pub uid: String,
+    pub name: String,
+    pub created_at: Timestamp,
+}
+
+/// Organization-level roles. Only the product admin exists until access control lands.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgRole {
+    ProductAdmin,
+    Member,
+}
+
+impl OrgRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgRole::ProductAdmin => "product_admin",
+            OrgRole::Member => "member",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "product_admin" => Some(OrgRole::ProductAdmin),
+            "member" => Some(OrgRole::Member),
+            _ => None,
+        }
+    }
+}
+
+/// Who is calling: the user behind a verified token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Principal {
+    pub user_uid: String,
+    pub org_uid: String,
+    pub role: OrgRole,
+}
+
+/// A space: the top-level container for one brand, site or business unit.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Space {
+    pub uid: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub created_by: String,
+    pub created_at: Timestamp,
+    pub updated_by: String,
+    pub updated_at: Timestamp,
+}
+
+/// A workspace of a space; `main` always exists.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Workspace {
+    pub space_uid: String,
+    pub uid: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub source_uid: Option<String>,
+    pub default_locale: String,
+    pub created_by: String,
+    pub created_at: Timestamp,
+}
+
+/// Who deleted something and when; present while an item is in the trash.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Deletion {
+    pub deleted_by: String,
+    pub deleted_at: Timestamp,
+}
+
+/// A folder in one workspace. `parent_uid` is `None` at the root.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Folder {
+    pub space_uid: String,
+    pub workspace_uid: String,
+    pub uid: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub parent_uid: Option<String>,
+    pub created_by: String,
+    pub created_at: Timestamp,
+    pub updated_by: String,
+    pub updated_at: Timestamp,
+}
+
+/// Pixel dimensions as a viewer sees them (EXIF orientation already applied).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Dimensions {
+    pub width: u32,
+    pub height: u32,
+}
+
+/// One stored file: what a file URL addresses. Immutable once written.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct StoredFile {
+    pub uid: String,
+    pub space_uid: String,
+    pub asset_uid: String,
+    /// SHA-256 of the bytes, lowercase hex; also the blob's identity.
+    pub blob_hash: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: u64,
+    pub dimensions: Option<Dimensions>,
+    pub created_by: String,
+    pub created_at: Timestamp,
+}
+
+/// The editable, per-locale content of an asset at one version.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct AssetContent {
+    pub title: String,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    /// User-defined field values; an object, empty until asset modelling lands.
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+/// One immutable version of an asset in a workspace and locale.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Version {
+    pub number: i64,
+    pub name: Option<String>,
+    pub locale: String,
+    pub content: AssetContent,
+    pub file: StoredFile,
+    pub created_by: String,
+    pub created_at: Timestamp,
+}
+
+/// An asset as seen in one workspace and locale: identity, placement and head version.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Asset {
+    pub space_uid: String,
+    pub workspace_uid: String,
+    pub uid: String,
+    pub parent_uid: Option<String>,
+    /// The permanent-URL slug: the first file name, or a custom slug set once.
+    pub slug: String,
+    pub slug_is_custom: bool,
+    pub created_by: String,
+    pub created_at: Timestamp,
+    pub head: Version,
+}
+
+/// What kind of thing sits in the trash.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum TrashKind {
+    Asset,
+    Folder,
+}
+
+impl TrashKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TrashKind::Asset => "asset",
+            TrashKind::Folder => "folder",
+        }
+    }
+}
+
+/// An item the user deleted, restorable until the retention period ends.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TrashItem {
+    pub uid: String,
+    pub kind: TrashKind,
+    pub title: String,
+    pub parent_uid: Option<String>,
+    /// For assets, the MIME type of the head file; `None` for folders.
+    pub content_type: Option<String>,
+    /// For folders, how many assets went to the trash with it.
+    pub asset_count: i64,
+    pub deleted_by: String,
+    pub deleted_at: Timestamp,
+}
+
+/// A page of results and the total count that matched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub count: i64,
+}
+
+/// `skip` / `limit` pagination as the API speaks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    pub skip: i64,
+    pub limit: i64,
+}
+
+impl PageRequest {
+    pub const DEFAULT_LIMIT: i64 = 100;
+    pub const MAX_LIMIT: i64 = 1000;
+
+    /// Clamps client values into the accepted range.
+    pub fn new(skip: Option<i64>, limit: Option<i64>) -> Self {
+        PageRequest {
+            skip: skip.unwrap_or(0).max(0),
+            limit: limit.unwrap_or(Self::DEFAULT_LIMIT).clamp(1, Self::MAX_LIMIT),
+        }
+    }
+}

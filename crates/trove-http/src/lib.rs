@@ -1,0 +1,62 @@
+//! Trove's HTTP layer: routes, extractors, the error-to-status table, OpenAPI and
+//! delivery. Handlers parse the request, call one use case on [`trove_app::App`],
+//! and shape the answer; they hold no business rules.
+
+pub mod error;
+pub mod extract;
+pub mod openapi;
+mod routes;
+mod upload;
+pub mod views;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Request};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use trove_app::App;
+
+use crate::views::Urls;
+
+/// Largest JSON body accepted by any route.
+pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
+
+/// What handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub urls: Urls,
+    /// Trash retention, shown to clients as each item's purge time.
+    pub trash_retention: Duration,
+}
+
+impl AppState {
+    /// `public_url` makes URLs in responses absolute (e.g. `https://dam.example.com`).
+    pub fn new(app: App, public_url: Option<&str>) -> Self {
+        let trash_retention = app.settings().trash_retention;
+        let base = public_url.map(|u| u.trim_end_matches('/').to_owned()).unwrap_or_default();
+        AppState { app, urls: Urls { base }, trash_retention }
+    }
+}
+
+/// The whole HTTP application, with its middleware.
+pub fn router(state: AppState) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
+    let (api, _doc) = openapi::routes().split_for_parts();
+    api.merge(routes::delivery::router())
+        .merge(routes::health::router())
+        .fallback(error::no_route)
+        .method_not_allowed_fallback(|| async { error::method_not_allowed() })
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}

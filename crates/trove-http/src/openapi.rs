@@ -1,0 +1,81 @@
+//! The OpenAPI document, generated from the handlers' annotations so it cannot
+//! drift from the routes: every API route is registered through [`routes`], which
+//! is both the router and the document.
+
+use std::sync::OnceLock;
+
+use axum::Json;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::routes::{assets, folders, spaces, trash, versions};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Trove",
+        description = "Open-source digital asset management: spaces, versioned assets, folders, trash and delivery URLs.",
+        license(name = "Apache-2.0")
+    ),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    components(schemas(crate::error::ErrorBody)),
+    tags(
+        (name = "spaces", description = "Top-level containers"),
+        (name = "assets", description = "Files with versioned metadata"),
+        (name = "versions", description = "Immutable history per locale"),
+        (name = "folders", description = "Nested folders per workspace"),
+        (name = "trash", description = "Deleted items, restorable until purged"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(c) = openapi.components.as_mut() {
+            c.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+        }
+    }
+}
+
+/// Every `/api` route, with its OpenAPI description.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(spaces::list_spaces, spaces::create_space))
+        .routes(routes!(spaces::get_space, spaces::update_space, spaces::delete_space))
+        .routes(routes!(assets::list_assets, assets::upload_asset))
+        .routes(routes!(assets::get_asset, assets::update_asset, assets::delete_asset))
+        .routes(routes!(assets::bulk_move))
+        .routes(routes!(assets::bulk_delete))
+        .routes(routes!(versions::list_versions))
+        .routes(routes!(versions::get_version))
+        .routes(routes!(versions::name_version))
+        .routes(routes!(versions::restore_version))
+        .routes(routes!(folders::list_folders, folders::create_folder))
+        .routes(routes!(folders::get_folder, folders::update_folder, folders::delete_folder))
+        .routes(routes!(trash::list_trash))
+        .routes(routes!(trash::restore))
+        .route("/api/openapi.json", get(serve_document))
+}
+
+/// The OpenAPI document as JSON text (pretty, stable key order).
+pub fn document_json() -> String {
+    static DOC: OnceLock<String> = OnceLock::new();
+    DOC.get_or_init(|| {
+        let (_, doc) = routes().split_for_parts();
+        doc.to_pretty_json().unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    })
+    .clone()
+}
+
+async fn serve_document() -> impl IntoResponse {
+    let doc: serde_json::Value = serde_json::from_str(&document_json()).unwrap_or_default();
+    Json(doc)
+}

@@ -1,0 +1,253 @@
+//! `/api/spaces/{space}/assets`: upload, list, read, edit, replace, delete, bulk.
+
+use axum::Json;
+use axum::body::{Body, to_bytes};
+use axum::extract::State;
+use axum::http::header::ETAG;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use trove_app::assets::AssetPatch;
+use trove_app::ports::FolderFilter;
+use trove_domain::model::Asset;
+use trove_domain::{Error, rules};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{PageQuery, ScopeQuery, double_option};
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{Allowed, ApiJson, ApiPath, ApiQuery, if_match, json_rejection, perm};
+use crate::upload;
+use crate::views::{AssetEnvelope, AssetView, AssetsEnvelope, Notice};
+use crate::{AppState, JSON_BODY_LIMIT};
+
+/// Multipart form of an upload or a file replacement.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// The file (required on upload, replaces the file on PUT).
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    title: Option<String>,
+    description: Option<String>,
+    /// JSON array of strings, or a comma-separated list.
+    tags: Option<String>,
+    /// Folder UID; `root` or empty for the root.
+    parent_uid: Option<String>,
+}
+
+/// JSON metadata update. Absent fields keep their value.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateAssetBody {
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub description: Option<Option<String>>,
+    pub tags: Option<Vec<String>>,
+    #[schema(value_type = Option<Object>)]
+    pub custom_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Moves the asset (`null` or `root` = the root). Creates no version.
+    #[serde(default, deserialize_with = "double_option")]
+    pub parent_uid: Option<Option<String>>,
+    /// Sets the permanent-URL slug; allowed once. Creates no version.
+    pub slug: Option<String>,
+    /// The version this change is based on (alternative to `If-Match`).
+    pub version: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListAssetsQuery {
+    pub workspace: Option<String>,
+    pub locale: Option<String>,
+    /// Only assets directly in this folder (`root` for the root).
+    pub folder: Option<String>,
+    pub limit: Option<i64>,
+    pub skip: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkMoveBody {
+    pub asset_uids: Vec<String>,
+    /// Target folder UID; `null` or `root` for the root.
+    pub target_folder_uid: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct BulkAssetRef {
+    pub uid: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkDeleteBody {
+    pub asset_uids: Option<Vec<String>>,
+    /// Contentstack form: `[{"uid": …}]`.
+    pub assets: Option<Vec<BulkAssetRef>>,
+}
+
+/// An asset response with its version as the ETag.
+fn asset_response(s: &AppState, status: StatusCode, notice: Option<&str>, a: &Asset) -> Response {
+    let body = AssetEnvelope { notice: notice.map(str::to_owned), asset: AssetView::new(a, &s.urls) };
+    let mut resp = (status, Json(body)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&rules::version_etag(a.head.number)) {
+        resp.headers_mut().insert(ETAG, v);
+    }
+    resp
+}
+
+#[utoipa::path(get, path = "/api/spaces/{space}/assets", tag = "assets",
+    params(("space" = String, Path), ListAssetsQuery),
+    responses((status = 200, body = AssetsEnvelope), (status = 404, body = ErrorBody)))]
+pub async fn list_assets(
+    State(s): State<AppState>,
+    _: Allowed<perm::AssetRead>,
+    ApiPath(space): ApiPath<String>,
+    ApiQuery(q): ApiQuery<ListAssetsQuery>,
+) -> ApiResult<Json<AssetsEnvelope>> {
+    let scope = s.app.scope(&space, q.workspace.as_deref(), q.locale.as_deref()).await?;
+    let folder = match q.folder {
+        None => FolderFilter::Any,
+        Some(f) => FolderFilter::In(trove_app::assets::normalize_parent(Some(f))),
+    };
+    let page = PageQuery { limit: q.limit, skip: q.skip }.page();
+    let page = s.app.list_assets(&scope, folder, page).await?;
+    Ok(Json(AssetsEnvelope { assets: page.items.iter().map(|a| AssetView::new(a, &s.urls)).collect(), count: page.count }))
+}
+
+#[utoipa::path(post, path = "/api/spaces/{space}/assets", tag = "assets",
+    params(("space" = String, Path), ScopeQuery),
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses((status = 201, body = AssetEnvelope), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn upload_asset(
+    State(s): State<AppState>,
+    Allowed(who, _): Allowed<perm::AssetCreate>,
+    ApiPath(space): ApiPath<String>,
+    ApiQuery(q): ApiQuery<ScopeQuery>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<Response> {
+    let scope = s.app.scope(&space, q.workspace.as_deref(), q.locale.as_deref()).await?;
+    if !upload::is_multipart(&headers) {
+        return Err(Error::new(
+            trove_domain::ErrorKind::UnsupportedMediaType,
+            "unsupported_content_type",
+            "uploads are multipart/form-data with a `file` part",
+        )
+        .into());
+    }
+    let up = upload::read(&s.app, &headers, body).await?;
+    let file = up.file.ok_or_else(|| Error::invalid("file", "is required"))?;
+    let asset = s.app.create_asset(&who, &scope, file, up.meta).await?;
+    Ok(asset_response(&s, StatusCode::CREATED, Some("Asset created successfully."), &asset))
+}
+
+#[utoipa::path(get, path = "/api/spaces/{space}/assets/{asset}", tag = "assets",
+    params(("space" = String, Path), ("asset" = String, Path), ScopeQuery),
+    responses((status = 200, body = AssetEnvelope), (status = 404, body = ErrorBody)))]
+pub async fn get_asset(
+    State(s): State<AppState>,
+    _: Allowed<perm::AssetRead>,
+    ApiPath((space, asset)): ApiPath<(String, String)>,
+    ApiQuery(q): ApiQuery<ScopeQuery>,
+) -> ApiResult<Response> {
+    let scope = s.app.scope(&space, q.workspace.as_deref(), q.locale.as_deref()).await?;
+    let asset = s.app.get_asset(&scope, &asset).await?;
+    Ok(asset_response(&s, StatusCode::OK, None, &asset))
+}
+
+#[utoipa::path(put, path = "/api/spaces/{space}/assets/{asset}", tag = "assets",
+    params(("space" = String, Path), ("asset" = String, Path), ScopeQuery,
+        ("If-Match" = Option<String>, Header, description = "ETag of the version the change is based on")),
+    request_body(content(
+        (UpdateAssetBody = "application/json"),
+        (UploadForm = "multipart/form-data"),
+    )),
+    responses((status = 200, body = AssetEnvelope), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 412, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn update_asset(
+    State(s): State<AppState>,
+    Allowed(who, _): Allowed<perm::AssetUpdate>,
+    ApiPath((space, asset)): ApiPath<(String, String)>,
+    ApiQuery(q): ApiQuery<ScopeQuery>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<Response> {
+    let scope = s.app.scope(&space, q.workspace.as_deref(), q.locale.as_deref()).await?;
+    let expected = if_match(&headers)?;
+    if upload::is_multipart(&headers) {
+        let up = upload::read(&s.app, &headers, body).await?;
+        let file = up.file.ok_or_else(|| Error::invalid("file", "is required to replace the file"))?;
+        let a = s.app.replace_file(&who, &scope, &asset, expected, file, up.meta).await?;
+        return Ok(asset_response(&s, StatusCode::OK, Some("Asset updated successfully."), &a));
+    }
+    let bytes = to_bytes(body, JSON_BODY_LIMIT)
+        .await
+        .map_err(|_| json_rejection(StatusCode::PAYLOAD_TOO_LARGE, "the JSON body is too large".into()))?;
+    let b: UpdateAssetBody = serde_json::from_slice(&bytes).map_err(|e| {
+        if e.is_data() {
+            Error::new(trove_domain::ErrorKind::Validation, "invalid_body", e.to_string())
+        } else {
+            Error::bad_request("invalid_json", e.to_string())
+        }
+    })?;
+    let patch = AssetPatch {
+        title: b.title,
+        description: b.description,
+        tags: b.tags,
+        custom_metadata: b.custom_metadata,
+        parent_uid: b.parent_uid,
+        slug: b.slug,
+        version: b.version,
+    };
+    let a = s.app.update_asset(&who, &scope, &asset, expected, patch).await?;
+    Ok(asset_response(&s, StatusCode::OK, Some("Asset updated successfully."), &a))
+}
+
+#[utoipa::path(delete, path = "/api/spaces/{space}/assets/{asset}", tag = "assets",
+    params(("space" = String, Path), ("asset" = String, Path), ScopeQuery),
+    responses((status = 200, body = Notice), (status = 404, body = ErrorBody)))]
+pub async fn delete_asset(
+    State(s): State<AppState>,
+    Allowed(who, _): Allowed<perm::AssetDelete>,
+    ApiPath((space, asset)): ApiPath<(String, String)>,
+    ApiQuery(q): ApiQuery<ScopeQuery>,
+) -> ApiResult<Json<Notice>> {
+    let scope = s.app.scope(&space, q.workspace.as_deref(), q.locale.as_deref()).await?;
+    s.app.delete_asset(&who, &scope, &asset).await?;
+    Ok(Json(Notice::new("Asset moved to the trash.")))
+}
+
+#[utoipa::path(post, path = "/api/spaces/{space}/assets/bulk/move", tag = "assets",
+    params(("space" = String, Path), ScopeQuery), request_body = BulkMoveBody,
+    responses((status = 200, body = Notice), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn bulk_move(
+    State(s): State<AppState>,
+    _: Allowed<perm::AssetUpdate>,
+    ApiPath(space): ApiPath<String>,
+    ApiQuery(q): ApiQuery<ScopeQuery>,
+    ApiJson(b): ApiJson<BulkMoveBody>,
+) -> ApiResult<Json<Notice>> {
+    let scope = s.app.scope(&space, q.workspace.as_deref(), q.locale.as_deref()).await?;
+    s.app.move_assets(&scope, &b.asset_uids, b.target_folder_uid).await?;
+    Ok(Json(Notice::new(format!("{} assets moved.", b.asset_uids.len()))))
+}
+
+#[utoipa::path(post, path = "/api/spaces/{space}/assets/bulk/delete", tag = "assets",
+    params(("space" = String, Path), ScopeQuery), request_body = BulkDeleteBody,
+    responses((status = 200, body = Notice), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn bulk_delete(
+    State(s): State<AppState>,
+    Allowed(who, _): Allowed<perm::AssetDelete>,
+    ApiPath(space): ApiPath<String>,
+    ApiQuery(q): ApiQuery<ScopeQuery>,
+    ApiJson(b): ApiJson<BulkDeleteBody>,
+) -> ApiResult<Json<Notice>> {
+    let scope = s.app.scope(&space, q.workspace.as_deref(), q.locale.as_deref()).await?;
+    let mut uids = b.asset_uids.unwrap_or_default();
+    uids.extend(b.assets.unwrap_or_default().into_iter().map(|a| a.uid));
+    s.app.delete_assets(&who, &scope, &uids).await?;
+    Ok(Json(Notice::new(format!("{} assets moved to the trash.", uids.len()))))
+}

@@ -1,0 +1,176 @@
+//! Delivery: `/v3/assets/{space}/{asset}/{file_uid}/{file_name}` (one exact file,
+//! cached forever) and `/v3/assets/{space}/{asset}/{slug}` (the current file).
+//! Both support HEAD, Range, If-None-Match and downloads.
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::header::{self, HeaderValue};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::Response;
+use axum::routing::get;
+use serde::Deserialize;
+use trove_domain::model::StoredFile;
+use trove_domain::{Error, ErrorKind};
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiPath, ApiQuery};
+use crate::views::encode_segment;
+
+/// Cache policy of file URLs: the bytes behind them never change.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// Cache policy of permanent URLs: revalidate every time, so a replacement shows at
+/// once (the ETag makes revalidation a cheap 304).
+const REVALIDATE: &str = "public, no-cache";
+/// Delivered files are never run as active content in Trove's origin (an uploaded
+/// SVG or HTML file cannot script against it).
+const SANDBOX: &str = "default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'; sandbox";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v3/assets/{space}/{asset}/{file_uid}/{file_name}", get(file_url))
+        .route("/v3/assets/{space}/{asset}/{slug}", get(permanent_url))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DeliveryQuery {
+    pub workspace: Option<String>,
+    pub locale: Option<String>,
+    /// `1` or `true`: `Content-Disposition: attachment`.
+    pub download: Option<String>,
+}
+
+impl DeliveryQuery {
+    fn download(&self) -> bool {
+        matches!(self.download.as_deref(), Some("1" | "true" | "yes"))
+    }
+}
+
+async fn file_url(
+    State(s): State<AppState>,
+    ApiPath((space, asset, file_uid, file_name)): ApiPath<(String, String, String, String)>,
+    ApiQuery(q): ApiQuery<DeliveryQuery>,
+    method: Method,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let file = s.app.file_by_url(&space, &asset, &file_uid, &file_name).await?;
+    serve(&s, &file, IMMUTABLE, q.download(), &method, &headers).await
+}
+
+async fn permanent_url(
+    State(s): State<AppState>,
+    ApiPath((space, asset, slug)): ApiPath<(String, String, String)>,
+    ApiQuery(q): ApiQuery<DeliveryQuery>,
+    method: Method,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let file = s
+        .app
+        .file_by_slug(&space, &asset, &slug, q.workspace.as_deref(), q.locale.as_deref())
+        .await?;
+    serve(&s, &file, REVALIDATE, q.download(), &method, &headers).await
+}
+
+fn etag_of(file: &StoredFile) -> String {
+    format!("\"{}\"", file.blob_hash)
+}
+
+/// Whether an `If-None-Match` value matches the ETag (weak comparison, as RFC 9110 asks).
+fn none_match(headers: &HeaderMap, etag: &str) -> bool {
+    let Some(v) = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    v.split(',').map(|t| t.trim().trim_start_matches("W/")).any(|t| t == "*" || t == etag)
+}
+
+/// The single byte range to serve, `Ok(None)` for the whole file. A malformed
+/// header is ignored (as RFC 9110 allows); an unsatisfiable one is 416. Several
+/// ranges are served as the whole file rather than multipart/byteranges.
+fn wanted_range(headers: &HeaderMap, etag: &str, size: u64) -> Result<Option<(u64, u64)>, Error> {
+    let Some(raw) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else {
+        return Ok(None);
+    };
+    if let Some(cond) = headers.get(header::IF_RANGE).and_then(|v| v.to_str().ok())
+        && cond.trim() != etag
+    {
+        return Ok(None);
+    }
+    let Ok(parsed) = http_range_header::parse_range_header(raw) else {
+        return Ok(None);
+    };
+    match parsed.validate(size) {
+        Ok(ranges) if ranges.len() == 1 => Ok(ranges.first().map(|r| (*r.start(), *r.end()))),
+        Ok(_) => Ok(None),
+        Err(_) => Err(Error::new(ErrorKind::RangeNotSatisfiable, "range_not_satisfiable", "the requested range is outside the file")),
+    }
+}
+
+fn disposition(file: &StoredFile, download: bool) -> String {
+    let kind = if download { "attachment" } else { "inline" };
+    let ascii: String = file
+        .file_name
+        .chars()
+        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' { c } else { '_' })
+        .collect();
+    format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{}", encode_segment(&file.file_name))
+}
+
+fn header_value(s: &str) -> HeaderValue {
+    HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"))
+}
+
+async fn serve(s: &AppState, file: &StoredFile, cache: &'static str, download: bool, method: &Method, headers: &HeaderMap)
+-> ApiResult<Response> {
+    let etag = etag_of(file);
+    let mut resp = Response::builder()
+        .header(header::ETAG, header_value(&etag))
+        .header(header::CACHE_CONTROL, cache)
+        .header(header::ACCEPT_RANGES, "bytes")
+        .header(header::LAST_MODIFIED, file.created_at.format("%a, %d %b %Y %H:%M:%S GMT").to_string())
+        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+        .header(header::CONTENT_SECURITY_POLICY, SANDBOX);
+    if none_match(headers, &etag) {
+        return resp.status(StatusCode::NOT_MODIFIED).body(Body::empty()).map_err(internal);
+    }
+    resp = resp
+        .header(header::CONTENT_TYPE, header_value(&file.content_type))
+        .header(header::CONTENT_DISPOSITION, header_value(&disposition(file, download)));
+    let range = match wanted_range(headers, &etag, file.size) {
+        Ok(r) => r,
+        Err(e) => {
+            let mut r = ApiError(e).into_response_with_range(file.size);
+            r.headers_mut().insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+            return Ok(r);
+        }
+    };
+    let (status, start, len) = match range {
+        Some((a, b)) => {
+            resp = resp.header(header::CONTENT_RANGE, format!("bytes {a}-{b}/{}", file.size));
+            (StatusCode::PARTIAL_CONTENT, a, b - a + 1)
+        }
+        None => (StatusCode::OK, 0, file.size),
+    };
+    resp = resp.status(status).header(header::CONTENT_LENGTH, len);
+    if *method == Method::HEAD {
+        return resp.body(Body::empty()).map_err(internal);
+    }
+    let stream = s.app.open_file(file, range.map(|_| start..start + len)).await?;
+    resp.body(Body::from_stream(stream)).map_err(internal)
+}
+
+fn internal(e: axum::http::Error) -> ApiError {
+    ApiError(Error::internal(format!("building a delivery response failed: {e}")))
+}
+
+impl ApiError {
+    /// A 416 carries `Content-Range: bytes */<size>` so clients learn the length.
+    fn into_response_with_range(self, size: u64) -> Response {
+        use axum::response::IntoResponse;
+        let mut r = self.into_response();
+        if let Ok(v) = HeaderValue::from_str(&format!("bytes */{size}")) {
+            r.headers_mut().insert(header::CONTENT_RANGE, v);
+        }
+        r
+    }
+}

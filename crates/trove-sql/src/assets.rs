@@ -1,0 +1,392 @@
+//! Assets, their versions and files.
+
+use async_trait::async_trait;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Transaction};
+use trove_app::ports::{AssetKey, AssetRepo, FolderFilter, NewAsset};
+use sqlx::AssertSqlSafe;
+use trove_domain::model::{Asset, Deletion, Page, PageRequest, StoredFile, Version};
+use trove_domain::{Error, Result};
+
+use crate::folders::require_live_folder;
+use crate::rows::{VERSION_COLUMNS, get, ms, tags_to_text, ts, version_from_row};
+use crate::{SqlStore, db_err};
+
+/// Live assets of a workspace joined with their head version and file in one locale.
+/// Parameters: `$1` space, `$2` workspace, `$3` locale.
+fn head_query(extra_where: &str, tail: &str) -> String {
+    format!(
+        "SELECT wa.asset_uid AS a_uid, wa.parent_uid AS a_parent_uid, a.slug AS a_slug, \
+           a.slug_is_custom AS a_slug_is_custom, a.created_by AS a_created_by, a.created_at AS a_created_at, \
+           {VERSION_COLUMNS} \
+         FROM workspace_assets wa \
+         JOIN assets a ON a.space_uid = wa.space_uid AND a.uid = wa.asset_uid \
+         JOIN asset_locales l ON l.space_uid = wa.space_uid AND l.workspace_uid = wa.workspace_uid \
+           AND l.asset_uid = wa.asset_uid AND l.locale = $3 \
+         JOIN asset_versions v ON v.space_uid = l.space_uid AND v.workspace_uid = l.workspace_uid \
+           AND v.asset_uid = l.asset_uid AND v.locale = l.locale AND v.number = l.head_version \
+         JOIN files f ON f.uid = v.file_uid \
+         WHERE wa.space_uid = $1 AND wa.workspace_uid = $2 AND wa.deleted_at IS NULL{extra_where} {tail}"
+    )
+}
+
+fn asset_from_row(row: &AnyRow, space: &str, ws: &str) -> Result<Asset> {
+    Ok(Asset {
+        space_uid: space.to_owned(),
+        workspace_uid: ws.to_owned(),
+        uid: get(row, "a_uid")?,
+        parent_uid: get(row, "a_parent_uid")?,
+        slug: get(row, "a_slug")?,
+        slug_is_custom: get::<i64>(row, "a_slug_is_custom")? != 0,
+        created_by: get(row, "a_created_by")?,
+        created_at: ts(get(row, "a_created_at")?),
+        head: version_from_row(row)?,
+    })
+}
+
+pub(crate) fn asset_not_found(uid: &str) -> Error {
+    Error::not_found("asset_not_found", format!("asset {uid} does not exist"))
+}
+
+async fn insert_file(tx: &mut Transaction<'static, Any>, f: &StoredFile) -> Result<()> {
+    let (w, h) = match f.dimensions {
+        Some(d) => (Some(i64::from(d.width)), Some(i64::from(d.height))),
+        None => (None, None),
+    };
+    sqlx::query(
+        "INSERT INTO files (uid, space_uid, asset_uid, blob_hash, file_name, content_type, size, width, height, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(&f.uid)
+    .bind(&f.space_uid)
+    .bind(&f.asset_uid)
+    .bind(&f.blob_hash)
+    .bind(&f.file_name)
+    .bind(&f.content_type)
+    .bind(i64::try_from(f.size).unwrap_or(i64::MAX))
+    .bind(w)
+    .bind(h)
+    .bind(&f.created_by)
+    .bind(ms(f.created_at))
+    .execute(&mut **tx)
+    .await
+    .map_err(db_err)?;
+    // The blob is referenced now; its upload lease has done its job.
+    sqlx::query("UPDATE blobs SET lease_until = NULL WHERE hash = $1")
+        .bind(&f.blob_hash)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
+async fn insert_version(tx: &mut Transaction<'static, Any>, key: &AssetKey, v: &Version) -> Result<()> {
+    let custom = serde_json::to_string(&v.content.custom).map_err(|e| Error::internal(e.to_string()))?;
+    sqlx::query(
+        "INSERT INTO asset_versions (space_uid, workspace_uid, asset_uid, locale, number, name, title, description, tags, custom, file_uid, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    )
+    .bind(&key.space_uid)
+    .bind(&key.workspace_uid)
+    .bind(&key.asset_uid)
+    .bind(&key.locale)
+    .bind(v.number)
+    .bind(v.name.as_deref())
+    .bind(&v.content.title)
+    .bind(v.content.description.as_deref())
+    .bind(tags_to_text(&v.content.tags))
+    .bind(custom)
+    .bind(&v.file.uid)
+    .bind(&v.created_by)
+    .bind(ms(v.created_at))
+    .execute(&mut **tx)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+/// Fails with `asset_not_found` naming every UID that is not a live asset.
+async fn require_live_assets(tx: &mut Transaction<'static, Any>, space: &str, ws: &str, uids: &[String]) -> Result<()> {
+    let mut missing = Vec::new();
+    for uid in uids {
+        let live: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM workspace_assets WHERE space_uid = $1 AND workspace_uid = $2 AND asset_uid = $3 AND deleted_at IS NULL",
+        )
+        .bind(space)
+        .bind(ws)
+        .bind(uid)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db_err)?;
+        if live.is_none() {
+            missing.push(uid.as_str());
+        }
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let mut e = asset_not_found(&missing.join(", "));
+    e.fields.insert("asset_uids".to_owned(), missing.iter().map(|u| format!("{u} does not exist")).collect());
+    Err(e)
+}
+
+#[async_trait]
+impl AssetRepo for SqlStore {
+    async fn create_asset(&self, n: &NewAsset) -> Result<()> {
+        let k = &n.key;
+        let mut tx = self.write.begin().await.map_err(db_err)?;
+        if let Some(parent) = &n.parent_uid {
+            require_live_folder(&mut tx, &k.space_uid, &k.workspace_uid, parent).await?;
+        }
+        sqlx::query("INSERT INTO assets (space_uid, uid, slug, slug_is_custom, created_by, created_at) VALUES ($1, $2, $3, 0, $4, $5)")
+            .bind(&k.space_uid)
+            .bind(&k.asset_uid)
+            .bind(&n.slug)
+            .bind(&n.version.created_by)
+            .bind(ms(n.version.created_at))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        sqlx::query("INSERT INTO workspace_assets (space_uid, workspace_uid, asset_uid, parent_uid) VALUES ($1, $2, $3, $4)")
+            .bind(&k.space_uid)
+            .bind(&k.workspace_uid)
+            .bind(&k.asset_uid)
+            .bind(n.parent_uid.as_deref())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        insert_file(&mut tx, &n.file).await?;
+        sqlx::query("INSERT INTO asset_locales (space_uid, workspace_uid, asset_uid, locale, head_version) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&k.space_uid)
+            .bind(&k.workspace_uid)
+            .bind(&k.asset_uid)
+            .bind(&k.locale)
+            .bind(n.version.number)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        insert_version(&mut tx, k, &n.version).await?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn get_asset(&self, k: &AssetKey) -> Result<Option<Asset>> {
+        let row = sqlx::query(AssertSqlSafe(head_query(" AND wa.asset_uid = $4", "")))
+            .bind(&k.space_uid)
+            .bind(&k.workspace_uid)
+            .bind(&k.locale)
+            .bind(&k.asset_uid)
+            .fetch_optional(&self.read)
+            .await
+            .map_err(db_err)?;
+        row.map(|r| asset_from_row(&r, &k.space_uid, &k.workspace_uid)).transpose()
+    }
+
+    async fn list_assets(&self, space: &str, ws: &str, locale: &str, folder: &FolderFilter, page: PageRequest)
+    -> Result<Page<Asset>> {
+        let (filter, parent, next) = match folder {
+            FolderFilter::Any => ("", None, 4),
+            FolderFilter::In(None) => (" AND wa.parent_uid IS NULL", None, 4),
+            FolderFilter::In(Some(p)) => (" AND wa.parent_uid = $4", Some(p.as_str()), 5),
+        };
+        let sql = head_query(
+            filter,
+            &format!("ORDER BY a.created_at DESC, wa.asset_uid DESC LIMIT ${next} OFFSET ${}", next + 1),
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql)).bind(space).bind(ws).bind(locale);
+        if let Some(p) = parent {
+            q = q.bind(p);
+        }
+        let rows = q.bind(page.limit).bind(page.skip).fetch_all(&self.read).await.map_err(db_err)?;
+        let count_sql = format!(
+            "SELECT COUNT(*) AS n FROM workspace_assets wa JOIN asset_locales l ON l.space_uid = wa.space_uid \
+             AND l.workspace_uid = wa.workspace_uid AND l.asset_uid = wa.asset_uid AND l.locale = $3 \
+             WHERE wa.space_uid = $1 AND wa.workspace_uid = $2 AND wa.deleted_at IS NULL{filter}"
+        );
+        let mut q = sqlx::query(AssertSqlSafe(count_sql)).bind(space).bind(ws).bind(locale);
+        if let Some(p) = parent {
+            q = q.bind(p);
+        }
+        let count: i64 = get(&q.fetch_one(&self.read).await.map_err(db_err)?, "n")?;
+        let items = rows.iter().map(|r| asset_from_row(r, space, ws)).collect::<Result<_>>()?;
+        Ok(Page { items, count })
+    }
+
+    async fn append_version(&self, k: &AssetKey, based_on: i64, v: &Version, new_file: Option<&StoredFile>) -> Result<()> {
+        let mut tx = self.write.begin().await.map_err(db_err)?;
+        // Compare-and-set on the head: the one place concurrent writers are ordered.
+        let moved = sqlx::query(
+            "UPDATE asset_locales SET head_version = $5 WHERE space_uid = $1 AND workspace_uid = $2 \
+             AND asset_uid = $3 AND locale = $4 AND head_version = $6 \
+             AND EXISTS (SELECT 1 FROM workspace_assets wa WHERE wa.space_uid = $1 AND wa.workspace_uid = $2 \
+                         AND wa.asset_uid = $3 AND wa.deleted_at IS NULL)",
+        )
+        .bind(&k.space_uid)
+        .bind(&k.workspace_uid)
+        .bind(&k.asset_uid)
+        .bind(&k.locale)
+        .bind(v.number)
+        .bind(based_on)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?
+        .rows_affected();
+        if moved == 0 {
+            let head: Option<i64> = sqlx::query_scalar(
+                "SELECT l.head_version FROM asset_locales l JOIN workspace_assets wa ON wa.space_uid = l.space_uid \
+                 AND wa.workspace_uid = l.workspace_uid AND wa.asset_uid = l.asset_uid AND wa.deleted_at IS NULL \
+                 WHERE l.space_uid = $1 AND l.workspace_uid = $2 AND l.asset_uid = $3 AND l.locale = $4",
+            )
+            .bind(&k.space_uid)
+            .bind(&k.workspace_uid)
+            .bind(&k.asset_uid)
+            .bind(&k.locale)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            return Err(match head {
+                Some(current) => Error::stale(current),
+                None => asset_not_found(&k.asset_uid),
+            });
+        }
+        if let Some(f) = new_file {
+            insert_file(&mut tx, f).await?;
+        }
+        insert_version(&mut tx, k, v).await?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn set_slug(&self, space: &str, asset: &str, slug: &str) -> Result<()> {
+        let mut tx = self.write.begin().await.map_err(db_err)?;
+        let row = sqlx::query("SELECT slug, slug_is_custom FROM assets WHERE space_uid = $1 AND uid = $2")
+            .bind(space)
+            .bind(asset)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .ok_or_else(|| asset_not_found(asset))?;
+        let current: String = get(&row, "slug")?;
+        if get::<i64>(&row, "slug_is_custom")? != 0 {
+            if current == slug {
+                return Ok(());
+            }
+            return Err(Error::conflict(
+                "slug_already_set",
+                format!("the permanent URL slug is already set to {current:?} and cannot change"),
+            ));
+        }
+        sqlx::query("UPDATE assets SET slug = $3, slug_is_custom = 1 WHERE space_uid = $1 AND uid = $2")
+            .bind(space)
+            .bind(asset)
+            .bind(slug)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn list_versions(&self, k: &AssetKey) -> Result<Vec<Version>> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {VERSION_COLUMNS} FROM asset_versions v JOIN files f ON f.uid = v.file_uid \
+             WHERE v.space_uid = $1 AND v.workspace_uid = $2 AND v.asset_uid = $3 AND v.locale = $4 \
+             ORDER BY v.number DESC"
+        )))
+        .bind(&k.space_uid)
+        .bind(&k.workspace_uid)
+        .bind(&k.asset_uid)
+        .bind(&k.locale)
+        .fetch_all(&self.read)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(version_from_row).collect()
+    }
+
+    async fn get_version(&self, k: &AssetKey, number: i64) -> Result<Option<Version>> {
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {VERSION_COLUMNS} FROM asset_versions v JOIN files f ON f.uid = v.file_uid \
+             WHERE v.space_uid = $1 AND v.workspace_uid = $2 AND v.asset_uid = $3 AND v.locale = $4 AND v.number = $5"
+        )))
+        .bind(&k.space_uid)
+        .bind(&k.workspace_uid)
+        .bind(&k.asset_uid)
+        .bind(&k.locale)
+        .bind(number)
+        .fetch_optional(&self.read)
+        .await
+        .map_err(db_err)?;
+        row.as_ref().map(version_from_row).transpose()
+    }
+
+    async fn name_version(&self, k: &AssetKey, number: i64, name: Option<&str>) -> Result<bool> {
+        let n = sqlx::query(
+            "UPDATE asset_versions SET name = $6 WHERE space_uid = $1 AND workspace_uid = $2 AND asset_uid = $3 \
+             AND locale = $4 AND number = $5",
+        )
+        .bind(&k.space_uid)
+        .bind(&k.workspace_uid)
+        .bind(&k.asset_uid)
+        .bind(&k.locale)
+        .bind(number)
+        .bind(name)
+        .execute(&self.write)
+        .await
+        .map_err(db_err)?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    async fn move_assets(&self, space: &str, ws: &str, uids: &[String], target: Option<&str>) -> Result<()> {
+        let mut tx = self.write.begin().await.map_err(db_err)?;
+        if let Some(t) = target {
+            require_live_folder(&mut tx, space, ws, t).await?;
+        }
+        require_live_assets(&mut tx, space, ws, uids).await?;
+        for uid in uids {
+            sqlx::query("UPDATE workspace_assets SET parent_uid = $4 WHERE space_uid = $1 AND workspace_uid = $2 AND asset_uid = $3")
+                .bind(space)
+                .bind(ws)
+                .bind(uid)
+                .bind(target)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        }
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn trash_assets(&self, space: &str, ws: &str, uids: &[String], d: &Deletion) -> Result<()> {
+        let mut tx = self.write.begin().await.map_err(db_err)?;
+        require_live_assets(&mut tx, space, ws, uids).await?;
+        for uid in uids {
+            sqlx::query(
+                "UPDATE workspace_assets SET deleted_by = $4, deleted_at = $5, trashed_with = NULL \
+                 WHERE space_uid = $1 AND workspace_uid = $2 AND asset_uid = $3",
+            )
+            .bind(space)
+            .bind(ws)
+            .bind(uid)
+            .bind(&d.deleted_by)
+            .bind(ms(d.deleted_at))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn deliverable_file(&self, space: &str, asset: &str, file_uid: &str) -> Result<Option<StoredFile>> {
+        let row = sqlx::query(
+            "SELECT f.uid AS f_uid, f.space_uid AS f_space_uid, f.asset_uid AS f_asset_uid, f.blob_hash AS f_blob_hash, \
+               f.file_name AS f_file_name, f.content_type AS f_content_type, f.size AS f_size, f.width AS f_width, \
+               f.height AS f_height, f.created_by AS f_created_by, f.created_at AS f_created_at \
+             FROM files f WHERE f.uid = $3 AND f.space_uid = $1 AND f.asset_uid = $2 \
+             AND EXISTS (SELECT 1 FROM workspace_assets wa WHERE wa.space_uid = $1 AND wa.asset_uid = $2 AND wa.deleted_at IS NULL)",
+        )
+        .bind(space)
+        .bind(asset)
+        .bind(file_uid)
+        .fetch_optional(&self.read)
+        .await
+        .map_err(db_err)?;
+        row.as_ref().map(crate::rows::file_from_row).transpose()
+    }
+}

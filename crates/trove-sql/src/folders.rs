@@ -1,0 +1,196 @@
+//! Folders: a tree per workspace, with moves checked for cycles inside the transaction.
+
+use async_trait::async_trait;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Transaction};
+use trove_app::ports::{FolderFilter, FolderRepo};
+use sqlx::AssertSqlSafe;
+use trove_domain::model::{Deletion, Folder, Page, PageRequest};
+use trove_domain::{Error, Result};
+
+use crate::rows::{get, ms, ts};
+use crate::{SqlStore, db_err};
+
+const FOLDER_COLUMNS: &str =
+    "space_uid, workspace_uid, uid, title, description, parent_uid, created_by, created_at, updated_by, updated_at";
+
+/// A recursive CTE `sub(uid)` of folder `$3` and its live descendants in workspace
+/// (`$1`, `$2`). Prefixed to statements that act on a whole subtree.
+pub(crate) const SUBTREE_CTE: &str = "WITH RECURSIVE sub(uid) AS ( \
+       SELECT uid FROM folders WHERE space_uid = $1 AND workspace_uid = $2 AND uid = $3 \
+       UNION ALL \
+       SELECT f.uid FROM folders f JOIN sub ON f.parent_uid = sub.uid \
+       WHERE f.space_uid = $1 AND f.workspace_uid = $2 AND f.deleted_at IS NULL) ";
+
+fn folder_from_row(row: &AnyRow) -> Result<Folder> {
+    Ok(Folder {
+        space_uid: get(row, "space_uid")?,
+        workspace_uid: get(row, "workspace_uid")?,
+        uid: get(row, "uid")?,
+        title: get(row, "title")?,
+        description: get(row, "description")?,
+        parent_uid: get(row, "parent_uid")?,
+        created_by: get(row, "created_by")?,
+        created_at: ts(get(row, "created_at")?),
+        updated_by: get(row, "updated_by")?,
+        updated_at: ts(get(row, "updated_at")?),
+    })
+}
+
+pub(crate) fn folder_not_found(uid: &str) -> Error {
+    Error::not_found("folder_not_found", format!("folder {uid} does not exist"))
+}
+
+/// Fails with `folder_not_found` unless `uid` is a live folder, inside `tx`.
+pub(crate) async fn require_live_folder(tx: &mut Transaction<'static, Any>, space: &str, ws: &str, uid: &str) -> Result<()> {
+    let live: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM folders WHERE space_uid = $1 AND workspace_uid = $2 AND uid = $3 AND deleted_at IS NULL",
+    )
+    .bind(space)
+    .bind(ws)
+    .bind(uid)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(db_err)?;
+    live.map(|_| ()).ok_or_else(|| folder_not_found(uid))
+}
+
+#[async_trait]
+impl FolderRepo for SqlStore {
+    async fn create_folder(&self, f: &Folder) -> Result<()> {
+        let mut tx = self.write.begin().await.map_err(db_err)?;
+        if let Some(parent) = &f.parent_uid {
+            require_live_folder(&mut tx, &f.space_uid, &f.workspace_uid, parent).await?;
+        }
+        sqlx::query(AssertSqlSafe(format!(
+            "INSERT INTO folders ({FOLDER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+        )))
+        .bind(&f.space_uid)
+        .bind(&f.workspace_uid)
+        .bind(&f.uid)
+        .bind(&f.title)
+        .bind(f.description.as_deref())
+        .bind(f.parent_uid.as_deref())
+        .bind(&f.created_by)
+        .bind(ms(f.created_at))
+        .bind(&f.updated_by)
+        .bind(ms(f.updated_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn get_folder(&self, space: &str, ws: &str, uid: &str) -> Result<Option<Folder>> {
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {FOLDER_COLUMNS} FROM folders WHERE space_uid = $1 AND workspace_uid = $2 AND uid = $3 AND deleted_at IS NULL"
+        )))
+        .bind(space)
+        .bind(ws)
+        .bind(uid)
+        .fetch_optional(&self.read)
+        .await
+        .map_err(db_err)?;
+        row.as_ref().map(folder_from_row).transpose()
+    }
+
+    async fn list_folders(&self, space: &str, ws: &str, parent: &FolderFilter, page: PageRequest) -> Result<Page<Folder>> {
+        // Every placeholder must appear in the SQL (PostgreSQL infers parameter types
+        // from it), so the parent filter changes the numbering of the rest.
+        let (filter, parent_uid, next) = match parent {
+            FolderFilter::Any => ("", None, 3),
+            FolderFilter::In(None) => (" AND parent_uid IS NULL", None, 3),
+            FolderFilter::In(Some(p)) => (" AND parent_uid = $3", Some(p.as_str()), 4),
+        };
+        let base = format!("FROM folders WHERE space_uid = $1 AND workspace_uid = $2 AND deleted_at IS NULL{filter}");
+        let sql = format!(
+            "SELECT {FOLDER_COLUMNS} {base} ORDER BY title, uid LIMIT ${next} OFFSET ${}",
+            next + 1
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql)).bind(space).bind(ws);
+        if let Some(p) = parent_uid {
+            q = q.bind(p);
+        }
+        let rows = q.bind(page.limit).bind(page.skip).fetch_all(&self.read).await.map_err(db_err)?;
+        let count_sql = format!("SELECT COUNT(*) AS n {base}");
+        let mut q = sqlx::query(AssertSqlSafe(count_sql)).bind(space).bind(ws);
+        if let Some(p) = parent_uid {
+            q = q.bind(p);
+        }
+        let count: i64 = get(&q.fetch_one(&self.read).await.map_err(db_err)?, "n")?;
+        let items = rows.iter().map(folder_from_row).collect::<Result<_>>()?;
+        Ok(Page { items, count })
+    }
+
+    async fn update_folder(&self, f: &Folder) -> Result<()> {
+        let mut tx = self.write.begin().await.map_err(db_err)?;
+        if let Some(parent) = &f.parent_uid {
+            require_live_folder(&mut tx, &f.space_uid, &f.workspace_uid, parent).await?;
+            // The new parent must not be the folder itself or one of its descendants.
+            let inside: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!("{SUBTREE_CTE} SELECT 1 FROM sub WHERE uid = $4")))
+                .bind(&f.space_uid)
+                .bind(&f.workspace_uid)
+                .bind(&f.uid)
+                .bind(parent)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            if inside.is_some() {
+                return Err(Error::invalid("parent_uid", "a folder cannot be moved into itself or its own subfolder"));
+            }
+        }
+        let n = sqlx::query(
+            "UPDATE folders SET title = $4, description = $5, parent_uid = $6, updated_by = $7, updated_at = $8 \
+             WHERE space_uid = $1 AND workspace_uid = $2 AND uid = $3 AND deleted_at IS NULL",
+        )
+        .bind(&f.space_uid)
+        .bind(&f.workspace_uid)
+        .bind(&f.uid)
+        .bind(&f.title)
+        .bind(f.description.as_deref())
+        .bind(f.parent_uid.as_deref())
+        .bind(&f.updated_by)
+        .bind(ms(f.updated_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?
+        .rows_affected();
+        if n == 0 {
+            return Err(folder_not_found(&f.uid));
+        }
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn trash_folder(&self, space: &str, ws: &str, uid: &str, d: &Deletion) -> Result<()> {
+        let mut tx = self.write.begin().await.map_err(db_err)?;
+        require_live_folder(&mut tx, space, ws, uid).await?;
+        let at = ms(d.deleted_at);
+        // Assets first, while the subtree is still live and so still walkable.
+        sqlx::query(AssertSqlSafe(format!(
+            "{SUBTREE_CTE} UPDATE workspace_assets SET deleted_by = $4, deleted_at = $5, trashed_with = $3 \
+             WHERE space_uid = $1 AND workspace_uid = $2 AND deleted_at IS NULL AND parent_uid IN (SELECT uid FROM sub)"
+        )))
+        .bind(space)
+        .bind(ws)
+        .bind(uid)
+        .bind(&d.deleted_by)
+        .bind(at)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        sqlx::query(AssertSqlSafe(format!(
+            "{SUBTREE_CTE} UPDATE folders SET deleted_by = $4, deleted_at = $5, \
+             trashed_with = CASE WHEN uid = $3 THEN NULL ELSE $3 END \
+             WHERE space_uid = $1 AND workspace_uid = $2 AND deleted_at IS NULL AND uid IN (SELECT uid FROM sub)"
+        )))
+        .bind(space)
+        .bind(ws)
+        .bind(uid)
+        .bind(&d.deleted_by)
+        .bind(at)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)
+    }
+}

@@ -1,0 +1,87 @@
+//! Conversions between stored columns and domain values.
+
+use chrono::DateTime;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use trove_domain::model::{AssetContent, Dimensions, StoredFile, Timestamp, Version};
+use trove_domain::{Error, Result};
+
+use crate::db_err;
+
+/// Milliseconds since the Unix epoch, the stored form of every timestamp.
+pub fn ms(t: Timestamp) -> i64 {
+    t.timestamp_millis()
+}
+
+/// Back from milliseconds; out-of-range values (never written by Trove) clamp to the epoch.
+pub fn ts(ms: i64) -> Timestamp {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+pub fn get<T>(row: &AnyRow, col: &str) -> Result<T>
+where
+    T: for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+{
+    row.try_get(col).map_err(db_err)
+}
+
+pub fn tags_to_text(tags: &[String]) -> String {
+    serde_json::to_string(tags).unwrap_or_else(|_| "[]".to_owned())
+}
+
+fn json_err(e: serde_json::Error) -> Error {
+    Error::internal(format!("stored JSON is unreadable: {e}"))
+}
+
+/// The columns of a version joined with its file, as named by [`version_from_row`].
+pub const VERSION_COLUMNS: &str = "v.number AS v_number, v.name AS v_name, v.locale AS v_locale, \
+     v.title AS v_title, v.description AS v_description, v.tags AS v_tags, v.custom AS v_custom, \
+     v.created_by AS v_created_by, v.created_at AS v_created_at, \
+     f.uid AS f_uid, f.space_uid AS f_space_uid, f.asset_uid AS f_asset_uid, f.blob_hash AS f_blob_hash, \
+     f.file_name AS f_file_name, f.content_type AS f_content_type, f.size AS f_size, \
+     f.width AS f_width, f.height AS f_height, f.created_by AS f_created_by, f.created_at AS f_created_at";
+
+/// Reads a file from columns prefixed `f_`.
+pub fn file_from_row(row: &AnyRow) -> Result<StoredFile> {
+    let width: Option<i64> = get(row, "f_width")?;
+    let height: Option<i64> = get(row, "f_height")?;
+    let dimensions = match (width, height) {
+        (Some(w), Some(h)) => Some(Dimensions {
+            width: u32::try_from(w).unwrap_or(0),
+            height: u32::try_from(h).unwrap_or(0),
+        }),
+        _ => None,
+    };
+    Ok(StoredFile {
+        uid: get(row, "f_uid")?,
+        space_uid: get(row, "f_space_uid")?,
+        asset_uid: get(row, "f_asset_uid")?,
+        blob_hash: get(row, "f_blob_hash")?,
+        file_name: get(row, "f_file_name")?,
+        content_type: get(row, "f_content_type")?,
+        size: u64::try_from(get::<i64>(row, "f_size")?).unwrap_or(0),
+        dimensions,
+        created_by: get(row, "f_created_by")?,
+        created_at: ts(get(row, "f_created_at")?),
+    })
+}
+
+/// Reads a version (with its file) from [`VERSION_COLUMNS`].
+pub fn version_from_row(row: &AnyRow) -> Result<Version> {
+    let tags: String = get(row, "v_tags")?;
+    let custom: String = get(row, "v_custom")?;
+    Ok(Version {
+        number: get(row, "v_number")?,
+        name: get(row, "v_name")?,
+        locale: get(row, "v_locale")?,
+        content: AssetContent {
+            title: get(row, "v_title")?,
+            description: get(row, "v_description")?,
+            tags: serde_json::from_str(&tags).map_err(json_err)?,
+            custom: serde_json::from_str(&custom).map_err(json_err)?,
+        },
+        file: file_from_row(row)?,
+        created_by: get(row, "v_created_by")?,
+        created_at: ts(get(row, "v_created_at")?),
+    })
+}

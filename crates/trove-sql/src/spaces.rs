@@ -1,0 +1,144 @@
+//! Spaces and their workspaces.
+
+use async_trait::async_trait;
+use sqlx::any::AnyRow;
+use trove_app::ports::SpaceRepo;
+use sqlx::AssertSqlSafe;
+use trove_domain::Result;
+use trove_domain::model::{Page, PageRequest, Space, Workspace};
+
+use crate::rows::{get, ms, ts};
+use crate::{SqlStore, db_err};
+
+fn space_from_row(row: &AnyRow) -> Result<Space> {
+    Ok(Space {
+        uid: get(row, "uid")?,
+        title: get(row, "title")?,
+        description: get(row, "description")?,
+        created_by: get(row, "created_by")?,
+        created_at: ts(get(row, "created_at")?),
+        updated_by: get(row, "updated_by")?,
+        updated_at: ts(get(row, "updated_at")?),
+    })
+}
+
+const SPACE_COLUMNS: &str = "uid, title, description, created_by, created_at, updated_by, updated_at";
+
+#[async_trait]
+impl SpaceRepo for SqlStore {
+    async fn create_space(&self, space: &Space, main: &Workspace) -> Result<()> {
+        let mut tx = self.write.begin().await.map_err(db_err)?;
+        sqlx::query(
+            "INSERT INTO spaces (uid, title, description, created_by, created_at, updated_by, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&space.uid)
+        .bind(&space.title)
+        .bind(space.description.as_deref())
+        .bind(&space.created_by)
+        .bind(ms(space.created_at))
+        .bind(&space.updated_by)
+        .bind(ms(space.updated_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        sqlx::query(
+            "INSERT INTO workspaces (space_uid, uid, name, description, source_uid, default_locale, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&main.space_uid)
+        .bind(&main.uid)
+        .bind(&main.name)
+        .bind(main.description.as_deref())
+        .bind(main.source_uid.as_deref())
+        .bind(&main.default_locale)
+        .bind(&main.created_by)
+        .bind(ms(main.created_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        sqlx::query("INSERT INTO workspace_languages (space_uid, workspace_uid, locale) VALUES ($1, $2, $3)")
+            .bind(&main.space_uid)
+            .bind(&main.uid)
+            .bind(&main.default_locale)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn list_spaces(&self, page: PageRequest) -> Result<Page<Space>> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {SPACE_COLUMNS} FROM spaces ORDER BY created_at DESC, uid DESC LIMIT $1 OFFSET $2"
+        )))
+        .bind(page.limit)
+        .bind(page.skip)
+        .fetch_all(&self.read)
+        .await
+        .map_err(db_err)?;
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM spaces")
+            .fetch_one(&self.read)
+            .await
+            .map_err(db_err)?;
+        let items = rows.iter().map(space_from_row).collect::<Result<_>>()?;
+        Ok(Page { items, count })
+    }
+
+    async fn get_space(&self, uid: &str) -> Result<Option<Space>> {
+        let row = sqlx::query(AssertSqlSafe(format!("SELECT {SPACE_COLUMNS} FROM spaces WHERE uid = $1")))
+            .bind(uid)
+            .fetch_optional(&self.read)
+            .await
+            .map_err(db_err)?;
+        row.as_ref().map(space_from_row).transpose()
+    }
+
+    async fn update_space(&self, space: &Space) -> Result<bool> {
+        let n = sqlx::query(
+            "UPDATE spaces SET title = $2, description = $3, updated_by = $4, updated_at = $5 WHERE uid = $1",
+        )
+        .bind(&space.uid)
+        .bind(&space.title)
+        .bind(space.description.as_deref())
+        .bind(&space.updated_by)
+        .bind(ms(space.updated_at))
+        .execute(&self.write)
+        .await
+        .map_err(db_err)?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    async fn delete_space(&self, uid: &str) -> Result<bool> {
+        let n = sqlx::query("DELETE FROM spaces WHERE uid = $1")
+            .bind(uid)
+            .execute(&self.write)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
+        Ok(n == 1)
+    }
+
+    async fn get_workspace(&self, space_uid: &str, uid: &str) -> Result<Option<Workspace>> {
+        let row = sqlx::query(
+            "SELECT space_uid, uid, name, description, source_uid, default_locale, created_by, created_at \
+             FROM workspaces WHERE space_uid = $1 AND uid = $2",
+        )
+        .bind(space_uid)
+        .bind(uid)
+        .fetch_optional(&self.read)
+        .await
+        .map_err(db_err)?;
+        let Some(row) = row else { return Ok(None) };
+        Ok(Some(Workspace {
+            space_uid: get(&row, "space_uid")?,
+            uid: get(&row, "uid")?,
+            name: get(&row, "name")?,
+            description: get(&row, "description")?,
+            source_uid: get(&row, "source_uid")?,
+            default_locale: get(&row, "default_locale")?,
+            created_by: get(&row, "created_by")?,
+            created_at: ts(get(&row, "created_at")?),
+        }))
+    }
+}

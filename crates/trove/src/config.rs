@@ -1,0 +1,125 @@
+//! Configuration: defaults, then a TOML file, then `TROVE_*` environment variables,
+//! then command-line flags. Every key is documented in `docs/configuration.md`.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use bytesize::ByteSize;
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// Every setting of `trove serve`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address to listen on.
+    pub listen: String,
+    /// Directory for the embedded default: the SQLite database and the blob files.
+    pub data_dir: PathBuf,
+    /// Metadata database; default `sqlite://<data_dir>/trove.db`.
+    pub database_url: Option<String>,
+    /// Base URL clients reach Trove at; makes URLs in responses absolute.
+    pub public_url: Option<String>,
+    /// Admin API token to create on the first start instead of a random one.
+    pub bootstrap_token: Option<String>,
+    /// Largest accepted upload.
+    pub max_upload_size: ByteSize,
+    /// How long deleted items stay in the trash.
+    #[serde(with = "humantime_serde")]
+    pub trash_retention: Duration,
+    /// How often trash purge, blob freeing and the staging sweep run.
+    #[serde(with = "humantime_serde")]
+    pub maintenance_interval: Duration,
+    /// Risky file types to accept anyway: extensions, MIME types or risk labels.
+    pub allowed_risky_types: Vec<String>,
+    /// `text` or `json`.
+    pub log_format: String,
+    /// Log filter, e.g. `info` or `trove=debug,info` (`RUST_LOG` overrides it).
+    pub log_level: String,
+    /// How long shutdown waits for in-flight requests.
+    #[serde(with = "humantime_serde")]
+    pub shutdown_timeout: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: "127.0.0.1:8080".to_owned(),
+            data_dir: PathBuf::from("./trove-data"),
+            database_url: None,
+            public_url: None,
+            bootstrap_token: None,
+            max_upload_size: ByteSize::gb(10),
+            trash_retention: Duration::from_secs(14 * 24 * 3600),
+            maintenance_interval: Duration::from_secs(3600),
+            allowed_risky_types: Vec::new(),
+            log_format: "text".to_owned(),
+            log_level: "info".to_owned(),
+            shutdown_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Values given on the command line; they win over everything else.
+#[derive(Debug, Default, Serialize)]
+pub struct Overrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+}
+
+impl Config {
+    /// Loads the configuration from the optional file, the environment and flags.
+    pub fn load(file: Option<&Path>, overrides: Overrides) -> Result<Self, figment::Error> {
+        let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(f) = file {
+            fig = fig.merge(Toml::file_exact(f));
+        }
+        fig.merge(Env::prefixed("TROVE_").ignore(&["config"]))
+            .merge(Serialized::defaults(overrides))
+            .extract()
+    }
+
+    /// The database URL in effect.
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| {
+            format!("sqlite://{}?mode=rwc", self.data_dir.join("trove.db").display())
+        })
+    }
+
+    /// Where blob files live on the embedded default.
+    pub fn blob_dir(&self) -> PathBuf {
+        self.data_dir.join("blobs")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_then_flags() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("trove.toml");
+        std::fs::write(
+            &path,
+            "listen = \"0.0.0.0:9000\"\nmax_upload_size = \"5 MB\"\ntrash_retention = \"2d\"\nallowed_risky_types = [\"js\"]\n",
+        )
+        .unwrap();
+        let c = Config::load(Some(&path), Overrides { listen: Some("127.0.0.1:1".into()), data_dir: None }).unwrap();
+        assert_eq!(c.listen, "127.0.0.1:1");
+        assert_eq!(c.max_upload_size, ByteSize::mb(5));
+        assert_eq!(c.trash_retention, Duration::from_secs(2 * 24 * 3600));
+        assert_eq!(c.allowed_risky_types, vec!["js".to_string()]);
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("trove.toml");
+        std::fs::write(&path, "lisen = \"x\"\n").unwrap();
+        assert!(Config::load(Some(&path), Overrides::default()).is_err());
+    }
+}

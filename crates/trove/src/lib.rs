@@ -1,0 +1,83 @@
+//! The Trove server process: reads configuration, wires the concrete backends to
+//! the ports, runs the HTTP server and the maintenance loop, and shuts down
+//! gracefully. This crate is the only place that knows which backends exist.
+
+pub mod config;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use trove_app::{App, Settings};
+use trove_blob::FsBlobStore;
+use trove_media::StandardProbe;
+use trove_sql::SqlStore;
+
+pub use config::Config;
+
+/// A server bound to its address, ready to run.
+pub struct Server {
+    pub addr: SocketAddr,
+    listener: TcpListener,
+    app: App,
+    store: SqlStore,
+    config: Config,
+    /// The admin token, when this start created the organization.
+    pub bootstrap_token: Option<String>,
+}
+
+/// Builds the application on the configured backends (and bootstraps the
+/// organization on the first start).
+pub async fn build_app(config: &Config) -> anyhow::Result<(App, SqlStore, Option<String>)> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
+    let store = SqlStore::connect(&config.database_url()).await.context("opening the metadata database")?;
+    let blobs = FsBlobStore::open(config.blob_dir()).context("opening the blob directory")?;
+    let settings = Settings {
+        max_upload_bytes: config.max_upload_size.as_u64(),
+        trash_retention: config.trash_retention,
+        allowed_risky_types: config.allowed_risky_types.clone(),
+        ..Settings::default()
+    };
+    let app = App::new(Arc::new(store.clone()), Arc::new(blobs), Arc::new(StandardProbe), settings);
+    let outcome = app.bootstrap(config.bootstrap_token.as_deref()).await.context("bootstrapping")?;
+    Ok((app, store, outcome.map(|o| o.token)))
+}
+
+impl Server {
+    /// Opens the backends and binds the listener.
+    pub async fn bind(config: Config) -> anyhow::Result<Server> {
+        let (app, store, bootstrap_token) = build_app(&config).await?;
+        let listener = TcpListener::bind(&config.listen)
+            .await
+            .with_context(|| format!("binding {}", config.listen))?;
+        let addr = listener.local_addr()?;
+        Ok(Server { addr, listener, app, store, config, bootstrap_token })
+    }
+
+    /// Serves until `shutdown` turns true, then lets in-flight requests finish (up to
+    /// the configured timeout) and closes the database.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) -> anyhow::Result<()> {
+        let state = trove_http::AppState::new(self.app.clone(), self.config.public_url.as_deref());
+        let router = trove_http::router(state);
+        let maintenance = tokio::spawn(self.app.clone().maintenance_loop(self.config.maintenance_interval));
+        let mut stop = shutdown.clone();
+        let serve = axum::serve(self.listener, router).with_graceful_shutdown(async move {
+            let _ = stop.wait_for(|s| *s).await;
+        });
+        let timeout = self.config.shutdown_timeout;
+        let graceful = async {
+            let _ = shutdown.wait_for(|s| *s).await;
+            tokio::time::sleep(timeout).await;
+        };
+        tokio::select! {
+            r = serve => r.context("serving HTTP")?,
+            () = graceful => tracing::warn!("shutdown timeout reached; dropping remaining requests"),
+        }
+        maintenance.abort();
+        self.store.close().await;
+        Ok(())
+    }
+}

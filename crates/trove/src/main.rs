@@ -1,0 +1,87 @@
+//! `trove`: the Trove digital asset management server.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use tokio::sync::watch;
+use tracing_subscriber::EnvFilter;
+use trove::Server;
+use trove::config::{Config, Overrides};
+
+#[derive(Parser)]
+#[command(name = "trove", version, about = "Trove: open-source digital asset management")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP API (SQLite + local files under --data-dir by default).
+    Serve {
+        /// TOML configuration file.
+        #[arg(long, env = "TROVE_CONFIG")]
+        config: Option<PathBuf>,
+        /// Address to listen on [default: 127.0.0.1:8080; env TROVE_LISTEN].
+        #[arg(long)]
+        listen: Option<String>,
+        /// Data directory [default: ./trove-data; env TROVE_DATA_DIR].
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+    },
+}
+
+fn init_logging(config: &Config) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&config.log_level));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if config.log_format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn shutdown_signal(tx: watch::Sender<bool>) {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                let _ = ctrl_c.await;
+                let _ = tx.send(true);
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+    tracing::info!("shutting down: finishing in-flight requests");
+    let _ = tx.send(true);
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve { config, listen, data_dir } => {
+            let config = Config::load(config.as_deref(), Overrides { listen, data_dir })?;
+            init_logging(&config);
+            let server = Server::bind(config).await?;
+            if let Some(token) = &server.bootstrap_token {
+                println!("Trove is set up. Admin API token (shown only this once; keep it safe):");
+                println!("  {token}");
+                println!("Use it as: Authorization: Bearer {token}");
+            }
+            println!("trove listening on http://{}", server.addr);
+            let (tx, rx) = watch::channel(false);
+            tokio::spawn(shutdown_signal(tx));
+            server.run(rx).await
+        }
+    }
+}
