@@ -98,7 +98,13 @@ fn based_on(head: i64, if_match: Option<i64>) -> Result<i64> {
 
 impl App {
     /// Creates an asset from an ingested upload; version 1 in the scope's locale.
-    pub async fn create_asset(&self, actor: &Principal, scope: &Scope, up: Ingested, meta: MetadataInput) -> Result<Asset> {
+    pub async fn create_asset(
+        &self,
+        actor: &Principal,
+        scope: &Scope,
+        up: Ingested,
+        meta: MetadataInput,
+    ) -> Result<Asset> {
         let mut errs = FieldErrors::default();
         let base = AssetContent { title: up.file_name.clone(), ..AssetContent::default() };
         let content = apply_metadata(&base, &meta, &mut errs);
@@ -141,8 +147,14 @@ impl App {
 
     /// Applies a JSON metadata update. Content changes append a version (refused
     /// with 412 if `if_match`/`version` is stale); slug and folder changes do not.
-    pub async fn update_asset(&self, actor: &Principal, scope: &Scope, uid: &str, if_match: Option<i64>, patch: AssetPatch)
-    -> Result<Asset> {
+    pub async fn update_asset(
+        &self,
+        actor: &Principal,
+        scope: &Scope,
+        uid: &str,
+        if_match: Option<i64>,
+        patch: AssetPatch,
+    ) -> Result<Asset> {
         let current = self.get_asset(scope, uid).await?;
         let expected = based_on(current.head.number, if_match.or(patch.version))?;
         let mut errs = FieldErrors::default();
@@ -179,16 +191,21 @@ impl App {
         }
         if let Some(parent) = &patch.parent_uid {
             let target = normalize_parent(parent.clone());
-            self.meta
-                .move_assets(&scope.space_uid, &scope.workspace_uid, &[uid.to_owned()], target.as_deref())
-                .await?;
+            self.meta.move_assets(&scope.space_uid, &scope.workspace_uid, &[uid.to_owned()], target.as_deref()).await?;
         }
         self.get_asset(scope, uid).await
     }
 
     /// Replaces the file (same UID and permanent URL), optionally with metadata edits.
-    pub async fn replace_file(&self, actor: &Principal, scope: &Scope, uid: &str, if_match: Option<i64>, up: Ingested, meta: MetadataInput)
-    -> Result<Asset> {
+    pub async fn replace_file(
+        &self,
+        actor: &Principal,
+        scope: &Scope,
+        uid: &str,
+        if_match: Option<i64>,
+        up: Ingested,
+        meta: MetadataInput,
+    ) -> Result<Asset> {
         let current = self.get_asset(scope, uid).await?;
         let expected = based_on(current.head.number, if_match)?;
         let mut errs = FieldErrors::default();
@@ -198,9 +215,7 @@ impl App {
         self.append(actor, scope, uid, expected, content, file.clone(), Some(file)).await?;
         if let Some(parent) = meta.parent_uid {
             let target = normalize_parent(parent);
-            self.meta
-                .move_assets(&scope.space_uid, &scope.workspace_uid, &[uid.to_owned()], target.as_deref())
-                .await?;
+            self.meta.move_assets(&scope.space_uid, &scope.workspace_uid, &[uid.to_owned()], target.as_deref()).await?;
         }
         self.get_asset(scope, uid).await
     }

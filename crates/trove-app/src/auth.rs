@@ -69,7 +69,8 @@ impl App {
 
     /// The principal behind an `Authorization` header value.
     pub async fn authenticate(&self, authorization: Option<&str>) -> Result<Principal> {
-        let header = authorization.ok_or_else(|| unauthenticated("an Authorization: Bearer <token> header is required"))?;
+        let header =
+            authorization.ok_or_else(|| unauthenticated("an Authorization: Bearer <token> header is required"))?;
         let token = header
             .strip_prefix("Bearer ")
             .or_else(|| header.strip_prefix("bearer "))

@@ -25,8 +25,14 @@ impl App {
     }
 
     /// The current file of an asset in a workspace and locale, by its permanent URL.
-    pub async fn file_by_slug(&self, space: &str, asset: &str, slug: &str, workspace: Option<&str>, locale: Option<&str>)
-    -> Result<StoredFile> {
+    pub async fn file_by_slug(
+        &self,
+        space: &str,
+        asset: &str,
+        slug: &str,
+        workspace: Option<&str>,
+        locale: Option<&str>,
+    ) -> Result<StoredFile> {
         let scope = self.scope(space, workspace, locale).await.map_err(|e| match e.kind {
             trove_domain::ErrorKind::NotFound => file_not_found(),
             _ => e,

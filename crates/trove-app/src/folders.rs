@@ -59,10 +59,7 @@ impl App {
     }
 
     pub async fn get_folder(&self, scope: &Scope, uid: &str) -> Result<Folder> {
-        self.meta
-            .get_folder(&scope.space_uid, &scope.workspace_uid, uid)
-            .await?
-            .ok_or_else(|| folder_not_found(uid))
+        self.meta.get_folder(&scope.space_uid, &scope.workspace_uid, uid).await?.ok_or_else(|| folder_not_found(uid))
     }
 
     /// Folders in `parent` (`FolderFilter::Any` for all of them).
@@ -74,7 +71,13 @@ impl App {
     }
 
     /// Renames and/or moves a folder. A move into its own subtree is refused (422).
-    pub async fn update_folder(&self, actor: &Principal, scope: &Scope, uid: &str, patch: FolderPatch) -> Result<Folder> {
+    pub async fn update_folder(
+        &self,
+        actor: &Principal,
+        scope: &Scope,
+        uid: &str,
+        patch: FolderPatch,
+    ) -> Result<Folder> {
         let mut folder = self.get_folder(scope, uid).await?;
         let mut errs = FieldErrors::default();
         if let Some(t) = &patch.title

@@ -106,18 +106,29 @@ impl App {
     /// Probes an ingested file, refuses risky types, and makes its bytes durable as a
     /// content-addressed blob (stored once however often it is uploaded). Returns the
     /// file record for `asset_uid`, ready to be referenced by a version.
-    pub(crate) async fn store_file(&self, mut up: Ingested, actor: &Principal, space: &str, asset_uid: &str) -> Result<StoredFile> {
+    pub(crate) async fn store_file(
+        &self,
+        mut up: Ingested,
+        actor: &Principal,
+        space: &str,
+        asset_uid: &str,
+    ) -> Result<StoredFile> {
         let info = self.media.probe(&up.head, &up.file_name, up.size);
         if let Some(risk) = info.risk {
             let ext = rules::extension(&up.file_name).unwrap_or_default();
             let allowed = self.settings.allowed_risky_types.iter().any(|a| {
-                a.eq_ignore_ascii_case(&ext) || a.eq_ignore_ascii_case(&info.content_type) || a.eq_ignore_ascii_case(risk)
+                a.eq_ignore_ascii_case(&ext)
+                    || a.eq_ignore_ascii_case(&info.content_type)
+                    || a.eq_ignore_ascii_case(risk)
             });
             if !allowed {
                 return Err(Error::new(
                     ErrorKind::UnsupportedMediaType,
                     "risky_file_type",
-                    format!("{} files ({risk}) are not accepted unless an administrator allows them", info.content_type),
+                    format!(
+                        "{} files ({risk}) are not accepted unless an administrator allows them",
+                        info.content_type
+                    ),
                 ));
             }
         }

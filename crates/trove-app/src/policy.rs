@@ -33,10 +33,8 @@ pub fn authorize(who: &Principal, action: Action, space: Option<&str>) -> Result
     let _ = space;
     match who.role {
         OrgRole::ProductAdmin => Ok(()),
-        OrgRole::Member => Err(Error::new(
-            ErrorKind::Forbidden,
-            "forbidden",
-            format!("your role does not allow {action:?}"),
-        )),
+        OrgRole::Member => {
+            Err(Error::new(ErrorKind::Forbidden, "forbidden", format!("your role does not allow {action:?}")))
+        }
     }
 }

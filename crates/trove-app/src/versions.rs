@@ -35,8 +35,14 @@ impl App {
 
     /// Saves version `n`'s content and file as the newest version. History is never
     /// rewritten; the restored version keeps its number and name.
-    pub async fn restore_version(&self, actor: &Principal, scope: &Scope, uid: &str, n: i64, if_match: Option<i64>)
-    -> Result<Asset> {
+    pub async fn restore_version(
+        &self,
+        actor: &Principal,
+        scope: &Scope,
+        uid: &str,
+        n: i64,
+        if_match: Option<i64>,
+    ) -> Result<Asset> {
         let current = self.meta.get_asset(&key(scope, uid)).await?.ok_or_else(|| asset_not_found(uid))?;
         if let Some(v) = if_match
             && v != current.head.number

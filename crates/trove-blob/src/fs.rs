@@ -45,11 +45,7 @@ impl FsBlobStore {
         for dir in [&objects, &staging] {
             std::fs::create_dir_all(dir).map_err(|e| io_error("create directory", dir, &e))?;
         }
-        Ok(FsBlobStore {
-            root,
-            objects,
-            staging,
-        })
+        Ok(FsBlobStore { root, objects, staging })
     }
 
     /// The file that holds (or would hold) the object under `key`. Public so callers
@@ -57,9 +53,7 @@ impl FsBlobStore {
     /// objects directory.
     pub fn object_path(&self, key: &str) -> Result<PathBuf> {
         validate_key(key)?;
-        Ok(key
-            .split('/')
-            .fold(self.objects.clone(), |path, segment| path.join(segment)))
+        Ok(key.split('/').fold(self.objects.clone(), |path, segment| path.join(segment)))
     }
 
     fn staging_path(&self, staged: &StagedBlob) -> Result<PathBuf> {
@@ -69,9 +63,8 @@ impl FsBlobStore {
 
     /// Moves a staged file under its final path and makes the move durable.
     async fn rename_durably(&self, from: &Path, to: &Path) -> Result<()> {
-        let parent = to.parent().ok_or_else(|| {
-            Error::internal(format!("object path {} has no parent", to.display()))
-        })?;
+        let parent =
+            to.parent().ok_or_else(|| Error::internal(format!("object path {} has no parent", to.display())))?;
         let mut attempt = 1;
         loop {
             let created = self.create_parents(parent).await?;
@@ -108,9 +101,7 @@ impl FsBlobStore {
             current = parent;
         }
         if !changed.is_empty() {
-            fs::create_dir_all(dir)
-                .await
-                .map_err(|e| io_error("create directory", dir, &e))?;
+            fs::create_dir_all(dir).await.map_err(|e| io_error("create directory", dir, &e))?;
         }
         Ok(changed)
     }
@@ -138,28 +129,20 @@ impl BlobStore for FsBlobStore {
             .await
             .map_err(|e| Error::unavailable(format!("blob root {}: {e}", self.root.display())))?;
         if !meta.is_dir() {
-            return Err(Error::unavailable(format!(
-                "blob root {} is not a directory",
-                self.root.display()
-            )));
+            return Err(Error::unavailable(format!("blob root {} is not a directory", self.root.display())));
         }
         let probe = self.staging.join(format!(".ping-{}", Ulid::generate()));
         let written = fs::write(&probe, b"ping").await;
         let removed = fs::remove_file(&probe).await;
-        written.and(removed).map_err(|e| {
-            Error::unavailable(format!(
-                "blob staging {} not writable: {e}",
-                probe.display()
-            ))
-        })
+        written
+            .and(removed)
+            .map_err(|e| Error::unavailable(format!("blob staging {} not writable: {e}", probe.display())))
     }
 
     async fn stage(&self, mut data: ByteStream) -> Result<StagedBlob> {
         let id = Ulid::generate().to_string();
         let path = self.staging.join(&id);
-        let file = File::create(&path)
-            .await
-            .map_err(|e| io_error("create staging file", &path, &e))?;
+        let file = File::create(&path).await.map_err(|e| io_error("create staging file", &path, &e))?;
         // Removes the partial file if this future is dropped mid-way.
         let mut guard = RemoveOnDrop(Some(path.clone()));
         match write_stream(file, &mut data, &path).await {
@@ -205,10 +188,7 @@ impl BlobStore for FsBlobStore {
             Err(e) if e.kind() == IoErrorKind::NotFound => return Err(missing()),
             Err(e) => return Err(io_error("open blob", &path, &e)),
         };
-        let meta = file
-            .metadata()
-            .await
-            .map_err(|e| io_error("stat blob", &path, &e))?;
+        let meta = file.metadata().await.map_err(|e| io_error("stat blob", &path, &e))?;
         if !meta.is_file() {
             return Err(missing());
         }
@@ -220,10 +200,7 @@ impl BlobStore for FsBlobStore {
                 return Err(Error::new(
                     ErrorKind::RangeNotSatisfiable,
                     "range_not_satisfiable",
-                    format!(
-                        "range {}..{} is outside the blob's {size} bytes",
-                        r.start, r.end
-                    ),
+                    format!("range {}..{} is outside the blob's {size} bytes", r.start, r.end),
                 ));
             }
         };
@@ -231,12 +208,10 @@ impl BlobStore for FsBlobStore {
             return Ok(stream::empty().boxed());
         }
         if start > 0 {
-            file.seek(SeekFrom::Start(start))
-                .await
-                .map_err(|e| io_error("seek blob", &path, &e))?;
+            file.seek(SeekFrom::Start(start)).await.map_err(|e| io_error("seek blob", &path, &e))?;
         }
-        let stream = ReaderStream::with_capacity(file.take(len), READ_CHUNK)
-            .map_err(move |e| io_error("read blob", &path, &e));
+        let stream =
+            ReaderStream::with_capacity(file.take(len), READ_CHUNK).map_err(move |e| io_error("read blob", &path, &e));
         Ok(stream.boxed())
     }
 
@@ -250,24 +225,16 @@ impl BlobStore for FsBlobStore {
 
     async fn sweep_staging(&self, before: Timestamp) -> Result<u64> {
         let before = SystemTime::from(before);
-        let mut entries = fs::read_dir(&self.staging)
-            .await
-            .map_err(|e| io_error("list staging", &self.staging, &e))?;
+        let mut entries = fs::read_dir(&self.staging).await.map_err(|e| io_error("list staging", &self.staging, &e))?;
         let mut removed = 0;
-        while let Some(entry) = entries
-            .next_entry()
-            .await
-            .map_err(|e| io_error("list staging", &self.staging, &e))?
-        {
+        while let Some(entry) = entries.next_entry().await.map_err(|e| io_error("list staging", &self.staging, &e))? {
             let path = entry.path();
             let meta = match entry.metadata().await {
                 Ok(meta) => meta,
                 Err(e) if e.kind() == IoErrorKind::NotFound => continue,
                 Err(e) => return Err(io_error("stat staging file", &path, &e)),
             };
-            let modified = meta
-                .modified()
-                .map_err(|e| io_error("stat staging file", &path, &e))?;
+            let modified = meta.modified().map_err(|e| io_error("stat staging file", &path, &e))?;
             if meta.is_file() && modified < before && remove_if_exists(&path).await? {
                 removed += 1;
             }
@@ -283,21 +250,11 @@ async fn write_stream(file: File, data: &mut ByteStream, path: &Path) -> Result<
     let mut size = 0u64;
     while let Some(chunk) = data.next().await {
         let chunk: Bytes = chunk?;
-        writer
-            .write_all(&chunk)
-            .await
-            .map_err(|e| io_error("write staging file", path, &e))?;
+        writer.write_all(&chunk).await.map_err(|e| io_error("write staging file", path, &e))?;
         size += chunk.len() as u64;
     }
-    writer
-        .flush()
-        .await
-        .map_err(|e| io_error("flush staging file", path, &e))?;
-    writer
-        .into_inner()
-        .sync_all()
-        .await
-        .map_err(|e| io_error("fsync staging file", path, &e))?;
+    writer.flush().await.map_err(|e| io_error("flush staging file", path, &e))?;
+    writer.into_inner().sync_all().await.map_err(|e| io_error("fsync staging file", path, &e))?;
     Ok(size)
 }
 
@@ -312,13 +269,8 @@ async fn remove_if_exists(path: &Path) -> Result<bool> {
 
 /// Fsyncs a directory so the entries just created or renamed in it survive a crash.
 async fn sync_dir(dir: &Path) -> Result<()> {
-    let handle = File::open(dir)
-        .await
-        .map_err(|e| io_error("open directory", dir, &e))?;
-    handle
-        .sync_all()
-        .await
-        .map_err(|e| io_error("fsync directory", dir, &e))
+    let handle = File::open(dir).await.map_err(|e| io_error("open directory", dir, &e))?;
+    handle.sync_all().await.map_err(|e| io_error("fsync directory", dir, &e))
 }
 
 fn io_error(action: &str, path: &Path, err: &std::io::Error) -> Error {

@@ -15,9 +15,7 @@ pub(crate) fn validate_key(key: &str) -> Result<()> {
         let valid = !segment.is_empty()
             && segment != "."
             && segment != ".."
-            && segment
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+            && segment.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
         if !valid {
             return Err(Error::internal(format!("invalid blob key: {key:?}")));
         }
@@ -28,9 +26,7 @@ pub(crate) fn validate_key(key: &str) -> Result<()> {
 /// Checks that a staged blob's id is one this crate minted (a ULID), so a forged id
 /// can never name a file or object outside the staging area.
 pub(crate) fn validate_staging_id(id: &str) -> Result<()> {
-    Ulid::from_string(id)
-        .map(|_| ())
-        .map_err(|e| Error::internal(format!("invalid staging id {id:?}: {e}")))
+    Ulid::from_string(id).map(|_| ()).map_err(|e| Error::internal(format!("invalid staging id {id:?}: {e}")))
 }
 
 #[cfg(test)]
@@ -46,9 +42,7 @@ mod tests {
 
     #[test]
     fn refuses_escaping_or_odd_keys() {
-        for key in [
-            "", "/abs", "a//b", "a/../b", "..", ".", "a/", "a b", "a/b\\c", "a/ü", "a/b?",
-        ] {
+        for key in ["", "/abs", "a//b", "a/../b", "..", ".", "a/", "a b", "a/b\\c", "a/ü", "a/b?"] {
             assert!(validate_key(key).is_err(), "{key:?} should be refused");
         }
     }

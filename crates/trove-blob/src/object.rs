@@ -44,9 +44,7 @@ impl ObjectBlobStore {
     fn key_path(key: &str) -> Result<Path> {
         validate_key(key)?;
         if key.split('/').next() == Some(STAGING_PREFIX) {
-            return Err(Error::internal(format!(
-                "invalid blob key {key:?}: the {STAGING_PREFIX}/ prefix is reserved"
-            )));
+            return Err(Error::internal(format!("invalid blob key {key:?}: the {STAGING_PREFIX}/ prefix is reserved")));
         }
         Path::parse(key).map_err(|e| Error::internal(format!("invalid blob key {key:?}: {e}")))
     }
@@ -63,10 +61,7 @@ impl ObjectBlobStore {
         let mut size = 0u64;
         while let Some(chunk) = data.next().await {
             let chunk = chunk?;
-            writer
-                .wait_for_capacity(MAX_IN_FLIGHT)
-                .await
-                .map_err(|e| store_error("upload part of", path, &e))?;
+            writer.wait_for_capacity(MAX_IN_FLIGHT).await.map_err(|e| store_error("upload part of", path, &e))?;
             size += chunk.len() as u64;
             writer.put(chunk);
         }
@@ -88,29 +83,19 @@ impl BlobStore for ObjectBlobStore {
         let prefix = Path::from(STAGING_PREFIX);
         match self.store.list_with_delimiter(Some(&prefix)).await {
             Ok(_) | Err(object_store::Error::NotFound { .. }) => Ok(()),
-            Err(e) => Err(Error::unavailable(format!(
-                "object store {} unreachable: {e}",
-                self.store
-            ))),
+            Err(e) => Err(Error::unavailable(format!("object store {} unreachable: {e}", self.store))),
         }
     }
 
     async fn stage(&self, mut data: ByteStream) -> Result<StagedBlob> {
         let id = Ulid::generate().to_string();
         let path = Self::staging_path(&id)?;
-        let upload = self
-            .store
-            .put_multipart(&path)
-            .await
-            .map_err(|e| store_error("start upload of", &path, &e))?;
+        let upload = self.store.put_multipart(&path).await.map_err(|e| store_error("start upload of", &path, &e))?;
         let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_SIZE);
         match Self::feed(&mut writer, &mut data, &path).await {
             Ok(size) => {
                 // `finish` aborts the upload itself when completing fails.
-                writer
-                    .finish()
-                    .await
-                    .map_err(|e| store_error("complete upload of", &path, &e))?;
+                writer.finish().await.map_err(|e| store_error("complete upload of", &path, &e))?;
                 Ok(StagedBlob { id, size })
             }
             Err(e) => {
@@ -125,10 +110,7 @@ impl BlobStore for ObjectBlobStore {
     async fn promote(&self, staged: &StagedBlob, key: &str) -> Result<()> {
         let from = Self::staging_path(&staged.id)?;
         let to = Self::key_path(key)?;
-        self.store
-            .copy(&from, &to)
-            .await
-            .map_err(|e| store_error("promote", &from, &e))?;
+        self.store.copy(&from, &to).await.map_err(|e| store_error("promote", &from, &e))?;
         // The object is durable under `key` now; a leftover staging copy only costs
         // space until the sweeper runs, so it must not fail the promotion.
         if let Err(e) = self.delete_if_exists(&from).await {
@@ -155,10 +137,7 @@ impl BlobStore for ObjectBlobStore {
         let path = Self::key_path(key)?;
         let missing = || Error::not_found("blob_not_found", format!("no blob under key {key}"));
         let outside = |r: &Range<u64>, size: u64| {
-            unsatisfiable(format!(
-                "range {}..{} is outside the blob's {size} bytes",
-                r.start, r.end
-            ))
+            unsatisfiable(format!("range {}..{} is outside the blob's {size} bytes", r.start, r.end))
         };
         let options = match &range {
             None => GetOptions::default(),
@@ -198,9 +177,7 @@ impl BlobStore for ObjectBlobStore {
         {
             return Err(outside(&r, result.meta.size));
         }
-        let stream = result
-            .into_stream()
-            .map_err(move |e| store_error("read", &path, &e));
+        let stream = result.into_stream().map_err(move |e| store_error("read", &path, &e));
         Ok(stream.boxed())
     }
 
@@ -214,16 +191,12 @@ impl BlobStore for ObjectBlobStore {
         let old: Vec<Path> = self
             .store
             .list(Some(&prefix))
-            .try_filter_map(|meta| async move {
-                Ok((meta.last_modified < before).then_some(meta.location))
-            })
+            .try_filter_map(|meta| async move { Ok((meta.last_modified < before).then_some(meta.location)) })
             .try_collect()
             .await
             .map_err(|e| store_error("list", &prefix, &e))?;
         let mut removed = 0;
-        let mut deleted = self
-            .store
-            .delete_stream(stream::iter(old.into_iter().map(Ok)).boxed());
+        let mut deleted = self.store.delete_stream(stream::iter(old.into_iter().map(Ok)).boxed());
         while let Some(outcome) = deleted.next().await {
             match outcome {
                 Ok(_) => removed += 1,
@@ -240,9 +213,5 @@ fn store_error(action: &str, path: &Path, err: &object_store::Error) -> Error {
 }
 
 fn unsatisfiable(message: impl ToString) -> Error {
-    Error::new(
-        ErrorKind::RangeNotSatisfiable,
-        "range_not_satisfiable",
-        message.to_string(),
-    )
+    Error::new(ErrorKind::RangeNotSatisfiable, "range_not_satisfiable", message.to_string())
 }

@@ -25,26 +25,17 @@ struct Backend {
 fn fs_backend() -> Backend {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = FsBlobStore::open(dir.path().to_path_buf()).expect("open fs store");
-    Backend {
-        store: Arc::new(store),
-        _dir: Some(dir),
-    }
+    Backend { store: Arc::new(store), _dir: Some(dir) }
 }
 
 fn memory_backend() -> Backend {
-    Backend {
-        store: Arc::new(ObjectBlobStore::in_memory()),
-        _dir: None,
-    }
+    Backend { store: Arc::new(ObjectBlobStore::in_memory()), _dir: None }
 }
 
 fn local_object_backend() -> Backend {
     let dir = tempfile::tempdir().expect("tempdir");
     let local = LocalFileSystem::new_with_prefix(dir.path()).expect("local object store");
-    Backend {
-        store: Arc::new(ObjectBlobStore::new(Arc::new(local))),
-        _dir: Some(dir),
-    }
+    Backend { store: Arc::new(ObjectBlobStore::new(Arc::new(local))), _dir: Some(dir) }
 }
 
 /// Deterministic pseudo-random bytes (xorshift), different for each seed.
@@ -62,10 +53,7 @@ fn pseudo_random(len: usize, seed: u64) -> Vec<u8> {
 
 /// Splits `data` into a stream of `CHUNK`-sized pieces, like an HTTP body.
 fn chunked(data: &[u8]) -> ByteStream {
-    let chunks: Vec<Result<Bytes, Error>> = data
-        .chunks(CHUNK)
-        .map(|c| Ok(Bytes::copy_from_slice(c)))
-        .collect();
+    let chunks: Vec<Result<Bytes, Error>> = data.chunks(CHUNK).map(|c| Ok(Bytes::copy_from_slice(c))).collect();
     stream::iter(chunks).boxed()
 }
 
@@ -163,11 +151,7 @@ async fn stream_error_is_returned_as_is(store: &dyn BlobStore) {
     let data = pseudo_random(9 * 1024 * 1024, 4);
     let failing = chunked(&data)
         .chain(stream::once(async {
-            Err(Error::new(
-                ErrorKind::PayloadTooLarge,
-                "payload_too_large",
-                "the body exceeds 9 MiB",
-            ))
+            Err(Error::new(ErrorKind::PayloadTooLarge, "payload_too_large", "the body exceeds 9 MiB"))
         }))
         .chain(chunked(&data[..CHUNK]))
         .boxed();
@@ -175,25 +159,16 @@ async fn stream_error_is_returned_as_is(store: &dyn BlobStore) {
     assert_eq!(err.kind, ErrorKind::PayloadTooLarge);
     assert_eq!(err.code, "payload_too_large");
     assert_eq!(err.message, "the body exceeds 9 MiB");
-    assert_eq!(
-        store.sweep_staging(hour_from_now()).await.expect("sweep"),
-        0
-    );
+    assert_eq!(store.sweep_staging(hour_from_now()).await.expect("sweep"), 0);
 }
 
 async fn discard_removes_staged_object(store: &dyn BlobStore) {
     let staged = store.stage(chunked(b"discard me")).await.expect("stage");
     store.discard(&staged).await.expect("discard");
-    store
-        .discard(&staged)
-        .await
-        .expect("second discard is a no-op");
+    store.discard(&staged).await.expect("second discard is a no-op");
     assert!(store.promote(&staged, &key(5)).await.is_err());
     assert!(!store.exists(&key(5)).await.expect("exists"));
-    assert_eq!(
-        store.sweep_staging(hour_from_now()).await.expect("sweep"),
-        0
-    );
+    assert_eq!(store.sweep_staging(hour_from_now()).await.expect("sweep"), 0);
 }
 
 async fn promote_over_existing_key(store: &dyn BlobStore) {
@@ -201,10 +176,7 @@ async fn promote_over_existing_key(store: &dyn BlobStore) {
     put(store, &key(6), &data).await;
     put(store, &key(6), &data).await;
     assert!(read_all(store, &key(6), None).await == data);
-    assert_eq!(
-        store.sweep_staging(hour_from_now()).await.expect("sweep"),
-        0
-    );
+    assert_eq!(store.sweep_staging(hour_from_now()).await.expect("sweep"), 0);
 }
 
 async fn exists_and_delete(store: &dyn BlobStore) {
@@ -214,18 +186,9 @@ async fn exists_and_delete(store: &dyn BlobStore) {
     assert!(store.exists(&key(7)).await.expect("exists"));
     store.delete(&key(7)).await.expect("delete");
     assert!(!store.exists(&key(7)).await.expect("exists"));
-    assert_eq!(
-        read_error(store, &key(7), None).await.kind,
-        ErrorKind::NotFound
-    );
-    store
-        .delete(&key(7))
-        .await
-        .expect("deleting a missing key is ok");
-    store
-        .delete(&key(999))
-        .await
-        .expect("deleting a missing key is ok");
+    assert_eq!(read_error(store, &key(7), None).await.kind, ErrorKind::NotFound);
+    store.delete(&key(7)).await.expect("deleting a missing key is ok");
+    store.delete(&key(999)).await.expect("deleting a missing key is ok");
     assert_eq!(read_all(store, &key(8), None).await, b"neighbour");
 }
 
@@ -234,14 +197,8 @@ async fn sweep_removes_only_old_staged_objects(store: &dyn BlobStore) {
     let left_a = store.stage(chunked(b"left behind a")).await.expect("stage");
     let left_b = store.stage(chunked(b"left behind b")).await.expect("stage");
     assert_eq!(store.sweep_staging(hour_ago()).await.expect("sweep"), 0);
-    assert_eq!(
-        store.sweep_staging(hour_from_now()).await.expect("sweep"),
-        2
-    );
-    assert_eq!(
-        store.sweep_staging(hour_from_now()).await.expect("sweep"),
-        0
-    );
+    assert_eq!(store.sweep_staging(hour_from_now()).await.expect("sweep"), 2);
+    assert_eq!(store.sweep_staging(hour_from_now()).await.expect("sweep"), 0);
     assert!(store.promote(&left_a, &key(10)).await.is_err());
     assert!(store.promote(&left_b, &key(10)).await.is_err());
     assert_eq!(read_all(store, &key(9), None).await, b"promoted");
@@ -308,15 +265,7 @@ async fn fs_refuses_invalid_keys() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = FsBlobStore::open(dir.path().to_path_buf()).expect("open");
     let staged = store.stage(chunked(b"x")).await.expect("stage");
-    for bad in [
-        "",
-        "/etc/passwd",
-        "../escape",
-        "blobs//x",
-        "blobs/./x",
-        "a/b c",
-        "a/",
-    ] {
+    for bad in ["", "/etc/passwd", "../escape", "blobs//x", "blobs/./x", "a/b c", "a/"] {
         let internal = |r: Result<(), Error>| r.expect_err(bad).kind == ErrorKind::Internal;
         assert!(store.object_path(bad).is_err(), "{bad:?}");
         assert!(internal(store.exists(bad).await.map(|_| ())), "{bad:?}");
@@ -337,19 +286,11 @@ async fn fs_files_appear_and_disappear_on_disk() {
     let path = store.object_path(&key(1)).expect("path");
     assert_eq!(path, dir.path().join("objects").join(key(1)));
     assert_eq!(std::fs::read(&path).expect("read file"), b"on disk");
-    assert_eq!(
-        std::fs::read_dir(dir.path().join("staging"))
-            .expect("ls")
-            .count(),
-        0
-    );
+    assert_eq!(std::fs::read_dir(dir.path().join("staging")).expect("ls").count(), 0);
 
     store.delete(&key(1)).await.expect("delete");
     assert!(!path.exists());
-    assert!(
-        !dir.path().join("objects/blobs").exists(),
-        "empty dirs pruned"
-    );
+    assert!(!dir.path().join("objects/blobs").exists(), "empty dirs pruned");
     assert!(dir.path().join("objects").is_dir(), "objects root kept");
 }
 
@@ -358,18 +299,11 @@ async fn fs_failed_stage_leaves_staging_dir_empty() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = FsBlobStore::open(dir.path().to_path_buf()).expect("open");
     let failing = chunked(&pseudo_random(3 * 1024 * 1024, 9))
-        .chain(stream::once(async {
-            Err(Error::bad_request("malformed_body", "broken multipart"))
-        }))
+        .chain(stream::once(async { Err(Error::bad_request("malformed_body", "broken multipart")) }))
         .boxed();
     let err = store.stage(failing).await.expect_err("stage must fail");
     assert_eq!(err.code, "malformed_body");
-    assert_eq!(
-        std::fs::read_dir(dir.path().join("staging"))
-            .expect("ls")
-            .count(),
-        0
-    );
+    assert_eq!(std::fs::read_dir(dir.path().join("staging")).expect("ls").count(), 0);
 }
 
 #[tokio::test]

@@ -51,12 +51,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// Builds an error of any kind with a stable code.
     pub fn new(kind: ErrorKind, code: &'static str, message: impl Into<String>) -> Self {
-        Error {
-            kind,
-            code: Cow::Borrowed(code),
-            message: message.into(),
-            fields: BTreeMap::new(),
-        }
+        Error { kind, code: Cow::Borrowed(code), message: message.into(), fields: BTreeMap::new() }
     }
 
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
@@ -130,17 +125,7 @@ impl FieldErrors {
         if self.0.is_empty() {
             return Ok(());
         }
-        let message = self
-            .0
-            .iter()
-            .map(|(f, m)| format!("{f}: {}", m.join("; ")))
-            .collect::<Vec<_>>()
-            .join(", ");
-        Err(Error {
-            kind: ErrorKind::Validation,
-            code: Cow::Borrowed("validation_failed"),
-            message,
-            fields: self.0,
-        })
+        let message = self.0.iter().map(|(f, m)| format!("{f}: {}", m.join("; "))).collect::<Vec<_>>().join(", ");
+        Err(Error { kind: ErrorKind::Validation, code: Cow::Borrowed("validation_failed"), message, fields: self.0 })
     }
 }

@@ -28,8 +28,8 @@ pub fn sanitize_file_name(raw: &str) -> String {
     let mut out: String = base
         .chars()
         .map(|c| match c {
-            '#' | '%' | '^' | '+' | '\\' | '/' | '?' | '*' | ':' | '|' | '"' | '\'' | '<' | '>'
-            | '{' | '}' | '=' | ',' => '_',
+            '#' | '%' | '^' | '+' | '\\' | '/' | '?' | '*' | ':' | '|' | '"' | '\'' | '<' | '>' | '{' | '}' | '='
+            | ',' => '_',
             c if c.is_whitespace() || c.is_control() => '_',
             c => c,
         })
@@ -81,10 +81,7 @@ pub fn title(field: &str, raw: &str) -> Result<String> {
 /// A description: at most [`MAX_DESCRIPTION`] characters; empty means none.
 pub fn description(raw: &str) -> Result<Option<String>> {
     if raw.chars().count() > MAX_DESCRIPTION {
-        return Err(Error::invalid(
-            "description",
-            format!("must be at most {MAX_DESCRIPTION} characters"),
-        ));
+        return Err(Error::invalid("description", format!("must be at most {MAX_DESCRIPTION} characters")));
     }
     let t = raw.trim();
     Ok(if t.is_empty() { None } else { Some(t.to_owned()) })

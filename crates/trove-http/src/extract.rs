@@ -37,8 +37,21 @@ macro_rules! permissions {
 }
 
 permissions!(
-    SpaceList, SpaceCreate, SpaceRead, SpaceUpdate, SpaceDelete, AssetRead, AssetCreate, AssetUpdate,
-    AssetDelete, FolderRead, FolderCreate, FolderUpdate, FolderDelete, TrashRead, TrashRestore,
+    SpaceList,
+    SpaceCreate,
+    SpaceRead,
+    SpaceUpdate,
+    SpaceDelete,
+    AssetRead,
+    AssetCreate,
+    AssetUpdate,
+    AssetDelete,
+    FolderRead,
+    FolderCreate,
+    FolderUpdate,
+    FolderDelete,
+    TrashRead,
+    TrashRestore,
 );
 
 /// An authenticated caller allowed to perform `P` (in the path's space, if any).
@@ -118,9 +131,7 @@ pub fn if_match(headers: &HeaderMap) -> Result<Option<i64>> {
     match headers.get(IF_MATCH) {
         None => Ok(None),
         Some(v) => {
-            let s = v
-                .to_str()
-                .map_err(|_| Error::bad_request("invalid_if_match", "If-Match must be ASCII"))?;
+            let s = v.to_str().map_err(|_| Error::bad_request("invalid_if_match", "If-Match must be ASCII"))?;
             rules::parse_if_match(s).map(Some)
         }
     }

@@ -32,14 +32,7 @@ pub struct Urls {
 
 impl Urls {
     pub fn file(&self, f: &StoredFile) -> String {
-        format!(
-            "{}/v3/assets/{}/{}/{}/{}",
-            self.base,
-            f.space_uid,
-            f.asset_uid,
-            f.uid,
-            encode_segment(&f.file_name)
-        )
+        format!("{}/v3/assets/{}/{}/{}/{}", self.base, f.space_uid, f.asset_uid, f.uid, encode_segment(&f.file_name))
     }
 
     pub fn permanent(&self, a: &Asset) -> String {

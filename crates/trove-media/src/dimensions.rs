@@ -12,13 +12,7 @@ use crate::sniff::SVG;
 /// (their EXIF orientation is informational only), and JPEG XL's own orientation
 /// field is applied by `imagesize` too, so those are left out to avoid a double
 /// swap.
-const EXIF_ORIENTED_TYPES: &[&str] = &[
-    "image/jpeg",
-    "image/png",
-    "image/webp",
-    "image/tiff",
-    "image/x-canon-cr2",
-];
+const EXIF_ORIENTED_TYPES: &[&str] = &["image/jpeg", "image/png", "image/webp", "image/tiff", "image/x-canon-cr2"];
 
 /// The display dimensions of the image in `head`, whose sniffed type is
 /// `content_type`; `None` for non-images, SVG (no intrinsic pixel size) and
@@ -34,27 +28,16 @@ pub(crate) fn display_dimensions(head: &[u8], content_type: &str) -> Option<Dime
     let size = imagesize::blob_size(head).ok()?;
     let width = u32::try_from(size.width).ok().filter(|w| *w > 0)?;
     let height = u32::try_from(size.height).ok().filter(|h| *h > 0)?;
-    let quarter_turn = EXIF_ORIENTED_TYPES.contains(&content_type)
-        && exif_orientation(head).is_some_and(|o| (5..=8).contains(&o));
-    Some(if quarter_turn {
-        Dimensions {
-            width: height,
-            height: width,
-        }
-    } else {
-        Dimensions { width, height }
-    })
+    let quarter_turn =
+        EXIF_ORIENTED_TYPES.contains(&content_type) && exif_orientation(head).is_some_and(|o| (5..=8).contains(&o));
+    Some(if quarter_turn { Dimensions { width: height, height: width } } else { Dimensions { width, height } })
 }
 
 /// The EXIF `Orientation` of the primary image, if the head carries one.
 /// Malformed or truncated EXIF is the same as none.
 fn exif_orientation(head: &[u8]) -> Option<u32> {
-    let exif = exif::Reader::new()
-        .read_from_container(&mut Cursor::new(head))
-        .ok()?;
-    exif.get_field(exif::Tag::Orientation, exif::In::PRIMARY)?
-        .value
-        .get_uint(0)
+    let exif = exif::Reader::new().read_from_container(&mut Cursor::new(head)).ok()?;
+    exif.get_field(exif::Tag::Orientation, exif::In::PRIMARY)?.value.get_uint(0)
 }
 
 #[cfg(test)]
@@ -77,11 +60,7 @@ mod tests {
             let jpeg = jpeg_header_with_orientation(640, 480, o);
             let dims = display_dimensions(&jpeg, "image/jpeg");
             let want = if o >= 5 { (480, 640) } else { (640, 480) };
-            assert_eq!(
-                dims.map(|d| (d.width, d.height)),
-                Some(want),
-                "orientation {o}"
-            );
+            assert_eq!(dims.map(|d| (d.width, d.height)), Some(want), "orientation {o}");
         }
     }
 

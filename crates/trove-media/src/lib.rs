@@ -86,11 +86,7 @@ impl MediaProbe for StandardProbe {
     fn probe(&self, head: &[u8], file_name: &str, size: u64) -> MediaInfo {
         let name_risk = risk::from_file_name(file_name);
         if head.is_empty() {
-            return MediaInfo {
-                content_type: sniff::OCTET_STREAM.to_owned(),
-                dimensions: None,
-                risk: name_risk,
-            };
+            return MediaInfo { content_type: sniff::OCTET_STREAM.to_owned(), dimensions: None, risk: name_risk };
         }
         let complete = u64::try_from(head.len()).is_ok_and(|len| len >= size);
         let text = sniff::looks_like_text(head, complete);

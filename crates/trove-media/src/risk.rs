@@ -90,9 +90,8 @@ pub(crate) const SCRIPT_EXTENSIONS: &[&str] = &[
 
 pub(crate) const WEBASSEMBLY_EXTENSIONS: &[&str] = &["wasm"];
 
-pub(crate) const VM_IMAGE_EXTENSIONS: &[&str] = &[
-    "qcow", "qcow2", "qed", "vmdk", "vdi", "vhd", "vhdx", "hdd", "ova", "ovf", "iso", "img", "dmg",
-];
+pub(crate) const VM_IMAGE_EXTENSIONS: &[&str] =
+    &["qcow", "qcow2", "qed", "vmdk", "vdi", "vhd", "vhdx", "hdd", "ova", "ovf", "iso", "img", "dmg"];
 
 /// Sniffed MIME types that are risky in themselves.
 const RISKY_TYPES: &[(&str, &str)] = &[
@@ -182,16 +181,11 @@ fn is_executable(head: &[u8], text: bool) -> bool {
 }
 
 fn is_vm_image(head: &[u8], text: bool) -> bool {
-    let at = |offset: usize, magic: &[u8]| {
-        head.get(offset..)
-            .is_some_and(|rest| rest.starts_with(magic))
-    };
+    let at = |offset: usize, magic: &[u8]| head.get(offset..).is_some_and(|rest| rest.starts_with(magic));
     VM_IMAGE_MAGICS.iter().any(|m| head.starts_with(m))
         || (!text && VM_IMAGE_BINARY_MAGICS.iter().any(|m| head.starts_with(m)))
         || at(VDI_SIGNATURE.0, VDI_SIGNATURE.1)
-        || ISO9660_IDENTIFIER_OFFSETS
-            .iter()
-            .any(|&offset| at(offset, b"CD001"))
+        || ISO9660_IDENTIFIER_OFFSETS.iter().any(|&offset| at(offset, b"CD001"))
 }
 
 /// The risk label the extension of `file_name` earns.
@@ -219,29 +213,16 @@ mod tests {
     #[test]
     fn every_listed_extension_is_documented_in_the_crate_docs() {
         let docs = include_str!("lib.rs");
-        let lists = [
-            EXECUTABLE_EXTENSIONS,
-            SCRIPT_EXTENSIONS,
-            WEBASSEMBLY_EXTENSIONS,
-            VM_IMAGE_EXTENSIONS,
-        ];
+        let lists = [EXECUTABLE_EXTENSIONS, SCRIPT_EXTENSIONS, WEBASSEMBLY_EXTENSIONS, VM_IMAGE_EXTENSIONS];
         for ext in lists.into_iter().flatten() {
-            assert!(
-                docs.contains(&format!("`{ext}`")),
-                "{ext} is not documented"
-            );
+            assert!(docs.contains(&format!("`{ext}`")), "{ext} is not documented");
         }
     }
 
     #[test]
     fn extension_lists_are_disjoint_and_lowercase() {
-        let all: Vec<&str> = [
-            EXECUTABLE_EXTENSIONS,
-            SCRIPT_EXTENSIONS,
-            WEBASSEMBLY_EXTENSIONS,
-            VM_IMAGE_EXTENSIONS,
-        ]
-        .concat();
+        let all: Vec<&str> =
+            [EXECUTABLE_EXTENSIONS, SCRIPT_EXTENSIONS, WEBASSEMBLY_EXTENSIONS, VM_IMAGE_EXTENSIONS].concat();
         for (i, ext) in all.iter().enumerate() {
             assert_eq!(*ext, ext.to_ascii_lowercase());
             assert!(!all[i + 1..].contains(ext), "{ext} is listed twice");
@@ -302,10 +283,7 @@ mod tests {
 
     #[test]
     fn risky_content_types_are_labelled() {
-        assert_eq!(
-            from_bytes(b"x", false, "application/wasm"),
-            Some(WEBASSEMBLY)
-        );
+        assert_eq!(from_bytes(b"x", false, "application/wasm"), Some(WEBASSEMBLY));
         assert_eq!(from_bytes(b"x", false, "text/javascript"), Some(SCRIPT));
         assert_eq!(from_bytes(b"x", false, "image/png"), None);
     }

@@ -72,12 +72,8 @@ pub(crate) fn content_type(head: &[u8], text: bool, ext: Option<&str>) -> &'stat
     }
     // infer's own text matchers (HTML, XML, shebang) only refine text/plain: a
     // textual extension is as good a witness as they are.
-    let infer_text = sniffed
-        .filter(|t| t.matcher_type() == MatcherType::Text)
-        .map(|t| t.mime_type());
-    ext.and_then(textual_guess)
-        .or(infer_text)
-        .unwrap_or(TEXT_PLAIN)
+    let infer_text = sniffed.filter(|t| t.matcher_type() == MatcherType::Text).map(|t| t.mime_type());
+    ext.and_then(textual_guess).or(infer_text).unwrap_or(TEXT_PLAIN)
 }
 
 /// The type `mime_guess` gives `ext`, if that type is textual.
@@ -109,9 +105,7 @@ pub(crate) fn is_svg(head: &[u8]) -> bool {
         }
     }
     match rest.strip_prefix(b"<svg") {
-        Some(r) => r
-            .first()
-            .is_none_or(|b| b.is_ascii_whitespace() || matches!(b, b'>' | b'/')),
+        Some(r) => r.first().is_none_or(|b| b.is_ascii_whitespace() || matches!(b, b'>' | b'/')),
         None => false,
     }
 }
@@ -123,9 +117,7 @@ fn after<'a>(haystack: &'a [u8], needle: &[u8]) -> Option<&'a [u8]> {
 }
 
 fn starts_with_ignore_case(haystack: &[u8], prefix: &[u8]) -> bool {
-    haystack
-        .get(..prefix.len())
-        .is_some_and(|h| h.eq_ignore_ascii_case(prefix))
+    haystack.get(..prefix.len()).is_some_and(|h| h.eq_ignore_ascii_case(prefix))
 }
 
 /// The bytes after a `<!DOCTYPE …>` declaration, honouring quoted strings and an
@@ -181,14 +173,8 @@ mod tests {
     #[test]
     fn weak_binary_magic_on_text_is_ignored() {
         assert_eq!(content_type(b"BMW service log\n", true, None), TEXT_PLAIN);
-        assert_eq!(
-            content_type(b"MZ is a nice prefix\n", true, None),
-            TEXT_PLAIN
-        );
-        assert_eq!(
-            content_type(b"%PDF-1.4\n1 0 obj\n", true, Some("txt")),
-            "application/pdf"
-        );
+        assert_eq!(content_type(b"MZ is a nice prefix\n", true, None), TEXT_PLAIN);
+        assert_eq!(content_type(b"%PDF-1.4\n1 0 obj\n", true, Some("txt")), "application/pdf");
     }
 
     #[test]
@@ -196,10 +182,7 @@ mod tests {
         let html = b"<html><body>hi</body></html>";
         assert_eq!(content_type(html, true, None), "text/html");
         assert_eq!(content_type(html, true, Some("txt")), TEXT_PLAIN);
-        assert_eq!(
-            content_type(b"{\"a\":1}", true, Some("json")),
-            "application/json"
-        );
+        assert_eq!(content_type(b"{\"a\":1}", true, Some("json")), "application/json");
         assert_eq!(content_type(b"a,b\n", true, Some("ts")), TEXT_PLAIN);
         assert_eq!(content_type(b"just words", true, Some("svg")), TEXT_PLAIN);
         assert_eq!(content_type(b"<p>x</p>", true, Some("svg")), "text/html");

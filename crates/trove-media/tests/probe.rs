@@ -2,9 +2,7 @@
 
 use trove_app::ports::media::{MediaInfo, MediaProbe};
 use trove_domain::model::Dimensions;
-use trove_media::fixtures::{
-    exif_block, jpeg_header_with_orientation, png_header, png_header_with_orientation,
-};
+use trove_media::fixtures::{exif_block, jpeg_header_with_orientation, png_header, png_header_with_orientation};
 use trove_media::{EXECUTABLE, SCRIPT, StandardProbe, VM_IMAGE, WEBASSEMBLY};
 
 /// Probes `bytes` as a complete file.
@@ -114,10 +112,7 @@ fn jpeg_orientation_6_swaps_dimensions() {
 
 #[test]
 fn jpeg_orientation_1_keeps_dimensions() {
-    let info = probe(
-        &jpeg_header_with_orientation(4000, 3000, 1),
-        "landscape.jpg",
-    );
+    let info = probe(&jpeg_header_with_orientation(4000, 3000, 1), "landscape.jpg");
     assert_eq!(info.content_type, "image/jpeg");
     assert_eq!(info.dimensions, dims(4000, 3000));
 }
@@ -180,14 +175,8 @@ fn html_named_svg_is_not_svg() {
 fn utf8_text_takes_a_textual_extension_type() {
     let csv = "name,city\nZoë,Zürich\n".as_bytes();
     assert_eq!(probe(csv, "people.csv").content_type, "text/csv");
-    assert_eq!(
-        probe(b"{\"a\": 1}", "data.json").content_type,
-        "application/json"
-    );
-    assert_eq!(
-        probe(b"# Title\n", "README.md").content_type,
-        "text/markdown"
-    );
+    assert_eq!(probe(b"{\"a\": 1}", "data.json").content_type, "application/json");
+    assert_eq!(probe(b"# Title\n", "README.md").content_type, "text/markdown");
     assert_eq!(probe(b"just words", "notes").content_type, "text/plain");
     assert_eq!(probe(b"just words", "notes.png").content_type, "text/plain");
     assert_eq!(probe(b"just words", "notes.pdf").content_type, "text/plain");
@@ -205,9 +194,7 @@ fn text_cut_mid_character_is_text_only_when_the_file_goes_on() {
 
 #[test]
 fn binary_garbage_named_png_is_octet_stream() {
-    let garbage = [
-        0xDE, 0xAD, 0xBE, 0xEF, 0x00, 0x13, 0x37, 0xFF, 0x80, 0x00, 0x42, 0x99,
-    ];
+    let garbage = [0xDE, 0xAD, 0xBE, 0xEF, 0x00, 0x13, 0x37, 0xFF, 0x80, 0x00, 0x42, 0x99];
     let info = probe(&garbage, "photo.png");
     assert_eq!(info.content_type, "application/octet-stream");
     assert_eq!(info.dimensions, None);
@@ -241,20 +228,14 @@ fn elf_named_photo_is_executable() {
 #[test]
 fn pe_named_document_is_executable() {
     let info = probe(&pe_header(), "invoice.pdf");
-    assert_eq!(
-        info.content_type,
-        "application/vnd.microsoft.portable-executable"
-    );
+    assert_eq!(info.content_type, "application/vnd.microsoft.portable-executable");
     assert_eq!(info.risk, Some(EXECUTABLE));
 }
 
 #[test]
 fn bytes_decide_the_label_before_the_extension() {
     assert_eq!(probe(&elf_header(), "run.sh").risk, Some(EXECUTABLE));
-    assert_eq!(
-        probe(b"#!/bin/sh\necho hi\n", "tool.exe").risk,
-        Some(SCRIPT)
-    );
+    assert_eq!(probe(b"#!/bin/sh\necho hi\n", "tool.exe").risk, Some(SCRIPT));
 }
 
 #[test]
@@ -296,11 +277,7 @@ fn disk_images_are_vm_images() {
     assert_eq!(probe(b"vhdxfile\0\0", "a").risk, Some(VM_IMAGE));
     assert_eq!(probe(b"conectix\0\0\0\x02", "a").risk, Some(VM_IMAGE));
     for name in ["disk.vmdk", "disk.VHD", "install.iso", "app.dmg", "vm.ova"] {
-        assert_eq!(
-            probe(b"\x01\x02\x03\x00", name).risk,
-            Some(VM_IMAGE),
-            "{name}"
-        );
+        assert_eq!(probe(b"\x01\x02\x03\x00", name).risk, Some(VM_IMAGE), "{name}");
     }
 }
 

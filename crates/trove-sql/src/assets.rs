@@ -1,10 +1,10 @@
 //! Assets, their versions and files.
 
 use async_trait::async_trait;
+use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
 use trove_app::ports::{AssetKey, AssetRepo, FolderFilter, NewAsset};
-use sqlx::AssertSqlSafe;
 use trove_domain::model::{Asset, Deletion, Page, PageRequest, StoredFile, Version};
 use trove_domain::{Error, Result};
 
@@ -147,14 +147,16 @@ impl AssetRepo for SqlStore {
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
-        sqlx::query("INSERT INTO workspace_assets (space_uid, workspace_uid, asset_uid, parent_uid) VALUES ($1, $2, $3, $4)")
-            .bind(&k.space_uid)
-            .bind(&k.workspace_uid)
-            .bind(&k.asset_uid)
-            .bind(n.parent_uid.as_deref())
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+        sqlx::query(
+            "INSERT INTO workspace_assets (space_uid, workspace_uid, asset_uid, parent_uid) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&k.space_uid)
+        .bind(&k.workspace_uid)
+        .bind(&k.asset_uid)
+        .bind(n.parent_uid.as_deref())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
         insert_file(&mut tx, &n.file).await?;
         sqlx::query("INSERT INTO asset_locales (space_uid, workspace_uid, asset_uid, locale, head_version) VALUES ($1, $2, $3, $4, $5)")
             .bind(&k.space_uid)
@@ -181,8 +183,14 @@ impl AssetRepo for SqlStore {
         row.map(|r| asset_from_row(&r, &k.space_uid, &k.workspace_uid)).transpose()
     }
 
-    async fn list_assets(&self, space: &str, ws: &str, locale: &str, folder: &FolderFilter, page: PageRequest)
-    -> Result<Page<Asset>> {
+    async fn list_assets(
+        &self,
+        space: &str,
+        ws: &str,
+        locale: &str,
+        folder: &FolderFilter,
+        page: PageRequest,
+    ) -> Result<Page<Asset>> {
         let (filter, parent, next) = match folder {
             FolderFilter::Any => ("", None, 4),
             FolderFilter::In(None) => (" AND wa.parent_uid IS NULL", None, 4),
@@ -211,7 +219,13 @@ impl AssetRepo for SqlStore {
         Ok(Page { items, count })
     }
 
-    async fn append_version(&self, k: &AssetKey, based_on: i64, v: &Version, new_file: Option<&StoredFile>) -> Result<()> {
+    async fn append_version(
+        &self,
+        k: &AssetKey,
+        based_on: i64,
+        v: &Version,
+        new_file: Option<&StoredFile>,
+    ) -> Result<()> {
         let mut tx = self.write.begin().await.map_err(db_err)?;
         // Compare-and-set on the head: the one place concurrent writers are ordered.
         let moved = sqlx::query(

@@ -1,8 +1,8 @@
 //! Blob references: upload leases and garbage collection of unreferenced blobs.
 
 use async_trait::async_trait;
-use trove_app::ports::{BlobDeleter, BlobRefRepo};
 use sqlx::AssertSqlSafe;
+use trove_app::ports::{BlobDeleter, BlobRefRepo};
 use trove_domain::Result;
 use trove_domain::model::Timestamp;
 

@@ -21,10 +21,7 @@ impl Dialect {
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             Ok(Dialect::Postgres)
         } else {
-            Err(Error::bad_request(
-                "unsupported_database_url",
-                "the database URL must start with sqlite: or postgres:",
-            ))
+            Err(Error::bad_request("unsupported_database_url", "the database URL must start with sqlite: or postgres:"))
         }
     }
 

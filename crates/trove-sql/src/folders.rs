@@ -1,10 +1,10 @@
 //! Folders: a tree per workspace, with moves checked for cycles inside the transaction.
 
 use async_trait::async_trait;
+use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
 use trove_app::ports::{FolderFilter, FolderRepo};
-use sqlx::AssertSqlSafe;
 use trove_domain::model::{Deletion, Folder, Page, PageRequest};
 use trove_domain::{Error, Result};
 
@@ -42,7 +42,12 @@ pub(crate) fn folder_not_found(uid: &str) -> Error {
 }
 
 /// Fails with `folder_not_found` unless `uid` is a live folder, inside `tx`.
-pub(crate) async fn require_live_folder(tx: &mut Transaction<'static, Any>, space: &str, ws: &str, uid: &str) -> Result<()> {
+pub(crate) async fn require_live_folder(
+    tx: &mut Transaction<'static, Any>,
+    space: &str,
+    ws: &str,
+    uid: &str,
+) -> Result<()> {
     let live: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM folders WHERE space_uid = $1 AND workspace_uid = $2 AND uid = $3 AND deleted_at IS NULL",
     )
@@ -94,7 +99,13 @@ impl FolderRepo for SqlStore {
         row.as_ref().map(folder_from_row).transpose()
     }
 
-    async fn list_folders(&self, space: &str, ws: &str, parent: &FolderFilter, page: PageRequest) -> Result<Page<Folder>> {
+    async fn list_folders(
+        &self,
+        space: &str,
+        ws: &str,
+        parent: &FolderFilter,
+        page: PageRequest,
+    ) -> Result<Page<Folder>> {
         // Every placeholder must appear in the SQL (PostgreSQL infers parameter types
         // from it), so the parent filter changes the numbering of the rest.
         let (filter, parent_uid, next) = match parent {
@@ -103,10 +114,7 @@ impl FolderRepo for SqlStore {
             FolderFilter::In(Some(p)) => (" AND parent_uid = $3", Some(p.as_str()), 4),
         };
         let base = format!("FROM folders WHERE space_uid = $1 AND workspace_uid = $2 AND deleted_at IS NULL{filter}");
-        let sql = format!(
-            "SELECT {FOLDER_COLUMNS} {base} ORDER BY title, uid LIMIT ${next} OFFSET ${}",
-            next + 1
-        );
+        let sql = format!("SELECT {FOLDER_COLUMNS} {base} ORDER BY title, uid LIMIT ${next} OFFSET ${}", next + 1);
         let mut q = sqlx::query(AssertSqlSafe(sql)).bind(space).bind(ws);
         if let Some(p) = parent_uid {
             q = q.bind(p);
@@ -127,14 +135,15 @@ impl FolderRepo for SqlStore {
         if let Some(parent) = &f.parent_uid {
             require_live_folder(&mut tx, &f.space_uid, &f.workspace_uid, parent).await?;
             // The new parent must not be the folder itself or one of its descendants.
-            let inside: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!("{SUBTREE_CTE} SELECT 1 FROM sub WHERE uid = $4")))
-                .bind(&f.space_uid)
-                .bind(&f.workspace_uid)
-                .bind(&f.uid)
-                .bind(parent)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db_err)?;
+            let inside: Option<i64> =
+                sqlx::query_scalar(AssertSqlSafe(format!("{SUBTREE_CTE} SELECT 1 FROM sub WHERE uid = $4")))
+                    .bind(&f.space_uid)
+                    .bind(&f.workspace_uid)
+                    .bind(&f.uid)
+                    .bind(parent)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
             if inside.is_some() {
                 return Err(Error::invalid("parent_uid", "a folder cannot be moved into itself or its own subfolder"));
             }

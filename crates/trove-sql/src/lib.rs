@@ -46,10 +46,7 @@ impl SqlStore {
         let (read_max, write_max) = dialect.pool_sizes();
         let read = pool(url, dialect, read_max).await?;
         let write = if dialect == Dialect::Postgres { read.clone() } else { pool(url, dialect, write_max).await? };
-        MIGRATOR
-            .run(&write)
-            .await
-            .map_err(|e| Error::internal(format!("applying database migrations failed: {e}")))?;
+        MIGRATOR.run(&write).await.map_err(|e| Error::internal(format!("applying database migrations failed: {e}")))?;
         Ok(SqlStore { read, write, dialect })
     }
 

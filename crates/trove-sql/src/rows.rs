@@ -46,10 +46,9 @@ pub fn file_from_row(row: &AnyRow) -> Result<StoredFile> {
     let width: Option<i64> = get(row, "f_width")?;
     let height: Option<i64> = get(row, "f_height")?;
     let dimensions = match (width, height) {
-        (Some(w), Some(h)) => Some(Dimensions {
-            width: u32::try_from(w).unwrap_or(0),
-            height: u32::try_from(h).unwrap_or(0),
-        }),
+        (Some(w), Some(h)) => {
+            Some(Dimensions { width: u32::try_from(w).unwrap_or(0), height: u32::try_from(h).unwrap_or(0) })
+        }
         _ => None,
     };
     Ok(StoredFile {

@@ -1,9 +1,9 @@
 //! Spaces and their workspaces.
 
 use async_trait::async_trait;
+use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 use trove_app::ports::SpaceRepo;
-use sqlx::AssertSqlSafe;
 use trove_domain::Result;
 use trove_domain::model::{Page, PageRequest, Space, Workspace};
 
@@ -76,10 +76,8 @@ impl SpaceRepo for SqlStore {
         .fetch_all(&self.read)
         .await
         .map_err(db_err)?;
-        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM spaces")
-            .fetch_one(&self.read)
-            .await
-            .map_err(db_err)?;
+        let count: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM spaces").fetch_one(&self.read).await.map_err(db_err)?;
         let items = rows.iter().map(space_from_row).collect::<Result<_>>()?;
         Ok(Page { items, count })
     }

@@ -1,9 +1,9 @@
 //! The trash: listing, restore rules and the purge after the retention period.
 
 use async_trait::async_trait;
+use sqlx::AssertSqlSafe;
 use sqlx::{Any, Transaction};
 use trove_app::ports::{PurgeReport, TrashFilter, TrashRepo};
-use sqlx::AssertSqlSafe;
 use trove_domain::model::{Page, PageRequest, Timestamp, TrashItem, TrashKind};
 use trove_domain::{Error, Result};
 
@@ -46,18 +46,21 @@ fn parent_in_trash(uid: &str) -> Error {
 
 /// Where a restored item goes: its parent if live, the root if the parent is gone
 /// for good, and a conflict if the parent is itself in the trash.
-async fn restore_target(tx: &mut Transaction<'static, Any>, space: &str, ws: &str, parent: Option<String>)
--> Result<Option<String>> {
+async fn restore_target(
+    tx: &mut Transaction<'static, Any>,
+    space: &str,
+    ws: &str,
+    parent: Option<String>,
+) -> Result<Option<String>> {
     let Some(parent) = parent else { return Ok(None) };
-    let deleted: Option<Option<i64>> = sqlx::query_scalar(
-        "SELECT deleted_at FROM folders WHERE space_uid = $1 AND workspace_uid = $2 AND uid = $3",
-    )
-    .bind(space)
-    .bind(ws)
-    .bind(&parent)
-    .fetch_optional(&mut **tx)
-    .await
-    .map_err(db_err)?;
+    let deleted: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT deleted_at FROM folders WHERE space_uid = $1 AND workspace_uid = $2 AND uid = $3")
+            .bind(space)
+            .bind(ws)
+            .bind(&parent)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(db_err)?;
     match deleted {
         None => Ok(None),
         Some(None) => Ok(Some(parent)),

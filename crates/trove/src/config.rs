@@ -72,7 +72,7 @@ pub struct Overrides {
 
 impl Config {
     /// Loads the configuration from the optional file, the environment and flags.
-    pub fn load(file: Option<&Path>, overrides: Overrides) -> Result<Self, figment::Error> {
+    pub fn load(file: Option<&Path>, overrides: Overrides) -> Result<Self, Box<figment::Error>> {
         let mut fig = Figment::from(Serialized::defaults(Config::default()));
         if let Some(f) = file {
             fig = fig.merge(Toml::file_exact(f));
@@ -80,13 +80,14 @@ impl Config {
         fig.merge(Env::prefixed("TROVE_").ignore(&["config"]))
             .merge(Serialized::defaults(overrides))
             .extract()
+            .map_err(Box::new)
     }
 
     /// The database URL in effect.
     pub fn database_url(&self) -> String {
-        self.database_url.clone().unwrap_or_else(|| {
-            format!("sqlite://{}?mode=rwc", self.data_dir.join("trove.db").display())
-        })
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", self.data_dir.join("trove.db").display()))
     }
 
     /// Where blob files live on the embedded default.

@@ -50,9 +50,7 @@ impl Server {
     /// Opens the backends and binds the listener.
     pub async fn bind(config: Config) -> anyhow::Result<Server> {
         let (app, store, bootstrap_token) = build_app(&config).await?;
-        let listener = TcpListener::bind(&config.listen)
-            .await
-            .with_context(|| format!("binding {}", config.listen))?;
+        let listener = TcpListener::bind(&config.listen).await.with_context(|| format!("binding {}", config.listen))?;
         let addr = listener.local_addr()?;
         Ok(Server { addr, listener, app, store, config, bootstrap_token })
     }

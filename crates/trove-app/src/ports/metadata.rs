@@ -9,8 +9,8 @@ use async_trait::async_trait;
 use futures::future::BoxFuture;
 use trove_domain::Result;
 use trove_domain::model::{
-    Asset, Deletion, Folder, Organization, Page, PageRequest, Principal, Space, StoredFile,
-    Timestamp, TrashItem, TrashKind, Version, Workspace,
+    Asset, Deletion, Folder, Organization, Page, PageRequest, Principal, Space, StoredFile, Timestamp, TrashItem,
+    TrashKind, Version, Workspace,
 };
 
 /// Addresses one asset's state in a workspace and locale.
@@ -100,8 +100,13 @@ pub trait FolderRepo: Send + Sync {
     async fn create_folder(&self, folder: &Folder) -> Result<()>;
     /// A live (not trashed) folder.
     async fn get_folder(&self, space: &str, ws: &str, uid: &str) -> Result<Option<Folder>>;
-    async fn list_folders(&self, space: &str, ws: &str, parent: &FolderFilter, page: PageRequest)
-    -> Result<Page<Folder>>;
+    async fn list_folders(
+        &self,
+        space: &str,
+        ws: &str,
+        parent: &FolderFilter,
+        page: PageRequest,
+    ) -> Result<Page<Folder>>;
     /// Rewrites title, description, parent. Refuses a move under itself (422) or
     /// under a missing parent (404), checked inside the transaction.
     async fn update_folder(&self, folder: &Folder) -> Result<()>;
@@ -115,13 +120,24 @@ pub trait AssetRepo: Send + Sync {
     async fn create_asset(&self, new: &NewAsset) -> Result<()>;
     /// The live asset at its head version in this locale.
     async fn get_asset(&self, key: &AssetKey) -> Result<Option<Asset>>;
-    async fn list_assets(&self, space: &str, ws: &str, locale: &str, folder: &FolderFilter, page: PageRequest)
-    -> Result<Page<Asset>>;
+    async fn list_assets(
+        &self,
+        space: &str,
+        ws: &str,
+        locale: &str,
+        folder: &FolderFilter,
+        page: PageRequest,
+    ) -> Result<Page<Asset>>;
     /// Appends `version` (numbered `based_on + 1`) if the head is still `based_on`;
     /// otherwise `version_conflict` (412) and nothing changes. `new_file` is inserted
     /// in the same transaction when the version brings a new file.
-    async fn append_version(&self, key: &AssetKey, based_on: i64, version: &Version, new_file: Option<&StoredFile>)
-    -> Result<()>;
+    async fn append_version(
+        &self,
+        key: &AssetKey,
+        based_on: i64,
+        version: &Version,
+        new_file: Option<&StoredFile>,
+    ) -> Result<()>;
     /// Sets the custom slug once; `slug_already_set` (409) if a different one exists.
     async fn set_slug(&self, space: &str, asset: &str, slug: &str) -> Result<()>;
     async fn list_versions(&self, key: &AssetKey) -> Result<Vec<Version>>;
@@ -140,8 +156,13 @@ pub trait AssetRepo: Send + Sync {
 #[async_trait]
 pub trait TrashRepo: Send + Sync {
     /// Items deleted directly by a user (not those that went along with a folder).
-    async fn list_trash(&self, space: &str, ws: &str, filter: &TrashFilter, page: PageRequest)
-    -> Result<Page<TrashItem>>;
+    async fn list_trash(
+        &self,
+        space: &str,
+        ws: &str,
+        filter: &TrashFilter,
+        page: PageRequest,
+    ) -> Result<Page<TrashItem>>;
     /// Which kind a trashed UID is, if it is in this workspace's trash at all.
     async fn trash_kind(&self, space: &str, ws: &str, uid: &str) -> Result<Option<TrashKind>>;
     /// Restores an asset; `parent_in_trash` (409) while its folder is trashed.

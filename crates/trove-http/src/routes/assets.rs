@@ -112,7 +112,10 @@ pub async fn list_assets(
     };
     let page = PageQuery { limit: q.limit, skip: q.skip }.page();
     let page = s.app.list_assets(&scope, folder, page).await?;
-    Ok(Json(AssetsEnvelope { assets: page.items.iter().map(|a| AssetView::new(a, &s.urls)).collect(), count: page.count }))
+    Ok(Json(AssetsEnvelope {
+        assets: page.items.iter().map(|a| AssetView::new(a, &s.urls)).collect(),
+        count: page.count,
+    }))
 }
 
 #[utoipa::path(post, path = "/api/spaces/{space}/assets", tag = "assets",

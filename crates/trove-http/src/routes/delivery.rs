@@ -65,10 +65,7 @@ async fn permanent_url(
     method: Method,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let file = s
-        .app
-        .file_by_slug(&space, &asset, &slug, q.workspace.as_deref(), q.locale.as_deref())
-        .await?;
+    let file = s.app.file_by_slug(&space, &asset, &slug, q.workspace.as_deref(), q.locale.as_deref()).await?;
     serve(&s, &file, REVALIDATE, q.download(), &method, &headers).await
 }
 
@@ -102,17 +99,18 @@ fn wanted_range(headers: &HeaderMap, etag: &str, size: u64) -> Result<Option<(u6
     match parsed.validate(size) {
         Ok(ranges) if ranges.len() == 1 => Ok(ranges.first().map(|r| (*r.start(), *r.end()))),
         Ok(_) => Ok(None),
-        Err(_) => Err(Error::new(ErrorKind::RangeNotSatisfiable, "range_not_satisfiable", "the requested range is outside the file")),
+        Err(_) => Err(Error::new(
+            ErrorKind::RangeNotSatisfiable,
+            "range_not_satisfiable",
+            "the requested range is outside the file",
+        )),
     }
 }
 
 fn disposition(file: &StoredFile, download: bool) -> String {
     let kind = if download { "attachment" } else { "inline" };
-    let ascii: String = file
-        .file_name
-        .chars()
-        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' { c } else { '_' })
-        .collect();
+    let ascii: String =
+        file.file_name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' { c } else { '_' }).collect();
     format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{}", encode_segment(&file.file_name))
 }
 
@@ -120,8 +118,14 @@ fn header_value(s: &str) -> HeaderValue {
     HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"))
 }
 
-async fn serve(s: &AppState, file: &StoredFile, cache: &'static str, download: bool, method: &Method, headers: &HeaderMap)
--> ApiResult<Response> {
+async fn serve(
+    s: &AppState,
+    file: &StoredFile,
+    cache: &'static str,
+    download: bool,
+    method: &Method,
+    headers: &HeaderMap,
+) -> ApiResult<Response> {
     let etag = etag_of(file);
     let mut resp = Response::builder()
         .header(header::ETAG, header_value(&etag))

@@ -63,7 +63,10 @@ pub async fn name_version(
 ) -> ApiResult<Json<VersionEnvelope>> {
     let scope = s.app.scope(&space, q.workspace.as_deref(), q.locale.as_deref()).await?;
     let v = s.app.name_version(&scope, &asset, n, b.name.as_deref()).await?;
-    Ok(Json(VersionEnvelope { notice: Some("Version name assigned successfully.".into()), version: VersionView::new(&v, &s.urls) }))
+    Ok(Json(VersionEnvelope {
+        notice: Some("Version name assigned successfully.".into()),
+        version: VersionView::new(&v, &s.urls),
+    }))
 }
 
 #[utoipa::path(post, path = "/api/spaces/{space}/assets/{asset}/versions/{n}/restore", tag = "versions",
