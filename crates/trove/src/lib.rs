@@ -55,6 +55,11 @@ impl Server {
         Ok(Server { addr, listener, app, store, config, bootstrap_token })
     }
 
+    /// The application this server runs (for operational commands and tests).
+    pub fn app(&self) -> App {
+        self.app.clone()
+    }
+
     /// Serves until `shutdown` turns true, then lets in-flight requests finish (up to
     /// the configured timeout) and closes the database.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) -> anyhow::Result<()> {

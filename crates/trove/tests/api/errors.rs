@@ -1,0 +1,68 @@
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::common::{TestServer, assert_error, json};
+
+#[tokio::test]
+async fn unknown_routes_and_methods_are_json() {
+    let s = TestServer::start().await;
+    let (status, body) = json(s.anon(Method::GET, "/nope").send().await.unwrap()).await;
+    assert_error(status, &body, StatusCode::NOT_FOUND, "route_not_found");
+    let (status, body) = s.get("/api/nothing/here").await;
+    assert_error(status, &body, StatusCode::NOT_FOUND, "route_not_found");
+    let (status, body) = json(s.req(Method::PATCH, "/api/spaces").send().await.unwrap()).await;
+    assert_error(status, &body, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+    let resp = s.anon(Method::GET, "/nope").send().await.unwrap();
+    assert!(resp.headers().contains_key("x-request-id"));
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn malformed_bodies_and_queries_are_4xx() {
+    let s = TestServer::start().await;
+    let space = s.create_space("E").await;
+    let send = |m: Method, path: String, ct: &'static str, body: Vec<u8>| {
+        let req = s.req(m, &path).header("content-type", ct).body(body);
+        async move { json(req.send().await.unwrap()).await }
+    };
+    let (status, body) = send(Method::POST, "/api/spaces".into(), "application/json", b"{\"title\":".to_vec()).await;
+    assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid_json");
+    let (status, body) = send(Method::POST, "/api/spaces".into(), "application/json", b"{\"title\": 5}".to_vec()).await;
+    assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "invalid_body");
+    let (status, body) =
+        send(Method::POST, "/api/spaces".into(), "application/json", b"{\"title\": \"a\", \"colour\": 1}".to_vec())
+            .await;
+    assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "invalid_body");
+    let (status, body) = send(Method::POST, "/api/spaces".into(), "text/plain", b"{}".to_vec()).await;
+    assert_error(status, &body, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_content_type");
+    let big = format!("{{\"title\": \"{}\"}}", "x".repeat(2 * 1024 * 1024));
+    let (status, body) = send(Method::POST, "/api/spaces".into(), "application/json", big.into_bytes()).await;
+    assert_error(status, &body, StatusCode::PAYLOAD_TOO_LARGE, "body_too_large");
+
+    let a = s.upload_ok(&space, "a.txt", b"x").await;
+    let path = format!("/api/spaces/{space}/assets/{}", a["uid"].as_str().unwrap());
+    let (status, body) = send(Method::PUT, path.clone(), "application/json", b"{\"title\": tru".to_vec()).await;
+    assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid_json");
+    let (status, body) = send(Method::PUT, path.clone(), "application/json", b"{\"tags\": \"x\"}".to_vec()).await;
+    assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "invalid_body");
+    let (status, body) = s.get(&format!("/api/spaces/{space}/assets?limit=abc")).await;
+    assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid_query");
+    let (status, body) = s.get(&format!("/api/spaces/{space}/assets/x/versions/notanumber")).await;
+    assert_error(status, &body, StatusCode::NOT_FOUND, "route_not_found");
+    let (status, body) = s.get(&format!("/api/spaces/{space}/assets?locale=fr-fr")).await;
+    assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "locale_not_enabled");
+    let (status, _) = s.get(&format!("/api/spaces/{space}/assets?limit=-5&skip=-1")).await;
+    assert_eq!(status, StatusCode::OK, "out-of-range paging is clamped");
+
+    // Hostile strings are data, never code or paths.
+    for title in ["'; DROP TABLE assets; --", "../../etc/passwd", "\u{202e}evil", "😀"] {
+        let (status, body) = s.send_json(Method::PUT, &path, json!({"title": title})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["asset"]["title"], title);
+    }
+    let (status, body) = s.send_json(Method::PUT, &path, json!({"title": "a\u{0}b"})).await;
+    assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    let (status, body) = s.get("/api/spaces/%00%2F..%2F").await;
+    assert_error(status, &body, StatusCode::NOT_FOUND, "space_not_found");
+    s.stop().await;
+}
