@@ -15,6 +15,13 @@
 #   UPLOAD_RUNS   upload repetitions, median reported (default 3).
 #   WRK_DURATION  measured wrk duration (default 10s); WRK_WARMUP (default 2s).
 #   WRK_THREADS / WRK_CONNS  (default 2 / 64).
+#   SETTLE_SECS   pause after `sync` before every timed write (default 6): lets
+#                 ext4 commit its journal and finish online discard of the file
+#                 deleted before, so dd and Trove both start from the same state.
+#                 (On thin-provisioned virtual disks, writing blocks freed a moment
+#                 ago but not yet discarded is several times faster than writing
+#                 fresh ones, which otherwise makes whichever side runs second
+#                 look faster.)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -25,6 +32,7 @@ WRK_DURATION="${WRK_DURATION:-10s}"
 WRK_WARMUP="${WRK_WARMUP:-2s}"
 WRK_THREADS="${WRK_THREADS:-2}"
 WRK_CONNS="${WRK_CONNS:-64}"
+SETTLE_SECS="${SETTLE_SECS:-6}"
 BIG_MIB=1024
 SMALL_BYTES=1000000
 TOKEN="bench-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
@@ -37,7 +45,7 @@ missing=()
 for tool in nginx wrk curl; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
-for tool in jq awk dd cargo git; do
+for tool in jq awk dd cargo git pgrep sha256sum; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 if ((${#missing[@]})); then
@@ -122,6 +130,16 @@ wait_http() { # url
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 calc() { awk "BEGIN { printf \"%.${2:-1}f\", $1 }"; }
 now_ns() { date +%s%N; }
+settle() { sync; sleep "$SETTLE_SECS"; }
+CLK_TCK="$(getconf CLK_TCK)"
+# utime + stime (clock ticks) of the given pids, summed.
+cpu_ticks() {
+    local total=0 pid
+    for pid in "$@"; do
+        total=$((total + $(sed 's/^.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')))
+    done
+    echo "$total"
+}
 rss_kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
 
 # Samples VmRSS of $1 every 100 ms into $2 (peak in KiB) until $TMP/sampler.stop exists.
@@ -190,42 +208,64 @@ BIG_BYTES="$(stat -c %s "$TMP/big.bin")"
 dd_mbs=()
 tr_mbs=()
 tr_peak=()
-for run in $(seq 1 "$UPLOAD_RUNS"); do
-    # dd anchor: raw 1 GiB write + fsync on the same filesystem.
+tr_cpu=()
+
+run_dd() {
     rm -f "$TMP/dd.out"
-    sync
+    settle
+    local t0 t1
     t0="$(now_ns)"
     dd if=/dev/zero of="$TMP/dd.out" bs=1M count="$BIG_MIB" conv=fsync status=none
     t1="$(now_ns)"
     rm -f "$TMP/dd.out"
     dd_mbs+=("$(calc "$BIG_BYTES / (($t1 - $t0) / 1e9) / 1e6")")
+}
 
-    # Trove: multipart upload over loopback, RSS sampled every 100 ms.
-    sync
+run_trove_upload() { # run number
+    # A fresh tail makes every run a new blob (same code path: stage, fsync, hash,
+    # promote), rather than a duplicate that Trove would discard. The head (what
+    # Trove probes) stays the same.
+    dd if=/dev/urandom of="$TMP/big.bin" bs=16 count=1 seek=$(((BIG_BYTES - 16) / 16)) conv=notrunc status=none
+    settle
     rm -f "$TMP/sampler.stop" "$TMP/rss.peak"
     sample_rss "$TROVE_PID" "$TMP/rss.peak" &
     SAMPLER_PID=$!
-    t0="$(now_ns)"
+    local cpu0 cpu1 res code curl_secs got peak_kib
+    cpu0="$(cpu_ticks "$TROVE_PID")"
     res="$(curl -sS -o "$TMP/upload.json" -w '%{http_code} %{time_total}' \
         -H "Authorization: Bearer $TOKEN" -F "file=@$TMP/big.bin" "$TROVE_URL/api/spaces/$SPACE/assets")"
-    t1="$(now_ns)"
+    cpu1="$(cpu_ticks "$TROVE_PID")"
     touch "$TMP/sampler.stop"
     wait "$SAMPLER_PID" || true
     SAMPLER_PID=""
     read -r code curl_secs <<<"$res"
-    [[ "$code" == 201 ]] || die "upload run $run failed with HTTP $code: $(cat "$TMP/upload.json")"
+    [[ "$code" == 201 ]] || die "upload run $1 failed with HTTP $code: $(cat "$TMP/upload.json")"
     got="$(jq -r '.asset.file_size // empty' "$TMP/upload.json")"
-    [[ -z "$got" || "$got" == "$BIG_BYTES" ]] || die "Trove stored $got bytes, expected $BIG_BYTES"
+    [[ "$got" == "$BIG_BYTES" ]] || die "Trove stored ${got:-?} bytes, expected $BIG_BYTES"
     tr_mbs+=("$(calc "$BIG_BYTES / $curl_secs / 1e6")")
     peak_kib="$(cat "$TMP/rss.peak" 2>/dev/null || echo 0)"
     tr_peak+=("$(calc "$peak_kib / 1024")")
-    log "upload run $run: dd ${dd_mbs[-1]} MB/s, Trove ${tr_mbs[-1]} MB/s (curl ${curl_secs}s), peak RSS ${tr_peak[-1]} MiB"
+    tr_cpu+=("$(calc "($cpu1 - $cpu0) / $CLK_TCK" 2)")
+}
+
+for run in $(seq 1 "$UPLOAD_RUNS"); do
+    # Alternate the order so neither side always runs right after the other's
+    # writeback (the virtual disk's speed drifts).
+    if ((run % 2)); then
+        run_dd
+        run_trove_upload "$run"
+    else
+        run_trove_upload "$run"
+        run_dd
+    fi
+    log "upload run $run: dd ${dd_mbs[-1]} MB/s, Trove ${tr_mbs[-1]} MB/s (Trove CPU ${tr_cpu[-1]} s), peak RSS ${tr_peak[-1]} MiB"
 done
 HWM_MIB="$(calc "$(rss_kib "$TROVE_PID" VmHWM) / 1024")"
 RSS_IDLE_MIB="$(calc "$(rss_kib "$TROVE_PID" VmRSS) / 1024")"
 DD_MED="$(median "${dd_mbs[@]}")"
 TR_MED="$(median "${tr_mbs[@]}")"
 PEAK_MED="$(median "${tr_peak[@]}")"
+CPU_MED="$(median "${tr_cpu[@]}")"
 UP_RATIO="$(calc "$TR_MED / $DD_MED" 2)"
 rm -f "$TMP/big.bin" "$TMP/probe.bin"
 
@@ -293,9 +333,17 @@ for url in "$TROVE_FILE_URL" "$NGINX_URL"; do
     [[ "$got" == "$want" ]] || die "$url does not serve the uploaded bytes"
 done
 
-run_wrk() { # url outfile
-    wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"$WRK_WARMUP" "$1" >/dev/null
-    wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"$WRK_DURATION" --latency "$1" >"$2"
+run_wrk() { # url outfile server-pids... ; writes the servers' CPU seconds to outfile.cpu
+    local url="$1" out="$2" c0 c1 t0 t1
+    shift 2
+    wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"$WRK_WARMUP" "$url" >/dev/null
+    c0="$(cpu_ticks "$@")"
+    t0="$(now_ns)"
+    wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"$WRK_DURATION" --latency "$url" >"$out"
+    t1="$(now_ns)"
+    c1="$(cpu_ticks "$@")"
+    # "<cpu seconds> <cores busy on average>"
+    echo "$(calc "($c1 - $c0) / $CLK_TCK" 2) $(calc "($c1 - $c0) / $CLK_TCK / (($t1 - $t0) / 1e9)" 2)" >"$out.cpu"
 }
 wrk_field() { # file -> "rps p50 p99 errors"
     awk '
@@ -308,12 +356,19 @@ wrk_field() { # file -> "rps p50 p99 errors"
 }
 
 log "wrk against Trove: $TROVE_FILE_URL"
-run_wrk "$TROVE_FILE_URL" "$TMP/wrk-trove.txt"
+run_wrk "$TROVE_FILE_URL" "$TMP/wrk-trove.txt" "$TROVE_PID"
 log "wrk against nginx: $NGINX_URL"
-run_wrk "$NGINX_URL" "$TMP/wrk-nginx.txt"
+mapfile -t NGINX_WORKERS < <(pgrep -P "$NGINX_PID")
+run_wrk "$NGINX_URL" "$TMP/wrk-nginx.txt" "$NGINX_PID" "${NGINX_WORKERS[@]}"
 read -r TR_RPS TR_P50 TR_P99 TR_ERR < <(wrk_field "$TMP/wrk-trove.txt")
 read -r NG_RPS NG_P50 NG_P99 NG_ERR < <(wrk_field "$TMP/wrk-nginx.txt")
 DL_RATIO="$(calc "$TR_RPS / $NG_RPS" 2)"
+read -r TR_DCPU TR_CORES <"$TMP/wrk-trove.txt.cpu"
+read -r NG_DCPU NG_CORES <"$TMP/wrk-nginx.txt.cpu"
+TR_REQS="$(awk '/ requests in / {print $1}' "$TMP/wrk-trove.txt")"
+NG_REQS="$(awk '/ requests in / {print $1}' "$TMP/wrk-nginx.txt")"
+TR_CPU_PER_REQ="$(calc "$TR_DCPU * 1e6 / $TR_REQS" 0)"
+NG_CPU_PER_REQ="$(calc "$NG_DCPU * 1e6 / $NG_REQS" 0)"
 TR_GBS="$(calc "$TR_RPS * $SMALL_BYTES / 1e9" 2)"
 NG_GBS="$(calc "$NG_RPS * $SMALL_BYTES / 1e9" 2)"
 for f in trove nginx; do
@@ -350,6 +405,8 @@ cat <<EOF
 | Trove \`POST /api/spaces/{space}/assets\` (curl -F, loopback) | ${TR_MED} | ${tr_mbs[*]} |
 | **Trove / dd** | **${UP_RATIO}** | |
 
+| Trove CPU time per upload (user+sys), median | ${CPU_MED} s (runs: ${tr_cpu[*]}) |
+
 | Trove memory during upload | MiB |
 |---|---:|
 | Peak VmRSS (100 ms samples), median of runs | ${PEAK_MED} (runs: ${tr_peak[*]}) |
@@ -358,11 +415,11 @@ cat <<EOF
 
 ### 2. Delivery of a ${SMALL_BYTES}-byte file, \`wrk -t${WRK_THREADS} -c${WRK_CONNS} -d${WRK_DURATION}\` (after ${WRK_WARMUP} warm-up)
 
-| | requests/s | GB/s | p50 latency | p99 latency | errors |
-|---|---:|---:|---:|---:|---:|
-| nginx, \`sendfile on\` (anchor) | ${NG_RPS} | ${NG_GBS} | ${NG_P50} | ${NG_P99} | ${NG_ERR} |
-| Trove permanent URL | ${TR_RPS} | ${TR_GBS} | ${TR_P50} | ${TR_P99} | ${TR_ERR} |
-| **Trove / nginx** | **${DL_RATIO}** | | | | |
+| | requests/s | GB/s | p50 latency | p99 latency | errors | server CPU (cores busy, of $(nproc)) | server CPU µs / request |
+|---|---:|---:|---:|---:|---:|---:|---:|
+| nginx, \`sendfile on\` (anchor) | ${NG_RPS} | ${NG_GBS} | ${NG_P50} | ${NG_P99} | ${NG_ERR} | ${NG_CORES} | ${NG_CPU_PER_REQ} |
+| Trove permanent URL | ${TR_RPS} | ${TR_GBS} | ${TR_P50} | ${TR_P99} | ${TR_ERR} | ${TR_CORES} | ${TR_CPU_PER_REQ} |
+| **Trove / nginx** | **${DL_RATIO}** | | | | | | |
 
 wrk, the server under test and the kernel's loopback all share the same $(nproc) CPUs.
 EOF

@@ -77,7 +77,9 @@ impl App {
     }
 }
 
-/// The current time. One function so every use case stamps records the same way.
+/// The current time, to the millisecond (the precision stored), so what a write
+/// returns equals what a later read returns. One function for every use case.
 pub(crate) fn now() -> trove_domain::model::Timestamp {
-    chrono::Utc::now()
+    use chrono::SubsecRound;
+    chrono::Utc::now().trunc_subsecs(3)
 }

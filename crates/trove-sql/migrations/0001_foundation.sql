@@ -169,7 +169,9 @@ CREATE TABLE asset_versions (
     description    TEXT,
     tags           TEXT NOT NULL,
     custom         TEXT NOT NULL,
-    file_uid       TEXT NOT NULL REFERENCES files (uid),
+    -- Deferred: deleting a space cascades to files and versions along two paths,
+    -- and the reference is only checked once both have run.
+    file_uid       TEXT NOT NULL REFERENCES files (uid) DEFERRABLE INITIALLY DEFERRED,
     created_by     TEXT NOT NULL,
     created_at     BIGINT NOT NULL,
     PRIMARY KEY (space_uid, workspace_uid, asset_uid, locale, number),

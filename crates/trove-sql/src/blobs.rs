@@ -51,7 +51,12 @@ impl BlobRefRepo for SqlStore {
         // The rows stay locked (deleted but uncommitted) while the objects go; if a
         // deletion fails the transaction rolls back and the rows come back.
         let n = hashes.len() as u64;
-        delete(hashes).await?;
+        if let Err(e) = delete(hashes).await {
+            // Roll back now rather than on drop, so the rows are unlocked before the
+            // next collection pass looks for them.
+            let _ = tx.rollback().await;
+            return Err(e);
+        }
         tx.commit().await.map_err(db_err)?;
         Ok(n)
     }

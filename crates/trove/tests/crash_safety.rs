@@ -22,7 +22,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 const TOKEN: &str = "crash-safety-bootstrap-token-0123456789";
-const ROUNDS: usize = 4;
+const ROUNDS: usize = 6;
 const WORKERS: usize = 6;
 const MIN_FILE: usize = 1024;
 const MAX_FILE: usize = 2 * 1024 * 1024;

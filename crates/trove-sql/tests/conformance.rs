@@ -1,0 +1,336 @@
+//! Conformance suite for the metadata-store port, run against every backend:
+//! SQLite on a temporary file and PostgreSQL on a fresh database per test.
+//!
+//! PostgreSQL is reached at `TROVE_TEST_POSTGRES_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`); set `TROVE_SKIP_POSTGRES=1` to
+//! skip it on a machine without one (`.ci/run` always provides it).
+
+use std::sync::Mutex;
+
+use chrono::{Duration, SubsecRound, Utc};
+use futures::FutureExt;
+use trove_app::ports::*;
+use trove_domain::ErrorKind;
+use trove_domain::model::*;
+use trove_sql::SqlStore;
+
+struct Backend {
+    store: SqlStore,
+    _dir: Option<tempfile::TempDir>,
+    drop_db: Option<(String, String)>,
+}
+
+impl Backend {
+    async fn sqlite() -> Option<Backend> {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+        Some(Backend { store: SqlStore::connect(&url).await.unwrap(), _dir: Some(dir), drop_db: None })
+    }
+
+    async fn postgres() -> Option<Backend> {
+        if std::env::var_os("TROVE_SKIP_POSTGRES").is_some() {
+            eprintln!("TROVE_SKIP_POSTGRES is set: skipping the PostgreSQL backend");
+            return None;
+        }
+        let admin = std::env::var("TROVE_TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+        let name = format!("trove_conf_{}", ulid::Ulid::generate().to_string().to_lowercase());
+        sqlx::any::install_default_drivers();
+        let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin)
+            .await
+            .expect("PostgreSQL is reachable (set TROVE_SKIP_POSTGRES=1 to skip)");
+        sqlx::Executor::execute(&mut conn, sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.unwrap();
+        let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(admin.clone());
+        let store = SqlStore::connect(&format!("{base}/{name}")).await.unwrap();
+        Some(Backend { store, _dir: None, drop_db: Some((admin, name)) })
+    }
+
+    async fn finish(self) {
+        self.store.close().await;
+        if let Some((admin, name)) = self.drop_db {
+            let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await.unwrap();
+            let _ =
+                sqlx::Executor::execute(&mut conn, sqlx::AssertSqlSafe(format!("DROP DATABASE {name} WITH (FORCE)")))
+                    .await;
+        }
+    }
+}
+
+fn space(uid: &str) -> (Space, Workspace) {
+    let now = Utc::now();
+    (
+        Space {
+            uid: uid.into(),
+            title: "S".into(),
+            description: None,
+            created_by: "us1".into(),
+            created_at: now,
+            updated_by: "us1".into(),
+            updated_at: now,
+        },
+        Workspace {
+            space_uid: uid.into(),
+            uid: "main".into(),
+            name: "Main".into(),
+            description: None,
+            source_uid: None,
+            default_locale: "en-us".into(),
+            created_by: "us1".into(),
+            created_at: now,
+        },
+    )
+}
+
+fn key(space: &str, asset: &str) -> AssetKey {
+    AssetKey { space_uid: space.into(), workspace_uid: "main".into(), asset_uid: asset.into(), locale: "en-us".into() }
+}
+
+fn file(space: &str, asset: &str, uid: &str, hash: &str) -> StoredFile {
+    StoredFile {
+        uid: uid.into(),
+        space_uid: space.into(),
+        asset_uid: asset.into(),
+        blob_hash: hash.into(),
+        file_name: "a.png".into(),
+        content_type: "image/png".into(),
+        size: 10,
+        dimensions: Some(Dimensions { width: 3, height: 2 }),
+        created_by: "us1".into(),
+        created_at: Utc::now().trunc_subsecs(3),
+    }
+}
+
+fn version(n: i64, title: &str, f: &StoredFile) -> Version {
+    Version {
+        number: n,
+        name: None,
+        locale: "en-us".into(),
+        content: AssetContent {
+            title: title.into(),
+            description: None,
+            tags: vec!["t".into()],
+            custom: Default::default(),
+        },
+        file: f.clone(),
+        created_by: "us1".into(),
+        created_at: Utc::now(),
+    }
+}
+
+fn folder(space: &str, uid: &str, parent: Option<&str>) -> Folder {
+    let now = Utc::now();
+    Folder {
+        space_uid: space.into(),
+        workspace_uid: "main".into(),
+        uid: uid.into(),
+        title: uid.into(),
+        description: None,
+        parent_uid: parent.map(Into::into),
+        created_by: "us1".into(),
+        created_at: now,
+        updated_by: "us1".into(),
+        updated_at: now,
+    }
+}
+
+async fn new_asset(s: &SqlStore, space: &str, asset: &str, hash: &str, parent: Option<&str>) -> StoredFile {
+    s.lease_blob(hash, 10, Utc::now() + Duration::hours(1)).await.unwrap();
+    let f = file(space, asset, &format!("fl_{asset}"), hash);
+    let n = NewAsset {
+        key: key(space, asset),
+        parent_uid: parent.map(Into::into),
+        slug: "a.png".into(),
+        file: f.clone(),
+        version: version(1, "one", &f),
+    };
+    s.create_asset(&n).await.unwrap();
+    f
+}
+
+fn deletion() -> Deletion {
+    Deletion { deleted_by: "us1".into(), deleted_at: Utc::now() }
+}
+
+async fn bootstrap_is_once(s: &SqlStore) {
+    let b = Bootstrap {
+        organization: Organization { uid: "org1".into(), name: "O".into(), created_at: Utc::now() },
+        admin_uid: "us1".into(),
+        admin_email: "a@x".into(),
+        token_uid: "tk1".into(),
+        token_hash: "h1".into(),
+    };
+    assert!(s.bootstrap(&b).await.unwrap());
+    let mut again = b.clone();
+    again.organization.uid = "org2".into();
+    again.admin_uid = "us2".into();
+    again.admin_email = "b@x".into();
+    again.token_uid = "tk2".into();
+    again.token_hash = "h2".into();
+    assert!(!s.bootstrap(&again).await.unwrap());
+    let p = s.principal_for_token("h1").await.unwrap().unwrap();
+    assert_eq!((p.user_uid.as_str(), p.role), ("us1", OrgRole::ProductAdmin));
+    assert!(s.principal_for_token("h2").await.unwrap().is_none());
+    s.ping().await.unwrap();
+}
+
+async fn spaces_round_trip_and_cascade(s: &SqlStore) {
+    let (sp, ws) = space("sp1");
+    s.create_space(&sp, &ws).await.unwrap();
+    let (sp2, ws2) = space("sp2");
+    s.create_space(&sp2, &ws2).await.unwrap();
+    assert_eq!(s.get_space("sp1").await.unwrap().unwrap().title, "S");
+    assert_eq!(s.get_workspace("sp1", "main").await.unwrap().unwrap().default_locale, "en-us");
+    let page = s.list_spaces(PageRequest::new(Some(1), Some(1))).await.unwrap();
+    assert_eq!((page.count, page.items.len()), (2, 1));
+    let mut upd = sp.clone();
+    upd.title = "T".into();
+    upd.description = Some("d".into());
+    assert!(s.update_space(&upd).await.unwrap());
+    assert_eq!(s.get_space("sp1").await.unwrap().unwrap().description.as_deref(), Some("d"));
+    new_asset(s, "sp1", "am1", "h1", None).await;
+    s.create_folder(&folder("sp1", "fd1", None)).await.unwrap();
+    assert!(s.delete_space("sp1").await.unwrap());
+    assert!(!s.delete_space("sp1").await.unwrap());
+    assert!(s.get_space("sp1").await.unwrap().is_none());
+    assert!(s.get_asset(&key("sp1", "am1")).await.unwrap().is_none());
+    assert!(s.get_workspace("sp1", "main").await.unwrap().is_none());
+}
+
+async fn versions_compare_and_set(s: &SqlStore) {
+    let (sp, ws) = space("sp1");
+    s.create_space(&sp, &ws).await.unwrap();
+    let f1 = new_asset(s, "sp1", "am1", "h1", None).await;
+    let a = s.get_asset(&key("sp1", "am1")).await.unwrap().unwrap();
+    assert_eq!((a.head.number, a.head.content.title.as_str()), (1, "one"));
+    assert_eq!(a.head.file, f1);
+    s.append_version(&key("sp1", "am1"), 1, &version(2, "two", &f1), None).await.unwrap();
+    let stale = s.append_version(&key("sp1", "am1"), 1, &version(2, "stale", &f1), None).await.unwrap_err();
+    assert_eq!(stale.kind, ErrorKind::PreconditionFailed);
+    s.lease_blob("h2", 10, Utc::now() + Duration::hours(1)).await.unwrap();
+    let f2 = file("sp1", "am1", "fl2", "h2");
+    s.append_version(&key("sp1", "am1"), 2, &version(3, "three", &f2), Some(&f2)).await.unwrap();
+    let a = s.get_asset(&key("sp1", "am1")).await.unwrap().unwrap();
+    assert_eq!((a.head.number, a.head.file.uid.as_str()), (3, "fl2"));
+    let vs = s.list_versions(&key("sp1", "am1")).await.unwrap();
+    assert_eq!(vs.iter().map(|v| v.number).collect::<Vec<_>>(), vec![3, 2, 1]);
+    assert!(s.name_version(&key("sp1", "am1"), 2, Some("Launch")).await.unwrap());
+    assert!(!s.name_version(&key("sp1", "am1"), 9, Some("x")).await.unwrap());
+    assert_eq!(s.get_version(&key("sp1", "am1"), 2).await.unwrap().unwrap().name.as_deref(), Some("Launch"));
+    s.set_slug("sp1", "am1", "hero").await.unwrap();
+    s.set_slug("sp1", "am1", "hero").await.unwrap();
+    assert_eq!(s.set_slug("sp1", "am1", "other").await.unwrap_err().kind, ErrorKind::Conflict);
+    let missing = s.append_version(&key("sp1", "am_x"), 1, &version(2, "x", &f1), None).await.unwrap_err();
+    assert_eq!(missing.kind, ErrorKind::NotFound);
+    assert_eq!(s.deliverable_file("sp1", "am1", "fl_am1").await.unwrap().unwrap().blob_hash, "h1");
+}
+
+async fn folders_moves_and_trash(s: &SqlStore) {
+    let (sp, ws) = space("sp1");
+    s.create_space(&sp, &ws).await.unwrap();
+    s.create_folder(&folder("sp1", "a", None)).await.unwrap();
+    s.create_folder(&folder("sp1", "b", Some("a"))).await.unwrap();
+    s.create_folder(&folder("sp1", "c", Some("b"))).await.unwrap();
+    assert_eq!(s.create_folder(&folder("sp1", "x", Some("nope"))).await.unwrap_err().kind, ErrorKind::NotFound);
+    let cycle = s.update_folder(&folder("sp1", "a", Some("c"))).await.unwrap_err();
+    assert_eq!(cycle.kind, ErrorKind::Validation);
+    s.update_folder(&folder("sp1", "c", None)).await.unwrap();
+    let root = s.list_folders("sp1", "main", &FolderFilter::In(None), PageRequest::new(None, None)).await.unwrap();
+    assert_eq!(root.count, 2);
+    s.update_folder(&folder("sp1", "c", Some("b"))).await.unwrap();
+
+    new_asset(s, "sp1", "am1", "h1", Some("c")).await;
+    new_asset(s, "sp1", "am2", "h2", Some("a")).await;
+    s.trash_assets("sp1", "main", &["am2".into()], &deletion()).await.unwrap();
+    s.trash_folder("sp1", "main", "a", &deletion()).await.unwrap();
+    assert!(s.get_folder("sp1", "main", "c").await.unwrap().is_none());
+    assert!(s.get_asset(&key("sp1", "am1")).await.unwrap().is_none());
+    let t = s.list_trash("sp1", "main", &TrashFilter::default(), PageRequest::new(None, None)).await.unwrap();
+    assert_eq!(t.count, 2, "the folder and the asset deleted on its own");
+    let f = t.items.iter().find(|i| i.kind == TrashKind::Folder).unwrap();
+    assert_eq!((f.uid.as_str(), f.asset_count), ("a", 1));
+    assert_eq!(s.restore_asset("sp1", "main", "am1").await.unwrap_err().kind, ErrorKind::Conflict);
+    assert_eq!(s.restore_asset("sp1", "main", "am2").await.unwrap_err().kind, ErrorKind::Conflict);
+    assert_eq!(s.trash_kind("sp1", "main", "a").await.unwrap(), Some(TrashKind::Folder));
+    s.restore_folder("sp1", "main", "a", true).await.unwrap();
+    assert!(s.get_folder("sp1", "main", "c").await.unwrap().is_some());
+    assert!(s.get_asset(&key("sp1", "am1")).await.unwrap().is_some());
+    s.restore_asset("sp1", "main", "am2").await.unwrap();
+    assert_eq!(s.get_asset(&key("sp1", "am2")).await.unwrap().unwrap().parent_uid.as_deref(), Some("a"));
+    let bad = s.move_assets("sp1", "main", &["am1".into(), "zz".into()], Some("b")).await.unwrap_err();
+    assert_eq!(bad.kind, ErrorKind::NotFound);
+    assert_eq!(s.get_asset(&key("sp1", "am1")).await.unwrap().unwrap().parent_uid.as_deref(), Some("c"));
+    s.move_assets("sp1", "main", &["am1".into()], None).await.unwrap();
+    let root_assets =
+        s.list_assets("sp1", "main", "en-us", &FolderFilter::In(None), PageRequest::new(None, None)).await.unwrap();
+    assert_eq!(root_assets.count, 1);
+}
+
+async fn purge_and_garbage_collection(s: &SqlStore) {
+    let (sp, ws) = space("sp1");
+    s.create_space(&sp, &ws).await.unwrap();
+    new_asset(s, "sp1", "am1", "shared", None).await;
+    new_asset(s, "sp1", "am2", "shared", None).await;
+    new_asset(s, "sp1", "am3", "alone", None).await;
+    s.trash_assets("sp1", "main", &["am1".into(), "am3".into()], &deletion()).await.unwrap();
+    let r = s.purge_trash(Utc::now() - Duration::hours(1)).await.unwrap();
+    assert_eq!(r, PurgeReport::default(), "nothing is old enough yet");
+    let r = s.purge_trash(Utc::now() + Duration::seconds(1)).await.unwrap();
+    assert_eq!(r.assets, 2);
+
+    // A leased blob survives collection even without references.
+    s.lease_blob("leased", 5, Utc::now() + Duration::hours(1)).await.unwrap();
+    let deleted = Mutex::new(Vec::new());
+    let deleter = |hashes: Vec<String>| {
+        deleted.lock().unwrap().extend(hashes);
+        async { Ok(()) }.boxed()
+    };
+    let n = s.collect_garbage(Utc::now(), 100, &deleter).await.unwrap();
+    assert_eq!(n, 1);
+    assert_eq!(*deleted.lock().unwrap(), vec!["alone".to_string()]);
+
+    // A failing object deletion rolls back: the blob is still known and collected later.
+    s.lease_blob("expired", 5, Utc::now() - Duration::seconds(1)).await.unwrap();
+    let failing = |_: Vec<String>| async { Err(trove_domain::Error::internal("storage down")) }.boxed();
+    assert!(s.collect_garbage(Utc::now(), 100, &failing).await.is_err());
+    deleted.lock().unwrap().clear();
+    assert_eq!(s.collect_garbage(Utc::now(), 100, &deleter).await.unwrap(), 1);
+    assert_eq!(*deleted.lock().unwrap(), vec!["expired".to_string()]);
+    assert_eq!(s.collect_garbage(Utc::now() + Duration::hours(2), 100, &deleter).await.unwrap(), 1, "lease expired");
+}
+
+async fn job_claims_are_exclusive(s: &SqlStore) {
+    let now = Utc::now();
+    assert!(s.try_claim_job("j", "node-a", now, now + Duration::seconds(60)).await.unwrap());
+    assert!(!s.try_claim_job("j", "node-b", now, now + Duration::seconds(60)).await.unwrap());
+    let later = now + Duration::seconds(61);
+    assert!(s.try_claim_job("j", "node-b", later, later + Duration::seconds(60)).await.unwrap());
+    assert!(s.try_claim_job("other", "node-a", now, now + Duration::seconds(60)).await.unwrap());
+}
+
+macro_rules! conformance {
+    ($module:ident, $backend:path) => {
+        mod $module {
+            conformance!(@tests $backend;
+                bootstrap_is_once,
+                spaces_round_trip_and_cascade,
+                versions_compare_and_set,
+                folders_moves_and_trash,
+                purge_and_garbage_collection,
+                job_claims_are_exclusive,
+            );
+        }
+    };
+    (@tests $backend:path; $($check:ident),* $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $check() {
+                let Some(b) = $backend().await else { return };
+                super::$check(&b.store).await;
+                b.finish().await;
+            }
+        )*
+    };
+}
+
+conformance!(sqlite, super::Backend::sqlite);
+conformance!(postgres, super::Backend::postgres);
