@@ -55,6 +55,11 @@ if ((${#missing[@]})); then
     exit 1
 fi
 
+LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+if awk -v l="${LOAD_START%% *}" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }'; then
+    log "warning: load average is $LOAD_START on $(nproc) CPUs; other work will skew the numbers"
+fi
+
 # ---------------------------------------------------------------- build
 log "building the release binary (cargo build --release -p trove)"
 cargo build --release -p trove >&2
@@ -377,6 +382,7 @@ for f in trove nginx; do
 done
 
 # ---------------------------------------------------------------- report
+LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)"
 COMMIT="$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)"
 [[ -n "$(git status --porcelain 2>/dev/null)" ]] && COMMIT="$COMMIT (working tree has uncommitted changes)"
 CPU="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
@@ -394,6 +400,7 @@ cat <<EOF
 | CPU model | ${CPU:-unknown} |
 | Memory | ${MEM_GIB} GiB |
 | Kernel | $(uname -r) |
+| Load average (1/5/15 min) at start, at end | ${LOAD_START}; ${LOAD_END} |
 | Temp dir filesystem | ${FSTYPE} (\`df -T\`) |
 | Tools | $(nginx -v 2>&1 | sed 's/^nginx version: //'), wrk $(wrk -v 2>&1 | awk 'NR==1 {print $2}'), curl $(curl --version | awk 'NR==1 {print $2}') |
 

@@ -46,9 +46,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     let (api, _doc) = openapi::routes().split_for_parts();
-    api.merge(routes::delivery::router())
-        .merge(routes::health::router())
-        .fallback(error::no_route)
+    api.fallback(error::no_route)
         .method_not_allowed_fallback(|| async { error::method_not_allowed() })
         .with_state(state)
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))

@@ -13,7 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::routes::{assets, folders, spaces, trash, versions};
+use crate::routes::{assets, delivery, folders, health, spaces, trash, versions};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -31,6 +31,8 @@ use crate::routes::{assets, folders, spaces, trash, versions};
         (name = "versions", description = "Immutable history per locale"),
         (name = "folders", description = "Nested folders per workspace"),
         (name = "trash", description = "Deleted items, restorable until purged"),
+        (name = "delivery", description = "File URLs and permanent URLs; no token needed"),
+        (name = "operations", description = "Health and readiness"),
     )
 )]
 struct ApiDoc;
@@ -45,7 +47,7 @@ impl Modify for BearerAuth {
     }
 }
 
-/// Every `/api` route, with its OpenAPI description.
+/// Every route, with its OpenAPI description.
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(spaces::list_spaces, spaces::create_space))
@@ -62,6 +64,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(folders::get_folder, folders::update_folder, folders::delete_folder))
         .routes(routes!(trash::list_trash))
         .routes(routes!(trash::restore))
+        .routes(routes!(delivery::file_url))
+        .routes(routes!(delivery::permanent_url))
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
         .route("/api/openapi.json", get(serve_document))
 }
 

@@ -175,9 +175,13 @@ fn s(v: &Value, field: &str) -> String {
     v[field].as_str().unwrap_or_default().to_owned()
 }
 
+/// Random bytes behind a fixed prefix, so the content sniffer never mistakes a file
+/// for a refused type (random bytes start with `MZ` once in 65536 files).
 fn random_file(rng: &mut StdRng) -> Vec<u8> {
+    const PREFIX: &[u8] = b"trove-crash-test\0";
     let mut data = vec![0u8; rng.random_range(MIN_FILE..=MAX_FILE)];
-    rng.fill_bytes(&mut data);
+    rng.fill_bytes(&mut data[PREFIX.len()..]);
+    data[..PREFIX.len()].copy_from_slice(PREFIX);
     data
 }
 

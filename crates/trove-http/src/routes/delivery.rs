@@ -2,19 +2,18 @@
 //! cached forever) and `/v3/assets/{space}/{asset}/{slug}` (the current file).
 //! Both support HEAD, Range, If-None-Match and downloads.
 
-use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::header::{self, HeaderValue};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
-use axum::routing::get;
 use serde::Deserialize;
 use trove_domain::model::StoredFile;
 use trove_domain::{Error, ErrorKind};
+use utoipa::IntoParams;
 
 use crate::AppState;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::views::encode_segment;
 
@@ -27,13 +26,8 @@ const REVALIDATE: &str = "public, no-cache";
 /// SVG or HTML file cannot script against it).
 const SANDBOX: &str = "default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'; sandbox";
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v3/assets/{space}/{asset}/{file_uid}/{file_name}", get(file_url))
-        .route("/v3/assets/{space}/{asset}/{slug}", get(permanent_url))
-}
-
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DeliveryQuery {
     pub workspace: Option<String>,
     pub locale: Option<String>,
@@ -47,7 +41,17 @@ impl DeliveryQuery {
     }
 }
 
-async fn file_url(
+/// One exact stored file, forever (`Cache-Control: immutable`). No token needed.
+#[utoipa::path(method(get, head), path = "/v3/assets/{space}/{asset}/{file_uid}/{file_name}", tag = "delivery",
+    security(()),
+    params(("space" = String, Path), ("asset" = String, Path), ("file_uid" = String, Path), ("file_name" = String, Path),
+        DeliveryQuery,
+        ("Range" = Option<String>, Header, description = "One byte range, e.g. bytes=0-1023"),
+        ("If-None-Match" = Option<String>, Header, description = "ETag from an earlier response")),
+    responses((status = 200, description = "The file's bytes", content_type = "application/octet-stream"),
+        (status = 206, description = "The requested range"), (status = 304, description = "Not modified"),
+        (status = 404, body = ErrorBody), (status = 416, body = ErrorBody)))]
+pub async fn file_url(
     State(s): State<AppState>,
     ApiPath((space, asset, file_uid, file_name)): ApiPath<(String, String, String, String)>,
     ApiQuery(q): ApiQuery<DeliveryQuery>,
@@ -58,7 +62,16 @@ async fn file_url(
     serve(&s, &file, IMMUTABLE, q.download(), &method, &headers).await
 }
 
-async fn permanent_url(
+/// The current file of an asset in a workspace and locale; follows replacements at once.
+#[utoipa::path(method(get, head), path = "/v3/assets/{space}/{asset}/{slug}", tag = "delivery",
+    security(()),
+    params(("space" = String, Path), ("asset" = String, Path), ("slug" = String, Path), DeliveryQuery,
+        ("Range" = Option<String>, Header, description = "One byte range, e.g. bytes=0-1023"),
+        ("If-None-Match" = Option<String>, Header, description = "ETag from an earlier response")),
+    responses((status = 200, description = "The current file's bytes", content_type = "application/octet-stream"),
+        (status = 206, description = "The requested range"), (status = 304, description = "Not modified"),
+        (status = 404, body = ErrorBody), (status = 416, body = ErrorBody)))]
+pub async fn permanent_url(
     State(s): State<AppState>,
     ApiPath((space, asset, slug)): ApiPath<(String, String, String)>,
     ApiQuery(q): ApiQuery<DeliveryQuery>,

@@ -50,6 +50,13 @@ impl TestServer {
         let _ = self.handle.await;
     }
 
+    /// Stops the server and returns its data directory (kept until dropped).
+    pub async fn stop_and_keep_dir(self) -> tempfile::TempDir {
+        let _ = self.stop.send(true);
+        let _ = self.handle.await;
+        self.dir
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

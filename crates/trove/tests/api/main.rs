@@ -9,6 +9,7 @@ mod delivery;
 mod errors;
 mod folders;
 mod openapi;
+mod operations;
 mod spaces;
 mod trash;
 mod versions;
