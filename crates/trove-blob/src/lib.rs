@@ -18,6 +18,10 @@
 mod fs;
 mod key;
 mod object;
+mod s3;
+#[cfg(feature = "s3-test-server")]
+pub mod testing;
 
 pub use fs::FsBlobStore;
 pub use object::ObjectBlobStore;
+pub use s3::{S3Options, parse_s3_url};

@@ -20,22 +20,30 @@ const CHUNK: usize = 64 * 1024;
 struct Backend {
     store: Arc<dyn BlobStore>,
     _dir: Option<TempDir>,
+    _s3: Option<trove_blob::testing::S3TestServer>,
 }
 
-fn fs_backend() -> Backend {
+async fn fs_backend() -> Backend {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = FsBlobStore::open(dir.path().to_path_buf()).expect("open fs store");
-    Backend { store: Arc::new(store), _dir: Some(dir) }
+    Backend { store: Arc::new(store), _dir: Some(dir), _s3: None }
 }
 
-fn memory_backend() -> Backend {
-    Backend { store: Arc::new(ObjectBlobStore::in_memory()), _dir: None }
+async fn memory_backend() -> Backend {
+    Backend { store: Arc::new(ObjectBlobStore::in_memory()), _dir: None, _s3: None }
 }
 
-fn local_object_backend() -> Backend {
+async fn local_object_backend() -> Backend {
     let dir = tempfile::tempdir().expect("tempdir");
     let local = LocalFileSystem::new_with_prefix(dir.path()).expect("local object store");
-    Backend { store: Arc::new(ObjectBlobStore::new(Arc::new(local))), _dir: Some(dir) }
+    Backend { store: Arc::new(ObjectBlobStore::new(Arc::new(local))), _dir: Some(dir), _s3: None }
+}
+
+/// Real S3 requests (signed, multipart, ranged) against an in-process S3 server.
+async fn s3_backend() -> Backend {
+    let server = trove_blob::testing::S3TestServer::start("conformance").await.expect("S3 test server");
+    let store = ObjectBlobStore::s3(&format!("{}/some/prefix", server.url()), &server.options()).expect("S3 store");
+    Backend { store: Arc::new(store), _dir: None, _s3: Some(server) }
 }
 
 /// Deterministic pseudo-random bytes (xorshift), different for each seed.
@@ -249,7 +257,7 @@ macro_rules! conformance {
         $(
             #[tokio::test]
             async fn $check() {
-                let backend = $backend();
+                let backend = $backend().await;
                 super::$check(backend.store.as_ref()).await;
             }
         )*
@@ -259,6 +267,7 @@ macro_rules! conformance {
 conformance!(fs_store, fs_backend);
 conformance!(memory_object_store, memory_backend);
 conformance!(local_object_store, local_object_backend);
+conformance!(s3_object_store, s3_backend);
 
 #[tokio::test]
 async fn fs_refuses_invalid_keys() {
