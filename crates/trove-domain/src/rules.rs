@@ -83,6 +83,12 @@ pub fn description(raw: &str) -> Result<Option<String>> {
     if raw.chars().count() > MAX_DESCRIPTION {
         return Err(Error::invalid("description", format!("must be at most {MAX_DESCRIPTION} characters")));
     }
+    if raw.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(Error::invalid(
+            "description",
+            "must not contain control characters other than line breaks and tabs",
+        ));
+    }
     let t = raw.trim();
     Ok(if t.is_empty() { None } else { Some(t.to_owned()) })
 }

@@ -42,6 +42,22 @@ impl AppState {
     }
 }
 
+/// Refuses an encoded NUL (`%00`) anywhere in the path or query: no identifier or
+/// filter value can contain one, and some databases cannot even compare with one.
+async fn refuse_nul(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let has_nul = |s: &str| s.as_bytes().windows(3).any(|w| w[0] == b'%' && w[1] == b'0' && w[2] == b'0');
+    let uri = req.uri();
+    if has_nul(uri.path()) || uri.query().is_some_and(has_nul) {
+        return error::ApiError(trove_domain::Error::bad_request(
+            "invalid_request",
+            "the URL contains a NUL character",
+        ))
+        .into_response();
+    }
+    next.run(req).await
+}
+
 /// The whole HTTP application, with its middleware.
 pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
@@ -49,6 +65,7 @@ pub fn router(state: AppState) -> Router {
     api.fallback(error::no_route)
         .method_not_allowed_fallback(|| async { error::method_not_allowed() })
         .with_state(state)
+        .layer(axum::middleware::from_fn(refuse_nul))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))

@@ -86,6 +86,11 @@ pub(crate) fn db_err(e: sqlx::Error) -> Error {
         sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
             Error::unavailable(format!("database unavailable: {e}"))
         }
+        // PostgreSQL cannot store NUL in text (SQLSTATE 22021); input that carries one
+        // is the client's mistake, whichever field it came through.
+        sqlx::Error::Database(d) if d.code().as_deref() == Some("22021") => {
+            Error::bad_request("invalid_text", "text values must not contain NUL characters")
+        }
         other => Error::internal(format!("database error: {other}")),
     }
 }

@@ -17,8 +17,12 @@ pub struct Config {
     pub listen: String,
     /// Directory for the embedded default: the SQLite database and the blob files.
     pub data_dir: PathBuf,
-    /// Metadata database; default `sqlite://<data_dir>/trove.db`.
+    /// Metadata database: `sqlite://…` or `postgres://…`; default `sqlite://<data_dir>/trove.db`.
     pub database_url: Option<String>,
+    /// Blob storage: `file:///path` or `s3://bucket[/prefix]`; default `<data_dir>/blobs`.
+    pub storage_url: Option<String>,
+    /// S3 settings; each overrides the standard `AWS_*` environment variable.
+    pub s3: S3Config,
     /// Base URL clients reach Trove at; makes URLs in responses absolute.
     pub public_url: Option<String>,
     /// Admin API token to create on the first start instead of a random one.
@@ -48,6 +52,8 @@ impl Default for Config {
             listen: "127.0.0.1:8080".to_owned(),
             data_dir: PathBuf::from("./trove-data"),
             database_url: None,
+            storage_url: None,
+            s3: S3Config::default(),
             public_url: None,
             bootstrap_token: None,
             max_upload_size: ByteSize::gb(10),
@@ -59,6 +65,43 @@ impl Default for Config {
             shutdown_timeout: Duration::from_secs(30),
         }
     }
+}
+
+/// The `[s3]` table of the configuration file.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct S3Config {
+    /// Endpoint of an S3-compatible server (`AWS_ENDPOINT_URL`).
+    pub endpoint_url: Option<String>,
+    /// Region (`AWS_REGION`).
+    pub region: Option<String>,
+    /// Access key (`AWS_ACCESS_KEY_ID`).
+    pub access_key_id: Option<String>,
+    /// Secret key (`AWS_SECRET_ACCESS_KEY`).
+    pub secret_access_key: Option<String>,
+    /// Allow a plain-HTTP endpoint (`AWS_ALLOW_HTTP`).
+    pub allow_http: Option<bool>,
+}
+
+impl S3Config {
+    pub fn options(&self) -> trove_blob::S3Options {
+        trove_blob::S3Options {
+            endpoint_url: self.endpoint_url.clone(),
+            region: self.region.clone(),
+            access_key_id: self.access_key_id.clone(),
+            secret_access_key: self.secret_access_key.clone(),
+            allow_http: self.allow_http,
+        }
+    }
+}
+
+/// Where blobs are stored.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Storage {
+    /// A local directory, fsync'd.
+    Files(PathBuf),
+    /// An S3 bucket (and optional prefix): `s3://bucket[/prefix]`.
+    S3(String),
 }
 
 /// Values given on the command line; they win over everything else.
@@ -90,10 +133,29 @@ impl Config {
             .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", self.data_dir.join("trove.db").display()))
     }
 
-    /// Where blob files live on the embedded default.
-    pub fn blob_dir(&self) -> PathBuf {
-        self.data_dir.join("blobs")
+    /// Where blobs live: `storage_url` if set, else `<data_dir>/blobs`.
+    pub fn storage(&self) -> anyhow::Result<Storage> {
+        match self.storage_url.as_deref() {
+            None => Ok(Storage::Files(self.data_dir.join("blobs"))),
+            Some(u) => parse_storage_url(u),
+        }
     }
+}
+
+/// Parses `file:///path` or `s3://bucket[/prefix]`.
+pub fn parse_storage_url(url: &str) -> anyhow::Result<Storage> {
+    if let Some(path) = url.strip_prefix("file://") {
+        anyhow::ensure!(
+            path.starts_with('/'),
+            "a file storage URL needs an absolute path: file:///var/lib/trove/blobs"
+        );
+        return Ok(Storage::Files(PathBuf::from(path)));
+    }
+    if url.starts_with("s3://") {
+        trove_blob::parse_s3_url(url).map_err(|e| anyhow::anyhow!(e.message))?;
+        return Ok(Storage::S3(url.to_owned()));
+    }
+    anyhow::bail!("unsupported storage URL {url:?}: use file:///path or s3://bucket[/prefix]")
 }
 
 #[cfg(test)]
@@ -114,6 +176,16 @@ mod tests {
         assert_eq!(c.max_upload_size, ByteSize::mb(5));
         assert_eq!(c.trash_retention, Duration::from_secs(2 * 24 * 3600));
         assert_eq!(c.allowed_risky_types, vec!["js".to_string()]);
+    }
+
+    #[test]
+    fn storage_urls() {
+        assert_eq!(parse_storage_url("file:///srv/blobs").unwrap(), Storage::Files("/srv/blobs".into()));
+        assert_eq!(parse_storage_url("s3://bucket/p").unwrap(), Storage::S3("s3://bucket/p".into()));
+        assert!(parse_storage_url("file://relative").is_err());
+        assert!(parse_storage_url("gs://x").is_err());
+        let c = Config::default();
+        assert_eq!(c.storage().unwrap(), Storage::Files(PathBuf::from("./trove-data/blobs")));
     }
 
     #[test]

@@ -10,12 +10,13 @@ use std::sync::Arc;
 use anyhow::Context;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use trove_app::ports::BlobStore;
 use trove_app::{App, Settings};
-use trove_blob::FsBlobStore;
+use trove_blob::{FsBlobStore, ObjectBlobStore};
 use trove_media::StandardProbe;
 use trove_sql::SqlStore;
 
-pub use config::Config;
+pub use config::{Config, Storage};
 
 /// A server bound to its address, ready to run.
 pub struct Server {
@@ -34,14 +35,19 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(App, SqlStore, Option
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
     let store = SqlStore::connect(&config.database_url()).await.context("opening the metadata database")?;
-    let blobs = FsBlobStore::open(config.blob_dir()).context("opening the blob directory")?;
+    let blobs: Arc<dyn BlobStore> = match config.storage()? {
+        Storage::Files(dir) => Arc::new(FsBlobStore::open(dir).context("opening the blob directory")?),
+        Storage::S3(url) => {
+            Arc::new(ObjectBlobStore::s3(&url, &config.s3.options()).context("configuring S3 storage")?)
+        }
+    };
     let settings = Settings {
         max_upload_bytes: config.max_upload_size.as_u64(),
         trash_retention: config.trash_retention,
         allowed_risky_types: config.allowed_risky_types.clone(),
         ..Settings::default()
     };
-    let app = App::new(Arc::new(store.clone()), Arc::new(blobs), Arc::new(StandardProbe), settings);
+    let app = App::new(Arc::new(store.clone()), blobs, Arc::new(StandardProbe), settings);
     let outcome = app.bootstrap(config.bootstrap_token.as_deref()).await.context("bootstrapping")?;
     Ok((app, store, outcome.map(|o| o.token)))
 }

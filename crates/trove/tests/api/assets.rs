@@ -160,7 +160,7 @@ async fn uploads_over_the_limit_are_refused_and_leave_nothing() {
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(s.blob_files().len(), 1);
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    let staging: Vec<_> = std::fs::read_dir(s.dir.path().join("blobs/staging")).unwrap().collect();
+    let staging = s.staging_files();
     assert!(staging.is_empty(), "no staged leftovers: {staging:?}");
     s.stop().await;
 }

@@ -36,21 +36,14 @@ async fn health_needs_no_token() {
 
 #[tokio::test]
 async fn bootstrap_happens_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().to_path_buf();
-    let first = TestServer::start_with(|c| c.data_dir = path.clone()).await;
+    let first = TestServer::start().await;
     let (status, _) = first.get("/api/spaces").await;
     assert_eq!(status, StatusCode::OK);
-    first.stop().await;
 
-    // A second start on the same data directory keeps the first token and ignores
-    // a different bootstrap token.
+    // A second start on the same stores keeps the first token and ignores a
+    // different bootstrap token.
     let other = "trove_another_token_0123456789";
-    let second = TestServer::start_with(|c| {
-        c.data_dir = path.clone();
-        c.bootstrap_token = Some(other.into());
-    })
-    .await;
+    let second = first.restart_with(|c| c.bootstrap_token = Some(other.into())).await;
     let (status, _) = second.get("/api/spaces").await;
     assert_eq!(status, StatusCode::OK, "the original token {TOKEN} still works");
     let (status, _) = json(second.anon(Method::GET, "/api/spaces").bearer_auth(other).send().await.unwrap()).await;

@@ -11,13 +11,43 @@ use trove::{Config, Server};
 
 pub const TOKEN: &str = "trove_test_token_0123456789abcdef";
 
+/// The backends a test binary runs the suite on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stack {
+    /// The embedded default: SQLite + local files.
+    SqliteFs,
+    /// Scale-out: PostgreSQL (a fresh database per test) + S3 (an in-process server).
+    PostgresS3,
+}
+
+/// Where the backing stores of one test live; kept across restarts.
+struct Resources {
+    dir: tempfile::TempDir,
+    s3: Option<trove_blob::testing::S3TestServer>,
+    pg: Option<(String, String)>,
+}
+
 pub struct TestServer {
     pub base: String,
     pub client: reqwest::Client,
-    pub dir: tempfile::TempDir,
     pub app: trove_app::App,
+    base_config: Config,
+    res: Resources,
     stop: watch::Sender<bool>,
     handle: tokio::task::JoinHandle<()>,
+}
+
+/// `postgres://…/postgres`, where test databases are created.
+fn pg_admin_url() -> String {
+    std::env::var("TROVE_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+async fn pg_exec(sql: String) {
+    sqlx::any::install_default_drivers();
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&pg_admin_url())
+        .await
+        .expect("PostgreSQL is reachable for the PostgreSQL + S3 suite");
+    sqlx::Executor::execute(&mut conn, sqlx::AssertSqlSafe(sql)).await.expect("admin statement");
 }
 
 impl TestServer {
@@ -25,7 +55,7 @@ impl TestServer {
         Self::start_with(|_| {}).await
     }
 
-    /// Starts a server after `tweak` adjusts the configuration.
+    /// Starts a server on this binary's stack after `tweak` adjusts the configuration.
     pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut config = Config {
@@ -34,7 +64,32 @@ impl TestServer {
             bootstrap_token: Some(TOKEN.into()),
             ..Config::default()
         };
+        let mut res = Resources { dir, s3: None, pg: None };
+        if crate::STACK == Stack::PostgresS3 {
+            let name = format!("trove_test_{}", ulid::Ulid::generate().to_string().to_lowercase());
+            pg_exec(format!("CREATE DATABASE {name}")).await;
+            let admin = pg_admin_url();
+            let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(admin.clone());
+            config.database_url = Some(format!("{base}/{name}"));
+            let s3 = trove_blob::testing::S3TestServer::start("trove").await.expect("S3 test server");
+            config.storage_url = Some(format!("{}/data", s3.url()));
+            let o = s3.options();
+            config.s3 = trove::config::S3Config {
+                endpoint_url: o.endpoint_url,
+                region: o.region,
+                access_key_id: o.access_key_id,
+                secret_access_key: o.secret_access_key,
+                allow_http: o.allow_http,
+            };
+            res.s3 = Some(s3);
+            res.pg = Some((admin, name));
+        }
+        let base_config = config.clone();
         tweak(&mut config);
+        Self::launch(config, base_config, res).await
+    }
+
+    async fn launch(config: Config, base_config: Config, res: Resources) -> Self {
         let server = Server::bind(config).await.expect("server starts");
         let base = format!("http://{}", server.addr);
         let app = server.app();
@@ -42,19 +97,34 @@ impl TestServer {
         let handle = tokio::spawn(async move {
             server.run(rx).await.expect("server runs");
         });
-        TestServer { base, client: reqwest::Client::new(), dir, app, stop, handle }
+        TestServer { base, client: reqwest::Client::new(), app, base_config, res, stop, handle }
+    }
+
+    /// Stops this server and starts another on the same database and storage.
+    pub async fn restart_with(self, tweak: impl FnOnce(&mut Config)) -> Self {
+        let _ = self.stop.send(true);
+        let _ = self.handle.await;
+        let mut config = self.base_config.clone();
+        tweak(&mut config);
+        Self::launch(config, self.base_config, self.res).await
     }
 
     pub async fn stop(self) {
         let _ = self.stop.send(true);
         let _ = self.handle.await;
+        if let Some((_, name)) = &self.res.pg {
+            pg_exec(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+        }
     }
 
-    /// Stops the server and returns its data directory (kept until dropped).
+    /// Stops the server but keeps its stores (for checks after shutdown).
     pub async fn stop_and_keep_dir(self) -> tempfile::TempDir {
         let _ = self.stop.send(true);
         let _ = self.handle.await;
-        self.dir
+        if let Some((_, name)) = &self.res.pg {
+            pg_exec(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+        }
+        self.res.dir
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -147,10 +217,39 @@ impl TestServer {
         (status, resp.bytes().await.expect("body").to_vec())
     }
 
-    /// Every blob file currently in the data directory.
+    /// Where this stack keeps stored objects as files (a directory, or the S3 test
+    /// server's bucket).
+    fn object_root(&self) -> std::path::PathBuf {
+        match &self.res.s3 {
+            Some(s3) => s3.bucket_dir().join("data"),
+            None => self.res.dir.path().join("blobs").join("objects"),
+        }
+    }
+
+    /// Every stored blob (named by its SHA-256) currently in storage.
     pub fn blob_files(&self) -> Vec<std::path::PathBuf> {
+        files_under(self.object_root().join("blobs"))
+            .into_iter()
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.len() == 64 && n.to_string_lossy().bytes().all(|b| b.is_ascii_hexdigit()))
+            })
+            .collect()
+    }
+
+    /// Objects in the staging area (uploads not yet promoted).
+    pub fn staging_files(&self) -> Vec<std::path::PathBuf> {
+        match &self.res.s3 {
+            Some(s3) => files_under(s3.bucket_dir().join("data").join("staging")),
+            None => files_under(self.res.dir.path().join("blobs").join("staging")),
+        }
+    }
+}
+
+fn files_under(root: std::path::PathBuf) -> Vec<std::path::PathBuf> {
+    {
         let mut out = Vec::new();
-        let mut stack = vec![self.dir.path().join("blobs").join("objects")];
+        let mut stack = vec![root];
         while let Some(d) = stack.pop() {
             let Ok(rd) = std::fs::read_dir(&d) else { continue };
             for e in rd.flatten() {

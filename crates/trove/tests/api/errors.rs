@@ -62,7 +62,20 @@ async fn malformed_bodies_and_queries_are_4xx() {
     }
     let (status, body) = s.send_json(Method::PUT, &path, json!({"title": "a\u{0}b"})).await;
     assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
-    let (status, body) = s.get("/api/spaces/%00%2F..%2F").await;
+    let (status, body) = s.get("/api/spaces/%2F..%2F").await;
     assert_error(status, &body, StatusCode::NOT_FOUND, "space_not_found");
+    let (status, body) = s.get("/api/spaces/%00x").await;
+    assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid_request");
+    let (status, body) = s.get(&format!("/api/spaces/{space}/trash?deleted_by=a%00b")).await;
+    assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid_request");
+    let (status, body) = s.send_json(Method::PUT, &path, json!({"description": "a\u{0}b"})).await;
+    assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    // NUL inside JSON identifiers: never a 500, whatever the database.
+    let (status, _) = s
+        .send_json(Method::POST, &format!("/api/spaces/{space}/assets/bulk/move"), json!({"asset_uids": ["am\u{0}x"]}))
+        .await;
+    assert!(status.is_client_error(), "{status}");
+    let (status, _) = s.send_json(Method::PUT, &path, json!({"parent_uid": "fd\u{0}"})).await;
+    assert!(status.is_client_error(), "{status}");
     s.stop().await;
 }

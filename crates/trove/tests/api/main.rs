@@ -3,6 +3,9 @@
 
 mod common;
 
+/// This binary runs the suite on the embedded default.
+pub const STACK: common::Stack = common::Stack::SqliteFs;
+
 mod assets;
 mod auth;
 mod delivery;

@@ -1,0 +1,30 @@
+//! The whole HTTP integration suite again, on the scale-out stack: PostgreSQL (a
+//! fresh database per test) and S3 (an in-process S3-compatible server per test).
+//! The test modules are shared with `tests/api`; only the stack differs.
+
+#[path = "../api/common.rs"]
+mod common;
+
+/// This binary runs the suite on PostgreSQL + S3.
+pub const STACK: common::Stack = common::Stack::PostgresS3;
+
+#[path = "../api/assets.rs"]
+mod assets;
+#[path = "../api/auth.rs"]
+mod auth;
+#[path = "../api/delivery.rs"]
+mod delivery;
+#[path = "../api/errors.rs"]
+mod errors;
+#[path = "../api/folders.rs"]
+mod folders;
+#[path = "../api/openapi.rs"]
+mod openapi;
+#[path = "../api/operations.rs"]
+mod operations;
+#[path = "../api/spaces.rs"]
+mod spaces;
+#[path = "../api/trash.rs"]
+mod trash;
+#[path = "../api/versions.rs"]
+mod versions;
