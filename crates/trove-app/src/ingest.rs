@@ -136,8 +136,9 @@ impl App {
             return Err(Error::internal("an ingested upload was stored twice"));
         };
         let key = blob_key(&up.hash);
+        let file_uid = new_uid(UidKind::File);
         let stored = async {
-            self.meta.lease_blob(&up.hash, up.size, now() + UPLOAD_LEASE).await?;
+            self.meta.lease_blob(&up.hash, up.size, &file_uid, now() + UPLOAD_LEASE).await?;
             if self.blobs.exists(&key).await? {
                 self.blobs.discard(&staged).await
             } else {
@@ -150,7 +151,7 @@ impl App {
             return Err(e);
         }
         Ok(StoredFile {
-            uid: new_uid(UidKind::File),
+            uid: file_uid,
             space_uid: space.to_owned(),
             asset_uid: asset_uid.to_owned(),
             blob_hash: up.hash.clone(),

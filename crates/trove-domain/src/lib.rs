@@ -1,7 +1,8 @@
 //! Trove's domain: the types every layer speaks and the rules that need no I/O.
 //!
-//! Nothing in this crate touches a disk, a socket or a clock it was not handed, so
-//! every rule here can be tested as a pure function and reused by every backend.
+//! Nothing in this crate touches a disk or a socket (new UIDs read the clock and the
+//! random source, nothing else), so every rule here can be tested as a pure function
+//! and reused by every backend.
 
 pub mod error;
 pub mod ids;

@@ -101,14 +101,22 @@ CREATE TABLE assets (
     PRIMARY KEY (space_uid, uid)
 );
 
--- Content-addressed bytes. lease_until protects a blob an upload is about to
--- reference from garbage collection.
+-- Content-addressed bytes, stored once however many files use them.
 CREATE TABLE blobs (
     hash         TEXT PRIMARY KEY,
     size         BIGINT NOT NULL,
-    created_at   BIGINT NOT NULL,
-    lease_until  BIGINT
+    created_at   BIGINT NOT NULL
 );
+
+-- One row per upload about to reference a blob: protects the blob from garbage
+-- collection until the upload's file row exists (which deletes the lease) or the
+-- lease expires (the upload died).
+CREATE TABLE blob_leases (
+    lease_id     TEXT PRIMARY KEY,
+    hash         TEXT NOT NULL REFERENCES blobs (hash) ON DELETE CASCADE,
+    until        BIGINT NOT NULL
+);
+CREATE INDEX blob_leases_by_hash ON blob_leases (hash);
 
 -- One stored file of an asset: what a file URL addresses. Never changes.
 CREATE TABLE files (

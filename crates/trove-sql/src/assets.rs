@@ -71,12 +71,9 @@ async fn insert_file(tx: &mut Transaction<'static, Any>, f: &StoredFile) -> Resu
     .execute(&mut **tx)
     .await
     .map_err(db_err)?;
-    // The blob is referenced now; its upload lease has done its job.
-    sqlx::query("UPDATE blobs SET lease_until = NULL WHERE hash = $1")
-        .bind(&f.blob_hash)
-        .execute(&mut **tx)
-        .await
-        .map_err(db_err)?;
+    // The blob is referenced now; this upload's lease (keyed by the file UID) has
+    // done its job. Other uploads' leases on the same blob stay.
+    sqlx::query("DELETE FROM blob_leases WHERE lease_id = $1").bind(&f.uid).execute(&mut **tx).await.map_err(db_err)?;
     Ok(())
 }
 

@@ -11,31 +11,38 @@ use crate::{SqlStore, db_err};
 
 #[async_trait]
 impl BlobRefRepo for SqlStore {
-    async fn lease_blob(&self, hash: &str, size: u64, lease_until: Timestamp) -> Result<()> {
-        // On PostgreSQL this upsert waits on the row lock a running collection holds,
-        // so a lease never lands between "collector decided" and "object deleted".
+    async fn lease_blob(&self, hash: &str, size: u64, lease_id: &str, lease_until: Timestamp) -> Result<()> {
+        let mut tx = self.write.begin().await.map_err(db_err)?;
+        // The no-op update locks an existing row until commit (so a collection skips
+        // it), and waits for a collection that already holds it to finish (after
+        // which the row is inserted afresh).
         sqlx::query(
-            "INSERT INTO blobs (hash, size, created_at, lease_until) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (hash) DO UPDATE SET lease_until = CASE \
-               WHEN blobs.lease_until IS NULL OR blobs.lease_until < excluded.lease_until THEN excluded.lease_until \
-               ELSE blobs.lease_until END",
+            "INSERT INTO blobs (hash, size, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (hash) DO UPDATE SET size = excluded.size",
         )
         .bind(hash)
         .bind(i64::try_from(size).unwrap_or(i64::MAX))
         .bind(ms(chrono::Utc::now()))
-        .bind(ms(lease_until))
-        .execute(&self.write)
+        .execute(&mut *tx)
         .await
         .map_err(db_err)?;
-        Ok(())
+        sqlx::query("INSERT INTO blob_leases (lease_id, hash, until) VALUES ($1, $2, $3)")
+            .bind(lease_id)
+            .bind(hash)
+            .bind(ms(lease_until))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)
     }
 
     async fn collect_garbage(&self, now: Timestamp, limit: u32, delete: BlobDeleter<'_>) -> Result<u64> {
         let mut tx = self.write.begin().await.map_err(db_err)?;
         let lock = self.dialect.lock_rows_skip_locked();
         let hashes: Vec<String> = sqlx::query_scalar(AssertSqlSafe(format!(
-            "SELECT hash FROM blobs b WHERE (b.lease_until IS NULL OR b.lease_until < $1) \
-             AND NOT EXISTS (SELECT 1 FROM files f WHERE f.blob_hash = b.hash) ORDER BY hash LIMIT $2{lock}"
+            "SELECT hash FROM blobs b WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.blob_hash = b.hash) \
+             AND NOT EXISTS (SELECT 1 FROM blob_leases l WHERE l.hash = b.hash AND l.until >= $1) \
+             ORDER BY hash LIMIT $2{lock}"
         )))
         .bind(ms(now))
         .bind(i64::from(limit))
@@ -43,6 +50,13 @@ impl BlobRefRepo for SqlStore {
         .await
         .map_err(db_err)?;
         if hashes.is_empty() {
+            // Leases of uploads that died, on blobs that stay referenced anyway.
+            sqlx::query("DELETE FROM blob_leases WHERE until < $1")
+                .bind(ms(now))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            tx.commit().await.map_err(db_err)?;
             return Ok(0);
         }
         for h in &hashes {

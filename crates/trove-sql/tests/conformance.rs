@@ -134,7 +134,7 @@ fn folder(space: &str, uid: &str, parent: Option<&str>) -> Folder {
 }
 
 async fn new_asset(s: &SqlStore, space: &str, asset: &str, hash: &str, parent: Option<&str>) -> StoredFile {
-    s.lease_blob(hash, 10, Utc::now() + Duration::hours(1)).await.unwrap();
+    s.lease_blob(hash, 10, &format!("fl_{asset}"), Utc::now() + Duration::hours(1)).await.unwrap();
     let f = file(space, asset, &format!("fl_{asset}"), hash);
     let n = NewAsset {
         key: key(space, asset),
@@ -206,7 +206,7 @@ async fn versions_compare_and_set(s: &SqlStore) {
     s.append_version(&key("sp1", "am1"), 1, &version(2, "two", &f1), None).await.unwrap();
     let stale = s.append_version(&key("sp1", "am1"), 1, &version(2, "stale", &f1), None).await.unwrap_err();
     assert_eq!(stale.kind, ErrorKind::PreconditionFailed);
-    s.lease_blob("h2", 10, Utc::now() + Duration::hours(1)).await.unwrap();
+    s.lease_blob("h2", 10, "fl2", Utc::now() + Duration::hours(1)).await.unwrap();
     let f2 = file("sp1", "am1", "fl2", "h2");
     s.append_version(&key("sp1", "am1"), 2, &version(3, "three", &f2), Some(&f2)).await.unwrap();
     let a = s.get_asset(&key("sp1", "am1")).await.unwrap().unwrap();
@@ -278,7 +278,7 @@ async fn purge_and_garbage_collection(s: &SqlStore) {
     assert_eq!(r.assets, 2);
 
     // A leased blob survives collection even without references.
-    s.lease_blob("leased", 5, Utc::now() + Duration::hours(1)).await.unwrap();
+    s.lease_blob("leased", 5, "lease-a", Utc::now() + Duration::hours(1)).await.unwrap();
     let deleted = Mutex::new(Vec::new());
     let deleter = |hashes: Vec<String>| {
         deleted.lock().unwrap().extend(hashes);
@@ -289,13 +289,41 @@ async fn purge_and_garbage_collection(s: &SqlStore) {
     assert_eq!(*deleted.lock().unwrap(), vec!["alone".to_string()]);
 
     // A failing object deletion rolls back: the blob is still known and collected later.
-    s.lease_blob("expired", 5, Utc::now() - Duration::seconds(1)).await.unwrap();
+    s.lease_blob("expired", 5, "lease-b", Utc::now() - Duration::seconds(1)).await.unwrap();
     let failing = |_: Vec<String>| async { Err(trove_domain::Error::internal("storage down")) }.boxed();
     assert!(s.collect_garbage(Utc::now(), 100, &failing).await.is_err());
     deleted.lock().unwrap().clear();
     assert_eq!(s.collect_garbage(Utc::now(), 100, &deleter).await.unwrap(), 1);
     assert_eq!(*deleted.lock().unwrap(), vec!["expired".to_string()]);
     assert_eq!(s.collect_garbage(Utc::now() + Duration::hours(2), 100, &deleter).await.unwrap(), 1, "lease expired");
+
+    // Two uploads of the same bytes: the first one committing must not end the
+    // second one's lease, even if the first asset is then purged.
+    s.lease_blob("twin", 5, "fl_am8", Utc::now() + Duration::hours(1)).await.unwrap();
+    s.lease_blob("twin", 5, "fl_am9", Utc::now() + Duration::hours(1)).await.unwrap();
+    let f = file("sp1", "am8", "fl_am8", "twin");
+    let n = NewAsset {
+        key: key("sp1", "am8"),
+        parent_uid: None,
+        slug: "a".into(),
+        file: f.clone(),
+        version: version(1, "x", &f),
+    };
+    s.create_asset(&n).await.unwrap();
+    s.trash_assets("sp1", "main", &["am8".into()], &deletion()).await.unwrap();
+    s.purge_trash(Utc::now() + Duration::seconds(1)).await.unwrap();
+    deleted.lock().unwrap().clear();
+    assert_eq!(s.collect_garbage(Utc::now(), 100, &deleter).await.unwrap(), 0, "the second upload still holds a lease");
+    let f = file("sp1", "am9", "fl_am9", "twin");
+    let n = NewAsset {
+        key: key("sp1", "am9"),
+        parent_uid: None,
+        slug: "a".into(),
+        file: f.clone(),
+        version: version(1, "x", &f),
+    };
+    s.create_asset(&n).await.unwrap();
+    assert_eq!(s.collect_garbage(Utc::now() + Duration::hours(2), 100, &deleter).await.unwrap(), 0, "now referenced");
 }
 
 async fn job_claims_are_exclusive(s: &SqlStore) {

@@ -9,6 +9,24 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
+/// The top-level keys, as read from `TROVE_<KEY>` environment variables.
+const KEYS: &[&str] = &[
+    "listen",
+    "data_dir",
+    "database_url",
+    "storage_url",
+    "s3",
+    "public_url",
+    "bootstrap_token",
+    "max_upload_size",
+    "trash_retention",
+    "maintenance_interval",
+    "allowed_risky_types",
+    "log_format",
+    "log_level",
+    "shutdown_timeout",
+];
+
 /// Every setting of `trove serve`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
@@ -120,10 +138,26 @@ impl Config {
         if let Some(f) = file {
             fig = fig.merge(Toml::file_exact(f));
         }
-        fig.merge(Env::prefixed("TROVE_").ignore(&["config"]))
-            .merge(Serialized::defaults(overrides))
-            .extract()
-            .map_err(Box::new)
+        // Only Trove's own keys: other TROVE_* variables in the environment (test
+        // settings, wrappers' variables) are not configuration and must not stop a start.
+        let env = Env::prefixed("TROVE_").filter(|k| KEYS.iter().any(|key| k.as_str().eq_ignore_ascii_case(key)));
+        let config: Config = fig.merge(env).merge(Serialized::defaults(overrides)).extract().map_err(Box::new)?;
+        config.validate().map_err(|m| Box::new(figment::Error::from(m)))?;
+        Ok(config)
+    }
+
+    /// Checks values the types alone do not constrain.
+    fn validate(&self) -> Result<(), String> {
+        if self.maintenance_interval < Duration::from_secs(1) {
+            return Err("maintenance_interval must be at least 1s".to_owned());
+        }
+        if self.log_format != "text" && self.log_format != "json" {
+            return Err(format!("log_format must be \"text\" or \"json\", not {:?}", self.log_format));
+        }
+        if self.max_upload_size.as_u64() == 0 {
+            return Err("max_upload_size must be more than 0".to_owned());
+        }
+        Ok(())
     }
 
     /// The database URL in effect.
@@ -186,6 +220,26 @@ mod tests {
         assert!(parse_storage_url("gs://x").is_err());
         let c = Config::default();
         assert_eq!(c.storage().unwrap(), Storage::Files(PathBuf::from("./trove-data/blobs")));
+    }
+
+    #[test]
+    fn env_keys_match_the_struct() {
+        let value = serde_json::to_value(Config::default()).unwrap();
+        let mut fields: Vec<&str> = value.as_object().unwrap().keys().map(String::as_str).collect();
+        fields.sort_unstable();
+        let mut keys = KEYS.to_vec();
+        keys.sort_unstable();
+        assert_eq!(fields, keys);
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("trove.toml");
+        for bad in ["maintenance_interval = \"0s\"", "log_format = \"xml\"", "max_upload_size = 0"] {
+            std::fs::write(&path, bad).unwrap();
+            assert!(Config::load(Some(&path), Overrides::default()).is_err(), "{bad}");
+        }
     }
 
     #[test]

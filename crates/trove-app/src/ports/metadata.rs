@@ -177,9 +177,10 @@ pub trait TrashRepo: Send + Sync {
 #[async_trait]
 pub trait BlobRefRepo: Send + Sync {
     /// Records that an upload is about to rely on blob `hash`, protecting it from
-    /// garbage collection until `lease_until` or until a version references it.
-    /// Waits for a collection of the same blob in progress to finish.
-    async fn lease_blob(&self, hash: &str, size: u64, lease_until: Timestamp) -> Result<()>;
+    /// garbage collection until `lease_until` or until the file whose UID is
+    /// `lease_id` is inserted (which ends the lease). Waits for a collection of the
+    /// same blob in progress to finish.
+    async fn lease_blob(&self, hash: &str, size: u64, lease_id: &str, lease_until: Timestamp) -> Result<()>;
     /// Deletes up to `limit` blobs that no file references and no lease protects,
     /// calling `delete` for their objects while holding them locked, so no upload can
     /// lease one mid-deletion. Returns how many were freed.

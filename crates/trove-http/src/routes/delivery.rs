@@ -82,8 +82,11 @@ pub async fn permanent_url(
     serve(&s, &file, REVALIDATE, q.download(), &method, &headers).await
 }
 
+/// Names the exact representation: the stored file (whose name and type are part of
+/// the response) and its bytes. A replacement by identical bytes under another name
+/// is a new file, so it gets a new ETag.
 fn etag_of(file: &StoredFile) -> String {
-    format!("\"{}\"", file.blob_hash)
+    format!("\"{}.{}\"", file.uid, file.blob_hash)
 }
 
 /// Whether an `If-None-Match` value matches the ETag (weak comparison, as RFC 9110 asks).

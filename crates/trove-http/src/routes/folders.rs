@@ -8,7 +8,7 @@ use trove_app::folders::{FolderPatch, NewFolder};
 use trove_app::ports::FolderFilter;
 use utoipa::{IntoParams, ToSchema};
 
-use super::{PageQuery, ScopeQuery, double_option};
+use super::{PageQuery, WorkspaceQuery, double_option};
 use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Allowed, ApiJson, ApiPath, ApiQuery, perm};
@@ -63,13 +63,13 @@ pub async fn list_folders(
 }
 
 #[utoipa::path(post, path = "/api/spaces/{space}/folders", tag = "folders",
-    params(("space" = String, Path), ScopeQuery), request_body = CreateFolderBody,
+    params(("space" = String, Path), WorkspaceQuery), request_body = CreateFolderBody,
     responses((status = 201, body = FolderEnvelope), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_folder(
     State(s): State<AppState>,
     Allowed(who, _): Allowed<perm::FolderCreate>,
     ApiPath(space): ApiPath<String>,
-    ApiQuery(q): ApiQuery<ScopeQuery>,
+    ApiQuery(q): ApiQuery<WorkspaceQuery>,
     ApiJson(b): ApiJson<CreateFolderBody>,
 ) -> ApiResult<(StatusCode, Json<FolderEnvelope>)> {
     let scope = s.app.scope(&space, q.workspace.as_deref(), None).await?;
@@ -82,13 +82,13 @@ pub async fn create_folder(
 }
 
 #[utoipa::path(get, path = "/api/spaces/{space}/folders/{folder}", tag = "folders",
-    params(("space" = String, Path), ("folder" = String, Path), ScopeQuery),
+    params(("space" = String, Path), ("folder" = String, Path), WorkspaceQuery),
     responses((status = 200, body = FolderEnvelope), (status = 404, body = ErrorBody)))]
 pub async fn get_folder(
     State(s): State<AppState>,
     _: Allowed<perm::FolderRead>,
     ApiPath((space, folder)): ApiPath<(String, String)>,
-    ApiQuery(q): ApiQuery<ScopeQuery>,
+    ApiQuery(q): ApiQuery<WorkspaceQuery>,
 ) -> ApiResult<Json<FolderEnvelope>> {
     let scope = s.app.scope(&space, q.workspace.as_deref(), None).await?;
     let f = s.app.get_folder(&scope, &folder).await?;
@@ -96,13 +96,13 @@ pub async fn get_folder(
 }
 
 #[utoipa::path(put, path = "/api/spaces/{space}/folders/{folder}", tag = "folders",
-    params(("space" = String, Path), ("folder" = String, Path), ScopeQuery), request_body = UpdateFolderBody,
+    params(("space" = String, Path), ("folder" = String, Path), WorkspaceQuery), request_body = UpdateFolderBody,
     responses((status = 200, body = FolderEnvelope), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_folder(
     State(s): State<AppState>,
     Allowed(who, _): Allowed<perm::FolderUpdate>,
     ApiPath((space, folder)): ApiPath<(String, String)>,
-    ApiQuery(q): ApiQuery<ScopeQuery>,
+    ApiQuery(q): ApiQuery<WorkspaceQuery>,
     ApiJson(b): ApiJson<UpdateFolderBody>,
 ) -> ApiResult<Json<FolderEnvelope>> {
     let scope = s.app.scope(&space, q.workspace.as_deref(), None).await?;
@@ -112,13 +112,13 @@ pub async fn update_folder(
 }
 
 #[utoipa::path(delete, path = "/api/spaces/{space}/folders/{folder}", tag = "folders",
-    params(("space" = String, Path), ("folder" = String, Path), ScopeQuery),
+    params(("space" = String, Path), ("folder" = String, Path), WorkspaceQuery),
     responses((status = 200, body = Notice), (status = 404, body = ErrorBody)))]
 pub async fn delete_folder(
     State(s): State<AppState>,
     Allowed(who, _): Allowed<perm::FolderDelete>,
     ApiPath((space, folder)): ApiPath<(String, String)>,
-    ApiQuery(q): ApiQuery<ScopeQuery>,
+    ApiQuery(q): ApiQuery<WorkspaceQuery>,
 ) -> ApiResult<Json<Notice>> {
     let scope = s.app.scope(&space, q.workspace.as_deref(), None).await?;
     s.app.delete_folder(&who, &scope, &folder).await?;

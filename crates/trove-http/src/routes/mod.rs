@@ -22,6 +22,14 @@ pub struct ScopeQuery {
     pub locale: Option<String>,
 }
 
+/// `workspace` alone, for routes whose resources are not localized (folders, trash).
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct WorkspaceQuery {
+    /// Workspace UID; default `main`.
+    pub workspace: Option<String>,
+}
+
 /// `limit` / `skip` pagination.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

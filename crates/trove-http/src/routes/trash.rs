@@ -9,7 +9,7 @@ use trove_domain::model::{Timestamp, TrashKind};
 use trove_domain::{Error, Result};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{PageQuery, ScopeQuery};
+use super::{PageQuery, WorkspaceQuery};
 use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Allowed, ApiPath, ApiQuery, perm};
@@ -79,13 +79,13 @@ pub async fn list_trash(
 }
 
 #[utoipa::path(post, path = "/api/spaces/{space}/trash/{uid}/restore", tag = "trash",
-    params(("space" = String, Path), ("uid" = String, Path), ScopeQuery), request_body = Option<RestoreBody>,
+    params(("space" = String, Path), ("uid" = String, Path), WorkspaceQuery), request_body = Option<RestoreBody>,
     responses((status = 200, body = Notice), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn restore(
     State(s): State<AppState>,
     _: Allowed<perm::TrashRestore>,
     ApiPath((space, uid)): ApiPath<(String, String)>,
-    ApiQuery(q): ApiQuery<ScopeQuery>,
+    ApiQuery(q): ApiQuery<WorkspaceQuery>,
     body: axum::body::Bytes,
 ) -> ApiResult<Json<Notice>> {
     let scope = s.app.scope(&space, q.workspace.as_deref(), None).await?;
