@@ -188,6 +188,13 @@ done
 [[ -n "$TROVE_URL" ]] || die "Trove did not report its address"
 wait_http "$TROVE_URL/healthz"
 log "Trove pid $TROVE_PID at $TROVE_URL"
+# Trove prints the admin token on its first start; prefer what it printed in case
+# the preset from TROVE_BOOTSTRAP_TOKEN was not applied.
+printed="$(sed -n 's/^Use it as: Authorization: Bearer //p' "$TMP/trove.out" | head -n1)"
+if [[ -n "$printed" && "$printed" != "$TOKEN" ]]; then
+    log "note: Trove did not take TROVE_BOOTSTRAP_TOKEN; using the token it printed"
+    TOKEN="$printed"
+fi
 
 SPACE="$(api POST /api/spaces -H 'Content-Type: application/json' -d '{"title":"bench"}' | jq -er '.space.uid')" ||
     die "creating a space failed"

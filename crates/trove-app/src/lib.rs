@@ -14,6 +14,7 @@ pub mod policy;
 pub mod ports;
 pub mod scope;
 pub mod spaces;
+pub mod transfer;
 pub mod trash;
 pub mod versions;
 

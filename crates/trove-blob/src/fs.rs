@@ -11,7 +11,7 @@ use futures::{StreamExt, TryStreamExt, stream};
 use tokio::fs::{self, File};
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt, BufWriter};
 use tokio_util::io::ReaderStream;
-use trove_app::ports::{BlobStore, ByteStream, StagedBlob};
+use trove_app::ports::{BlobEntry, BlobStore, ByteStream, EntryStream, StagedBlob};
 use trove_domain::{Error, ErrorKind, Result, model::Timestamp};
 use ulid::Ulid;
 
@@ -240,6 +240,43 @@ impl BlobStore for FsBlobStore {
             }
         }
         Ok(removed)
+    }
+
+    async fn list(&self, prefix: &str) -> Result<EntryStream> {
+        let root = self.object_path(prefix)?;
+        let objects = self.objects.clone();
+        // A directory walk is blocking work; it runs on a blocking thread and hands
+        // entries over a bounded channel, so memory stays flat however many objects exist.
+        let (tx, rx) = tokio::sync::mpsc::channel::<Result<BlobEntry>>(256);
+        tokio::task::spawn_blocking(move || {
+            let mut dirs = vec![root];
+            while let Some(dir) = dirs.pop() {
+                let read = match std::fs::read_dir(&dir) {
+                    Ok(r) => r,
+                    Err(e) if e.kind() == IoErrorKind::NotFound => continue,
+                    Err(e) => {
+                        let _ = tx.blocking_send(Err(io_error("list directory", &dir, &e)));
+                        return;
+                    }
+                };
+                let mut names: Vec<_> = read.flatten().collect();
+                names.sort_by_key(std::fs::DirEntry::file_name);
+                for entry in names.into_iter().rev() {
+                    let path = entry.path();
+                    let Ok(meta) = entry.metadata() else { continue };
+                    if meta.is_dir() {
+                        dirs.push(path);
+                    } else if let Ok(rel) = path.strip_prefix(&objects) {
+                        let key =
+                            rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                        if tx.blocking_send(Ok(BlobEntry { key, size: meta.len() })).is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+        });
+        Ok(futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|item| (item, rx)) }).boxed())
     }
 }
 

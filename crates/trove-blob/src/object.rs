@@ -8,7 +8,7 @@ use futures::{StreamExt, TryStreamExt, stream};
 use object_store::memory::InMemory;
 use object_store::path::Path;
 use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt, WriteMultipart};
-use trove_app::ports::{BlobStore, ByteStream, StagedBlob};
+use trove_app::ports::{BlobEntry, BlobStore, ByteStream, EntryStream, StagedBlob};
 use trove_domain::{Error, ErrorKind, Result, model::Timestamp};
 use ulid::Ulid;
 
@@ -205,6 +205,19 @@ impl BlobStore for ObjectBlobStore {
             }
         }
         Ok(removed)
+    }
+
+    async fn list(&self, prefix: &str) -> Result<EntryStream> {
+        validate_key(prefix)?;
+        if prefix.split('/').next() == Some(STAGING_PREFIX) {
+            return Err(Error::internal("the staging area is not listed"));
+        }
+        let path = Path::from(prefix);
+        let entries = self.store.list(Some(&path)).map(move |item| match item {
+            Ok(meta) => Ok(BlobEntry { key: meta.location.to_string(), size: meta.size }),
+            Err(e) => Err(store_error("list", &path, &e)),
+        });
+        Ok(entries.boxed())
     }
 }
 

@@ -232,6 +232,22 @@ async fn staged_ids_are_unique(store: &dyn BlobStore) {
 }
 
 /// Generates one `#[tokio::test]` per conformance check for a backend constructor.
+/// Listing shows complete objects under a prefix with their sizes, never staging.
+async fn list_shows_final_objects_only(store: &dyn BlobStore) {
+    use futures::TryStreamExt;
+    for (key, len) in [("blobs/aa/bb/one", 3usize), ("blobs/aa/cc/two", 0), ("other/x", 5)] {
+        let staged = store.stage(chunked(&vec![7u8; len])).await.expect("stage");
+        store.promote(&staged, key).await.expect("promote");
+    }
+    let _pending = store.stage(chunked(&[1u8; 4])).await.expect("stage");
+    let mut listed: Vec<(String, u64)> =
+        store.list("blobs").await.expect("list").map_ok(|e| (e.key, e.size)).try_collect().await.expect("entries");
+    listed.sort();
+    assert_eq!(listed, vec![("blobs/aa/bb/one".to_string(), 3), ("blobs/aa/cc/two".to_string(), 0)]);
+    let empty: Vec<_> = store.list("nothing").await.expect("list").try_collect().await.expect("entries");
+    assert!(empty.is_empty());
+}
+
 macro_rules! conformance {
     ($module:ident, $backend:path) => {
         mod $module {
@@ -250,6 +266,7 @@ macro_rules! conformance {
                 sweep_removes_only_old_staged_objects,
                 empty_blob_round_trips,
                 staged_ids_are_unique,
+                list_shows_final_objects_only,
             );
         }
     };

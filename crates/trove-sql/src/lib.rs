@@ -8,6 +8,7 @@
 
 mod assets;
 mod blobs;
+pub mod copy;
 pub mod dialect;
 mod folders;
 mod org;

@@ -3,6 +3,7 @@
 //! gracefully. This crate is the only place that knows which backends exist.
 
 pub mod config;
+pub mod copy;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -27,6 +28,14 @@ pub struct Server {
     config: Config,
     /// The admin token, when this start created the organization.
     pub bootstrap_token: Option<String>,
+}
+
+/// Opens the blob store a storage location names.
+pub fn open_blob_store(storage: &Storage, s3: &config::S3Config) -> anyhow::Result<Arc<dyn BlobStore>> {
+    Ok(match storage {
+        Storage::Files(dir) => Arc::new(FsBlobStore::open(dir.clone()).context("opening the blob directory")?),
+        Storage::S3(url) => Arc::new(ObjectBlobStore::s3(url, &s3.options()).context("configuring S3 storage")?),
+    })
 }
 
 /// Builds the application on the configured backends (and bootstraps the

@@ -29,6 +29,38 @@ enum Command {
         #[arg(long)]
         data_dir: Option<PathBuf>,
     },
+    /// Copy all metadata from one database to another (e.g. SQLite to PostgreSQL),
+    /// then verify every table. Stop the servers writing to the source first.
+    CopyData {
+        /// Source database URL (sqlite://… or postgres://…).
+        #[arg(long)]
+        from: String,
+        /// Target database URL; its schema is created if missing.
+        #[arg(long)]
+        to: String,
+        /// Continue an interrupted copy into a non-empty target (rows already there are kept).
+        #[arg(long)]
+        resume: bool,
+    },
+    /// Copy all stored files from one storage to another (file:///path or
+    /// s3://bucket[/prefix]), checking every object's checksum.
+    CopyBlobs {
+        /// Source storage URL.
+        #[arg(long)]
+        from: String,
+        /// Target storage URL.
+        #[arg(long)]
+        to: String,
+        /// Configuration file whose [s3] table to use (else the AWS_* variables).
+        #[arg(long, env = "TROVE_CONFIG")]
+        config: Option<PathBuf>,
+        /// Continue an interrupted copy into a non-empty target (objects already there are kept).
+        #[arg(long)]
+        resume: bool,
+        /// Skip re-reading every copied object from the target at the end.
+        #[arg(long)]
+        no_verify: bool,
+    },
 }
 
 fn init_logging(config: &Config) {
@@ -82,6 +114,10 @@ async fn main() -> anyhow::Result<()> {
             let (tx, rx) = watch::channel(false);
             tokio::spawn(shutdown_signal(tx));
             server.run(rx).await
+        }
+        Command::CopyData { from, to, resume } => trove::copy::copy_data(&from, &to, resume).await,
+        Command::CopyBlobs { from, to, config, resume, no_verify } => {
+            trove::copy::copy_blobs(&from, &to, config.as_deref(), resume, !no_verify).await
         }
     }
 }

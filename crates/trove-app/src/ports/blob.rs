@@ -14,6 +14,16 @@ use trove_domain::{Error, Result, model::Timestamp};
 /// streaming surfaces as 413, not as a storage failure).
 pub type ByteStream = BoxStream<'static, Result<Bytes, Error>>;
 
+/// A complete object under its final key, as a listing reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlobEntry {
+    pub key: String,
+    pub size: u64,
+}
+
+/// A listing of objects; errors are Trove errors.
+pub type EntryStream = BoxStream<'static, Result<BlobEntry, Error>>;
+
 /// A complete object in the staging area, not yet visible under any final key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StagedBlob {
@@ -51,4 +61,8 @@ pub trait BlobStore: Send + Sync + 'static {
 
     /// Removes staging objects older than `before` (left behind by a crash).
     async fn sweep_staging(&self, before: Timestamp) -> Result<u64>;
+
+    /// Streams every complete object whose key starts with `prefix` (a whole path
+    /// segment, e.g. `blobs`); never staging objects. Used to copy a deployment.
+    async fn list(&self, prefix: &str) -> Result<EntryStream>;
 }

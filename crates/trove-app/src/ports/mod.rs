@@ -5,6 +5,6 @@ pub mod blob;
 pub mod media;
 pub mod metadata;
 
-pub use blob::{BlobStore, ByteStream, StagedBlob};
+pub use blob::{BlobEntry, BlobStore, ByteStream, EntryStream, StagedBlob};
 pub use media::{MediaInfo, MediaProbe};
 pub use metadata::*;

@@ -1,0 +1,348 @@
+//! Copying a whole metadata database to another (`trove copy-data`): SQLite to
+//! PostgreSQL and back. Tables are copied in dependency order, in primary-key order
+//! and in batches; rows already in the target are kept, so a copy that was
+//! interrupted continues where it stopped. Every table is verified at the end by a
+//! row count and a checksum over its rows.
+
+use sha2::{Digest, Sha256};
+use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
+use trove_domain::{Error, Result};
+
+use crate::{SqlStore, db_err};
+
+/// Rows per batch.
+const BATCH: i64 = 1000;
+
+/// A column and whether it holds text (else a 64-bit integer).
+type Column = (&'static str, bool);
+
+/// A table, its columns and its primary key, in an order where every table comes
+/// after the tables it references. Leases and job claims are per-process state and
+/// are not copied.
+const TABLES: &[(&str, &[Column], &[&str])] = &[
+    ("organizations", &[("uid", true), ("singleton", false), ("name", true), ("created_at", false)], &["uid"]),
+    (
+        "users",
+        &[("uid", true), ("org_uid", true), ("email", true), ("name", true), ("role", true), ("created_at", false)],
+        &["uid"],
+    ),
+    (
+        "api_tokens",
+        &[
+            ("uid", true),
+            ("user_uid", true),
+            ("name", true),
+            ("token_hash", true),
+            ("created_at", false),
+            ("revoked_at", false),
+        ],
+        &["uid"],
+    ),
+    (
+        "languages",
+        &[("code", true), ("name", true), ("fallback_code", true), ("is_default", false), ("created_at", false)],
+        &["code"],
+    ),
+    (
+        "spaces",
+        &[
+            ("uid", true),
+            ("title", true),
+            ("description", true),
+            ("created_by", true),
+            ("created_at", false),
+            ("updated_by", true),
+            ("updated_at", false),
+        ],
+        &["uid"],
+    ),
+    (
+        "workspaces",
+        &[
+            ("space_uid", true),
+            ("uid", true),
+            ("name", true),
+            ("description", true),
+            ("source_uid", true),
+            ("default_locale", true),
+            ("created_by", true),
+            ("created_at", false),
+        ],
+        &["space_uid", "uid"],
+    ),
+    (
+        "workspace_languages",
+        &[("space_uid", true), ("workspace_uid", true), ("locale", true)],
+        &["space_uid", "workspace_uid", "locale"],
+    ),
+    (
+        "folders",
+        &[
+            ("space_uid", true),
+            ("workspace_uid", true),
+            ("uid", true),
+            ("title", true),
+            ("description", true),
+            ("parent_uid", true),
+            ("created_by", true),
+            ("created_at", false),
+            ("updated_by", true),
+            ("updated_at", false),
+            ("deleted_by", true),
+            ("deleted_at", false),
+            ("trashed_with", true),
+        ],
+        &["space_uid", "workspace_uid", "uid"],
+    ),
+    (
+        "assets",
+        &[
+            ("space_uid", true),
+            ("uid", true),
+            ("slug", true),
+            ("slug_is_custom", false),
+            ("created_by", true),
+            ("created_at", false),
+        ],
+        &["space_uid", "uid"],
+    ),
+    ("blobs", &[("hash", true), ("size", false), ("created_at", false)], &["hash"]),
+    (
+        "files",
+        &[
+            ("uid", true),
+            ("space_uid", true),
+            ("asset_uid", true),
+            ("blob_hash", true),
+            ("file_name", true),
+            ("content_type", true),
+            ("size", false),
+            ("width", false),
+            ("height", false),
+            ("created_by", true),
+            ("created_at", false),
+        ],
+        &["uid"],
+    ),
+    (
+        "workspace_assets",
+        &[
+            ("space_uid", true),
+            ("workspace_uid", true),
+            ("asset_uid", true),
+            ("parent_uid", true),
+            ("deleted_by", true),
+            ("deleted_at", false),
+            ("trashed_with", true),
+        ],
+        &["space_uid", "workspace_uid", "asset_uid"],
+    ),
+    (
+        "asset_locales",
+        &[("space_uid", true), ("workspace_uid", true), ("asset_uid", true), ("locale", true), ("head_version", false)],
+        &["space_uid", "workspace_uid", "asset_uid", "locale"],
+    ),
+    (
+        "asset_versions",
+        &[
+            ("space_uid", true),
+            ("workspace_uid", true),
+            ("asset_uid", true),
+            ("locale", true),
+            ("number", false),
+            ("name", true),
+            ("title", true),
+            ("description", true),
+            ("tags", true),
+            ("custom", true),
+            ("file_uid", true),
+            ("created_by", true),
+            ("created_at", false),
+        ],
+        &["space_uid", "workspace_uid", "asset_uid", "locale", "number"],
+    ),
+];
+
+/// One value of a copied row.
+#[derive(Debug, Clone, PartialEq)]
+enum Value {
+    Text(Option<String>),
+    Int(Option<i64>),
+}
+
+fn read_row(row: &AnyRow, columns: &[Column]) -> Result<Vec<Value>> {
+    columns
+        .iter()
+        .map(|(name, text)| {
+            Ok(if *text {
+                Value::Text(row.try_get(*name).map_err(db_err)?)
+            } else {
+                Value::Int(row.try_get(*name).map_err(db_err)?)
+            })
+        })
+        .collect()
+}
+
+/// SHA-256 of one row's values.
+fn digest_row(values: &[Value]) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    for v in values {
+        match v {
+            Value::Text(Some(s)) => {
+                hasher.update(b"t");
+                hasher.update((s.len() as u64).to_le_bytes());
+                hasher.update(s.as_bytes());
+            }
+            Value::Int(Some(i)) => {
+                hasher.update(b"i");
+                hasher.update(i.to_le_bytes());
+            }
+            Value::Text(None) | Value::Int(None) => hasher.update(b"n"),
+        }
+    }
+    hasher.finalize().into()
+}
+
+/// `(a, b) > ($1, $2)`: keyset pagination over a (possibly composite) primary key.
+fn after_key(pk: &[&str]) -> String {
+    let cols = pk.join(", ");
+    let params: Vec<String> = (1..=pk.len()).map(|i| format!("${i}")).collect();
+    format!("({cols}) > ({})", params.join(", "))
+}
+
+/// Reads one batch of a table after `last` (the previous batch's last key).
+async fn batch(
+    store: &SqlStore,
+    table: &str,
+    columns: &[Column],
+    pk: &[&str],
+    last: Option<&[Value]>,
+) -> Result<Vec<Vec<Value>>> {
+    let cols: Vec<&str> = columns.iter().map(|(c, _)| *c).collect();
+    let order = pk.join(", ");
+    let (filter, next) = match last {
+        Some(_) => (format!("WHERE {} ", after_key(pk)), pk.len() + 1),
+        None => (String::new(), 1),
+    };
+    let sql = format!("SELECT {} FROM {table} {filter}ORDER BY {order} LIMIT ${next}", cols.join(", "));
+    let mut q = sqlx::query(AssertSqlSafe(sql));
+    if let Some(last) = last {
+        for name in pk {
+            let i = columns.iter().position(|(c, _)| c == name).unwrap_or(0);
+            q = match &last[i] {
+                Value::Text(v) => q.bind(v.clone()),
+                Value::Int(v) => q.bind(*v),
+            };
+        }
+    }
+    let rows = q.bind(BATCH).fetch_all(&store.read).await.map_err(db_err)?;
+    rows.iter().map(|r| read_row(r, columns)).collect()
+}
+
+/// Progress of a database copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CopyProgress<'a> {
+    /// The source holds `rows` rows to copy in all.
+    Counted { rows: u64 },
+    /// `rows` more rows of `table` were copied (or found already present).
+    Copied { table: &'a str, rows: u64 },
+    /// `table` was verified.
+    Verified { table: &'a str },
+}
+
+/// Row count and checksum of a table. The checksum XORs the rows' digests, so it does
+/// not depend on the order each engine sorts text in (rows are unique by key).
+async fn fingerprint(store: &SqlStore, table: &str, columns: &[Column], pk: &[&str]) -> Result<(u64, String)> {
+    let mut acc = [0u8; 32];
+    let mut count = 0u64;
+    let mut last: Option<Vec<Value>> = None;
+    loop {
+        let rows = batch(store, table, columns, pk, last.as_deref()).await?;
+        for r in &rows {
+            for (a, b) in acc.iter_mut().zip(digest_row(r)) {
+                *a ^= b;
+            }
+        }
+        count += rows.len() as u64;
+        match rows.into_iter().last() {
+            Some(r) => last = Some(r),
+            None => return Ok((count, hex::encode(acc))),
+        }
+    }
+}
+
+impl SqlStore {
+    /// Whether the database holds an organization (i.e. is a deployment already).
+    pub async fn is_populated(&self) -> Result<bool> {
+        let n: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM organizations").fetch_one(&self.read).await.map_err(db_err)?;
+        Ok(n > 0)
+    }
+
+    /// Copies every table of `self` into `to`, then verifies both hold the same rows.
+    /// Refuses a populated target unless `resume` (then rows already present are kept).
+    pub async fn copy_into(
+        &self,
+        to: &SqlStore,
+        resume: bool,
+        progress: &mut dyn FnMut(CopyProgress<'_>),
+    ) -> Result<()> {
+        if !resume && to.is_populated().await? {
+            return Err(Error::conflict(
+                "target_not_empty",
+                "the target database already holds a deployment; pass --resume to continue an interrupted copy into it",
+            ));
+        }
+        let mut total = 0u64;
+        for (table, _, _) in TABLES {
+            let n: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+                .fetch_one(&self.read)
+                .await
+                .map_err(db_err)?;
+            total += u64::try_from(n).unwrap_or(0);
+        }
+        progress(CopyProgress::Counted { rows: total });
+        for (table, columns, pk) in TABLES {
+            let cols: Vec<&str> = columns.iter().map(|(c, _)| *c).collect();
+            let params: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
+            let insert = format!(
+                "INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT DO NOTHING",
+                cols.join(", "),
+                params.join(", ")
+            );
+            let mut last: Option<Vec<Value>> = None;
+            loop {
+                let rows = batch(self, table, columns, pk, last.as_deref()).await?;
+                if rows.is_empty() {
+                    break;
+                }
+                let mut tx = to.write.begin().await.map_err(db_err)?;
+                for r in &rows {
+                    let mut q = sqlx::query(AssertSqlSafe(insert.clone()));
+                    for v in r {
+                        q = match v {
+                            Value::Text(v) => q.bind(v.clone()),
+                            Value::Int(v) => q.bind(*v),
+                        };
+                    }
+                    q.execute(&mut *tx).await.map_err(db_err)?;
+                }
+                tx.commit().await.map_err(db_err)?;
+                progress(CopyProgress::Copied { table, rows: rows.len() as u64 });
+                last = rows.into_iter().last();
+            }
+        }
+        for (table, columns, pk) in TABLES {
+            let (a, b) = (fingerprint(self, table, columns, pk).await?, fingerprint(to, table, columns, pk).await?);
+            if a != b {
+                return Err(Error::conflict(
+                    "copy_mismatch",
+                    format!("table {table} differs after the copy: {} rows vs {} rows", a.0, b.0),
+                ));
+            }
+            progress(CopyProgress::Verified { table });
+        }
+        Ok(())
+    }
+}

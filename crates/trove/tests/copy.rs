@@ -1,0 +1,257 @@
+//! Moving a deployment: a populated SQLite + filesystem deployment is copied to
+//! PostgreSQL + S3 with `trove copy-data` and `trove copy-blobs`, and the copy then
+//! answers the API identically, byte for byte.
+
+use std::process::Output;
+
+use reqwest::multipart::{Form, Part};
+use serde_json::{Value, json};
+use tokio::sync::watch;
+use trove::{Config, Server};
+use trove_blob::testing::S3TestServer;
+
+const TOKEN: &str = "trove_copy_test_token_0123456789";
+
+struct Running {
+    base: String,
+    stop: watch::Sender<bool>,
+    handle: tokio::task::JoinHandle<()>,
+}
+
+async fn start(config: Config) -> Running {
+    let server = Server::bind(config).await.expect("server starts");
+    let base = format!("http://{}", server.addr);
+    let (stop, rx) = watch::channel(false);
+    let handle = tokio::spawn(async move { server.run(rx).await.expect("runs") });
+    Running { base, stop, handle }
+}
+
+impl Running {
+    async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.handle.await;
+    }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::new()
+}
+
+async fn call(method: reqwest::Method, url: String, body: Option<Value>) -> Value {
+    let mut req = client().request(method, url).bearer_auth(TOKEN);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let resp = req.send().await.unwrap();
+    assert!(resp.status().is_success(), "{}", resp.status());
+    resp.json().await.unwrap()
+}
+
+async fn upload(base: &str, space: &str, name: &str, bytes: Vec<u8>, folder: Option<&str>) -> Value {
+    let mut form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_owned()));
+    if let Some(f) = folder {
+        form = form.text("parent_uid", f.to_owned());
+    }
+    let resp = client()
+        .post(format!("{base}/api/spaces/{space}/assets"))
+        .bearer_auth(TOKEN)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    resp.json::<Value>().await.unwrap()["asset"].clone()
+}
+
+/// Everything a client can read about the deployment, plus every file's bytes.
+async fn snapshot(base: &str) -> (Value, Vec<Vec<u8>>) {
+    use reqwest::Method;
+    let spaces = call(Method::GET, format!("{base}/api/spaces"), None).await;
+    let mut out = vec![spaces.clone()];
+    let mut bytes = Vec::new();
+    for s in spaces["spaces"].as_array().unwrap() {
+        let sp = s["uid"].as_str().unwrap();
+        out.push(call(Method::GET, format!("{base}/api/spaces/{sp}/folders"), None).await);
+        out.push(call(Method::GET, format!("{base}/api/spaces/{sp}/trash"), None).await);
+        let assets = call(Method::GET, format!("{base}/api/spaces/{sp}/assets"), None).await;
+        out.push(assets.clone());
+        for a in assets["assets"].as_array().unwrap() {
+            let uid = a["uid"].as_str().unwrap();
+            let versions = call(Method::GET, format!("{base}/api/spaces/{sp}/assets/{uid}/versions"), None).await;
+            for v in versions["versions"].as_array().unwrap() {
+                bytes.push(
+                    client()
+                        .get(format!("{base}{}", v["url"].as_str().unwrap()))
+                        .send()
+                        .await
+                        .unwrap()
+                        .bytes()
+                        .await
+                        .unwrap()
+                        .to_vec(),
+                );
+            }
+            out.push(versions);
+            bytes.push(
+                client()
+                    .get(format!("{base}{}", a["permanent_url"].as_str().unwrap()))
+                    .send()
+                    .await
+                    .unwrap()
+                    .bytes()
+                    .await
+                    .unwrap()
+                    .to_vec(),
+            );
+        }
+    }
+    (Value::Array(out), bytes)
+}
+
+async fn trove(args: &[&str], s3: &S3TestServer) -> Output {
+    let o = s3.options();
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_trove"))
+        .args(args)
+        .env("AWS_ENDPOINT_URL", o.endpoint_url.unwrap())
+        .env("AWS_REGION", o.region.unwrap())
+        .env("AWS_ACCESS_KEY_ID", o.access_key_id.unwrap())
+        .env("AWS_SECRET_ACCESS_KEY", o.secret_access_key.unwrap())
+        .env("AWS_ALLOW_HTTP", "true")
+        .env_remove("TROVE_CONFIG")
+        .output()
+        .await
+        .expect("trove runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[tokio::test]
+async fn sqlite_and_files_copied_to_postgres_and_s3_serve_identically() {
+    if std::env::var_os("TROVE_SKIP_POSTGRES").is_some() {
+        eprintln!("TROVE_SKIP_POSTGRES is set: skipping");
+        return;
+    }
+    // 1. A populated embedded deployment.
+    let dir = tempfile::tempdir().unwrap();
+    let source = Config {
+        listen: "127.0.0.1:0".into(),
+        data_dir: dir.path().to_path_buf(),
+        bootstrap_token: Some(TOKEN.into()),
+        ..Config::default()
+    };
+    let s1 = start(source.clone()).await;
+    let b = s1.base.clone();
+    let sp =
+        call(reqwest::Method::POST, format!("{b}/api/spaces"), Some(json!({"title": "Brand"}))).await["space"]["uid"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    let folder = call(reqwest::Method::POST, format!("{b}/api/spaces/{sp}/folders"), Some(json!({"title": "Heroes"})))
+        .await["folder"]["uid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let png = trove_media::fixtures::png_header(800, 600);
+    let a1 = upload(&b, &sp, "hero.png", png.clone(), Some(&folder)).await;
+    let a1_uid = a1["uid"].as_str().unwrap().to_owned();
+    call(
+        reqwest::Method::PUT,
+        format!("{b}/api/spaces/{sp}/assets/{a1_uid}"),
+        Some(json!({"title": "Hero", "slug": "hero"})),
+    )
+    .await;
+    call(
+        reqwest::Method::PUT,
+        format!("{b}/api/spaces/{sp}/assets/{a1_uid}/versions/1/name"),
+        Some(json!({"name": "First"})),
+    )
+    .await;
+    let a2 = upload(&b, &sp, "notes.txt", b"version one".to_vec(), None).await;
+    let form = Form::new().part("file", Part::bytes(b"version two".to_vec()).file_name("notes.txt"));
+    client()
+        .put(format!("{b}/api/spaces/{sp}/assets/{}", a2["uid"].as_str().unwrap()))
+        .bearer_auth(TOKEN)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let gone = upload(&b, &sp, "old.bin", vec![9u8; 5000], None).await;
+    call(reqwest::Method::DELETE, format!("{b}/api/spaces/{sp}/assets/{}", gone["uid"].as_str().unwrap()), None).await;
+    let (before, before_bytes) = snapshot(&b).await;
+    s1.stop().await;
+
+    // 2. Fresh PostgreSQL database and S3 bucket.
+    sqlx::any::install_default_drivers();
+    let admin = std::env::var("TROVE_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let name = format!("trove_copy_{}", ulid::Ulid::generate().to_string().to_lowercase());
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await.expect("PostgreSQL reachable");
+    sqlx::Executor::execute(&mut conn, sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.unwrap();
+    let pg_url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+    let s3 = S3TestServer::start("trove").await.unwrap();
+    let blobs_from = format!("file://{}", dir.path().join("blobs").display());
+    let blobs_to = format!("{}/deploy", s3.url());
+    let sqlite_url = format!("sqlite://{}?mode=rwc", dir.path().join("trove.db").display());
+
+    // 3. Copy the files; a second copy into the now non-empty target needs --resume.
+    let out = trove(&["copy-blobs", "--from", &blobs_from, "--to", &blobs_to], &s3).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("4 verified"), "{}", stderr(&out));
+    let out = trove(&["copy-blobs", "--from", &blobs_from, "--to", &blobs_to], &s3).await;
+    assert!(!out.status.success() && stderr(&out).contains("target_not_empty"), "{}", stderr(&out));
+    // An interrupted copy: one object missing from the target is copied on resume.
+    let victim = walk(&s3.bucket_dir().join("deploy").join("blobs")).into_iter().next().unwrap();
+    std::fs::remove_file(&victim).unwrap();
+    let out = trove(&["copy-blobs", "--from", &blobs_from, "--to", &blobs_to, "--resume"], &s3).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("1 copied") && stderr(&out).contains("3 already present"), "{}", stderr(&out));
+
+    // 4. Copy the metadata, with the same rules.
+    let out = trove(&["copy-data", "--from", &sqlite_url, "--to", &pg_url], &s3).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = trove(&["copy-data", "--from", &sqlite_url, "--to", &pg_url], &s3).await;
+    assert!(!out.status.success() && stderr(&out).contains("target_not_empty"), "{}", stderr(&out));
+    let out = trove(&["copy-data", "--from", &sqlite_url, "--to", &pg_url, "--resume"], &s3).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // 5. The copy serves the same answers and bytes (the old token still works).
+    let target = Config {
+        listen: "127.0.0.1:0".into(),
+        data_dir: tempfile::tempdir().unwrap().keep(),
+        database_url: Some(pg_url.clone()),
+        storage_url: Some(blobs_to.clone()),
+        s3: trove::config::S3Config {
+            endpoint_url: s3.options().endpoint_url,
+            region: s3.options().region,
+            access_key_id: s3.options().access_key_id,
+            secret_access_key: s3.options().secret_access_key,
+            allow_http: Some(true),
+        },
+        ..Config::default()
+    };
+    let s2 = start(target).await;
+    let (after, after_bytes) = snapshot(&s2.base).await;
+    assert_eq!(after, before);
+    assert_eq!(after_bytes, before_bytes);
+    assert!(after_bytes.contains(&png) && after_bytes.contains(&b"version one".to_vec()));
+    s2.stop().await;
+    let _ = sqlx::Executor::execute(&mut conn, sqlx::AssertSqlSafe(format!("DROP DATABASE {name} WITH (FORCE)"))).await;
+}
+
+fn walk(root: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.file_name().is_some_and(|n| n.len() == 64) {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
