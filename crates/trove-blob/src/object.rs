@@ -77,6 +77,24 @@ impl ObjectBlobStore {
     }
 }
 
+/// Aborts a multipart upload whose `stage` future was dropped midway (the client
+/// went away), so no orphaned parts stay behind in the bucket.
+struct AbortOnDrop(Option<WriteMultipart>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(writer) = self.0.take()
+            && let Ok(rt) = tokio::runtime::Handle::try_current()
+        {
+            rt.spawn(async move {
+                if let Err(e) = writer.abort().await {
+                    tracing::warn!(error = %e, "could not abort an interrupted multipart upload");
+                }
+            });
+        }
+    }
+}
+
 #[async_trait]
 impl BlobStore for ObjectBlobStore {
     async fn ping(&self) -> Result<()> {
@@ -91,8 +109,11 @@ impl BlobStore for ObjectBlobStore {
         let id = Ulid::generate().to_string();
         let path = Self::staging_path(&id)?;
         let upload = self.store.put_multipart(&path).await.map_err(|e| store_error("start upload of", &path, &e))?;
-        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_SIZE);
-        match Self::feed(&mut writer, &mut data, &path).await {
+        let mut guard = AbortOnDrop(Some(WriteMultipart::new_with_chunk_size(upload, PART_SIZE)));
+        let Some(writer) = guard.0.as_mut() else { return Err(Error::internal("multipart writer missing")) };
+        let fed = Self::feed(writer, &mut data, &path).await;
+        let Some(writer) = guard.0.take() else { return Err(Error::internal("multipart writer missing")) };
+        match fed {
             Ok(size) => {
                 // `finish` aborts the upload itself when completing fails.
                 writer.finish().await.map_err(|e| store_error("complete upload of", &path, &e))?;
