@@ -110,10 +110,8 @@ impl App {
         let content = apply_metadata(&base, &meta, &mut errs);
         errs.finish()?;
         let parent_uid = normalize_parent(meta.parent_uid.flatten());
-        if let Some(p) = &parent_uid
-            && self.meta.get_folder(&scope.space_uid, &scope.workspace_uid, p).await?.is_none()
-        {
-            return Err(Error::not_found("folder_not_found", format!("folder {p} does not exist")));
+        if let Some(p) = &parent_uid {
+            self.require_folder(scope, p).await?;
         }
         let uid = new_uid(UidKind::Asset);
         let slug = up.file_name.clone();
@@ -182,6 +180,11 @@ impl App {
                 format!("the permanent URL slug is already set to {:?} and cannot change", current.slug),
             ));
         }
+        // Everything that can be refused is checked before anything is written, so a
+        // refused request changes nothing.
+        if let Some(Some(p)) = patch.parent_uid.clone().map(normalize_parent) {
+            self.require_folder(scope, &p).await?;
+        }
         // The versioned change goes first: if it is stale, nothing else is applied.
         if patch.is_content_change() {
             self.append(actor, scope, uid, expected, content, current.head.file.clone(), None).await?;
@@ -211,6 +214,9 @@ impl App {
         let mut errs = FieldErrors::default();
         let content = apply_metadata(&current.head.content, &meta, &mut errs);
         errs.finish()?;
+        if let Some(Some(p)) = meta.parent_uid.clone().map(normalize_parent) {
+            self.require_folder(scope, &p).await?;
+        }
         let file = self.store_file(up, actor, &scope.space_uid, uid).await?;
         self.append(actor, scope, uid, expected, content, file.clone(), Some(file)).await?;
         if let Some(parent) = meta.parent_uid {
@@ -218,6 +224,19 @@ impl App {
             self.meta.move_assets(&scope.space_uid, &scope.workspace_uid, &[uid.to_owned()], target.as_deref()).await?;
         }
         self.get_asset(scope, uid).await
+    }
+
+    /// Refuses early (412) a write based on a version that is no longer the head, so
+    /// a stale file replacement is refused before its body is streamed.
+    pub async fn check_version(&self, scope: &Scope, uid: &str, expected: i64) -> Result<()> {
+        based_on(self.get_asset(scope, uid).await?.head.number, Some(expected)).map(|_| ())
+    }
+
+    async fn require_folder(&self, scope: &Scope, folder: &str) -> Result<()> {
+        match self.meta.get_folder(&scope.space_uid, &scope.workspace_uid, folder).await? {
+            Some(_) => Ok(()),
+            None => Err(Error::not_found("folder_not_found", format!("folder {folder} does not exist"))),
+        }
     }
 
     /// Appends a version on top of `based_on` with the given content and file.

@@ -5,7 +5,7 @@ use trove_domain::model::{Deletion, Folder, Page, PageRequest, Principal};
 use trove_domain::{Error, FieldErrors, Result, rules};
 
 use crate::assets::normalize_parent;
-use crate::ports::FolderFilter;
+use crate::ports::{FolderChange, FolderFilter};
 use crate::scope::Scope;
 use crate::{App, now};
 
@@ -78,29 +78,20 @@ impl App {
         uid: &str,
         patch: FolderPatch,
     ) -> Result<Folder> {
-        let mut folder = self.get_folder(scope, uid).await?;
         let mut errs = FieldErrors::default();
-        if let Some(t) = &patch.title
-            && let Some(t) = errs.check(rules::title("title", t))
+        let title = patch.title.as_deref().and_then(|t| errs.check(rules::title("title", t)));
+        let description =
+            patch.description.as_ref().and_then(|d| errs.check(rules::description(d.as_deref().unwrap_or(""))));
+        let parent_uid = patch.parent_uid.map(normalize_parent);
+        if let Some(Some(p)) = &parent_uid
+            && p == uid
         {
-            folder.title = t;
-        }
-        if let Some(d) = &patch.description
-            && let Some(d) = errs.check(rules::description(d.as_deref().unwrap_or("")))
-        {
-            folder.description = d;
-        }
-        if let Some(p) = &patch.parent_uid {
-            folder.parent_uid = normalize_parent(p.clone());
-            if folder.parent_uid.as_deref() == Some(uid) {
-                errs.add("parent_uid", "a folder cannot be moved into itself or its own subfolder");
-            }
+            errs.add("parent_uid", "a folder cannot be moved into itself or its own subfolder");
         }
         errs.finish()?;
-        folder.updated_by = actor.user_uid.clone();
-        folder.updated_at = now();
-        self.meta.update_folder(&folder).await?;
-        Ok(folder)
+        let change =
+            FolderChange { title, description, parent_uid, updated_by: actor.user_uid.clone(), updated_at: now() };
+        self.meta.update_folder(&scope.space_uid, &scope.workspace_uid, uid, &change).await
     }
 
     /// Moves a folder, its subfolders and their assets to the trash.

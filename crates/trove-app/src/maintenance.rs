@@ -41,7 +41,11 @@ impl App {
     /// Runs every maintenance step now, unconditionally.
     pub async fn maintain_now(&self) -> Result<MaintenanceReport> {
         let at = now();
-        let purged = self.meta.purge_trash(at - self.settings.trash_retention).await?;
+        let cutoff = chrono::Duration::from_std(self.settings.trash_retention)
+            .ok()
+            .and_then(|r| at.checked_sub_signed(r))
+            .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC);
+        let purged = self.meta.purge_trash(cutoff).await?;
         let blobs_freed = self.free_unreferenced_blobs().await?;
         let staging_swept = self.blobs.sweep_staging(at - STAGING_MAX_AGE).await?;
         Ok(MaintenanceReport { purged, blobs_freed, staging_swept })

@@ -4,6 +4,7 @@ use trove_domain::ids::{DEFAULT_LOCALE, MAIN_WORKSPACE, UidKind, new_uid};
 use trove_domain::model::{Page, PageRequest, Principal, Space, Workspace};
 use trove_domain::{Error, FieldErrors, Result, rules};
 
+use crate::ports::SpaceChange;
 use crate::scope::space_not_found;
 use crate::{App, now};
 
@@ -69,25 +70,13 @@ impl App {
     }
 
     pub async fn update_space(&self, actor: &Principal, uid: &str, patch: SpacePatch) -> Result<Space> {
-        let mut space = self.get_space(uid).await?;
         let mut errs = FieldErrors::default();
-        if let Some(t) = &patch.title
-            && let Some(t) = errs.check(rules::title("title", t))
-        {
-            space.title = t;
-        }
-        if let Some(d) = &patch.description
-            && let Some(d) = errs.check(rules::description(d.as_deref().unwrap_or("")))
-        {
-            space.description = d;
-        }
+        let title = patch.title.as_deref().and_then(|t| errs.check(rules::title("title", t)));
+        let description =
+            patch.description.as_ref().and_then(|d| errs.check(rules::description(d.as_deref().unwrap_or(""))));
         errs.finish()?;
-        space.updated_by = actor.user_uid.clone();
-        space.updated_at = now();
-        if !self.meta.update_space(&space).await? {
-            return Err(space_not_found(uid));
-        }
-        Ok(space)
+        let change = SpaceChange { title, description, updated_by: actor.user_uid.clone(), updated_at: now() };
+        self.meta.update_space(uid, &change).await?.ok_or_else(|| space_not_found(uid))
     }
 
     /// Deletes a space and everything in it, then frees the blobs nothing uses any more.

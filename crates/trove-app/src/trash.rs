@@ -19,8 +19,15 @@ impl App {
     }
 
     /// Restores an item to where it was. Folders come back with their subfolders,
-    /// and with their assets when `with_assets` is true. Returns what was restored.
-    pub async fn restore_from_trash(&self, scope: &Scope, uid: &str, with_assets: bool) -> Result<TrashKind> {
+    /// and with the assets deleted with them unless `with_assets` is `Some(false)`.
+    /// Returns what was restored and whether assets came back with a folder.
+    pub async fn restore_from_trash(
+        &self,
+        scope: &Scope,
+        uid: &str,
+        with_assets: Option<bool>,
+    ) -> Result<(TrashKind, bool)> {
+        let with_assets = with_assets.unwrap_or(true);
         let kind = self
             .meta
             .trash_kind(&scope.space_uid, &scope.workspace_uid, uid)
@@ -32,6 +39,6 @@ impl App {
                 self.meta.restore_folder(&scope.space_uid, &scope.workspace_uid, uid, with_assets).await?
             }
         }
-        Ok(kind)
+        Ok((kind, with_assets))
     }
 }

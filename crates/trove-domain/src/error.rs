@@ -19,6 +19,8 @@ pub enum ErrorKind {
     Forbidden,
     /// The resource does not exist (or the caller may not know it exists).
     NotFound,
+    /// The route exists but not with this HTTP method.
+    MethodNotAllowed,
     /// The request conflicts with the current state (e.g. parent in the trash).
     Conflict,
     /// An `If-Match` or `version` precondition did not hold: a stale write.

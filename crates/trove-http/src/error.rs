@@ -28,6 +28,7 @@ pub fn status_for(kind: ErrorKind) -> StatusCode {
         ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,
         ErrorKind::Forbidden => StatusCode::FORBIDDEN,
         ErrorKind::NotFound => StatusCode::NOT_FOUND,
+        ErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         ErrorKind::Conflict => StatusCode::CONFLICT,
         ErrorKind::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
         ErrorKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -82,12 +83,8 @@ pub async fn no_route() -> ApiError {
 
 /// The JSON 405 for known paths with an unsupported method.
 pub fn method_not_allowed() -> Response {
-    let body = ErrorBody {
-        error_code: "method_not_allowed".into(),
-        error_message: "this route does not support that method".into(),
-        errors: BTreeMap::new(),
-    };
-    (StatusCode::METHOD_NOT_ALLOWED, Json(body)).into_response()
+    ApiError(Error::new(ErrorKind::MethodNotAllowed, "method_not_allowed", "this route does not support that method"))
+        .into_response()
 }
 
 /// The JSON 500 returned if a handler panics (a bug; the panic is logged).

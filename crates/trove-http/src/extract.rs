@@ -136,3 +136,32 @@ pub fn if_match(headers: &HeaderMap) -> Result<Option<i64>> {
         }
     }
 }
+
+/// Reads a JSON body of at most [`crate::JSON_BODY_LIMIT`] bytes with Trove's errors:
+/// 413 when too large, 400 when malformed, 422 when the shape is wrong. An empty
+/// body is `None`.
+pub async fn optional_json<T: DeserializeOwned>(body: axum::body::Body) -> Result<Option<T>> {
+    let bytes = axum::body::to_bytes(body, crate::JSON_BODY_LIMIT)
+        .await
+        .map_err(|_| json_rejection(StatusCode::PAYLOAD_TOO_LARGE, "the JSON body is too large".into()))?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+        if e.is_data() {
+            Error::new(ErrorKind::Validation, "invalid_body", e.to_string())
+        } else {
+            Error::bad_request("invalid_json", e.to_string())
+        }
+    })
+}
+
+/// Whether the request says its body is JSON (`application/json` or `…+json`).
+pub fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase())
+        .is_some_and(|m| m == "application/json" || m.ends_with("+json"))
+}

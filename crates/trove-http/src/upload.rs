@@ -4,7 +4,10 @@
 use axum::body::Body;
 use axum::http::HeaderMap;
 use axum::http::header::CONTENT_TYPE;
-use futures::TryStreamExt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use futures::{StreamExt, TryStreamExt};
 use trove_app::App;
 use trove_app::assets::MetadataInput;
 use trove_app::ingest::Ingested;
@@ -12,6 +15,10 @@ use trove_domain::{Error, ErrorKind, Result, rules};
 
 /// Largest accepted text part.
 const TEXT_FIELD_LIMIT: u64 = 64 * 1024;
+/// Room for boundaries, part headers and text parts on top of the file itself.
+const FORM_OVERHEAD: u64 = 1024 * 1024;
+/// Bytes that may arrive while the parser looks for the next part's headers.
+const HEADER_BUDGET: u64 = 1024 * 1024;
 
 /// A parsed upload: the ingested file (if any) and the metadata fields.
 pub struct Upload {
@@ -29,6 +36,11 @@ pub fn is_multipart(headers: &HeaderMap) -> bool {
 
 fn bad_multipart(e: multer::Error) -> Error {
     match e {
+        multer::Error::StreamSizeExceeded { .. } => Error::new(
+            ErrorKind::PayloadTooLarge,
+            "file_too_large",
+            "the request body is larger than the upload limit allows",
+        ),
         multer::Error::FieldSizeExceeded { field_name, .. } => {
             Error::new(ErrorKind::PayloadTooLarge, "field_too_large", format!("field {field_name:?} is too large"))
         }
@@ -49,13 +61,31 @@ pub async fn read(app: &App, headers: &HeaderMap, body: Body) -> Result<Upload> 
         .for_field("description", TEXT_FIELD_LIMIT)
         .for_field("tags", TEXT_FIELD_LIMIT)
         .for_field("parent_uid", TEXT_FIELD_LIMIT);
-    let mut mp = multer::Multipart::with_constraints(
-        body.into_data_stream(),
-        boundary,
-        multer::Constraints::new().size_limit(limits),
-    );
+    // The whole body may be the file plus the small fields, no more.
+    let limits = limits.whole_stream(app.settings().max_upload_bytes.saturating_add(FORM_OVERHEAD));
+    // Between parts (while multer looks for the next part's headers) only a bounded
+    // number of bytes may arrive: part headers are small, and an endless header must
+    // not make the parser buffer without limit.
+    let between_parts = Arc::new(AtomicU64::new(0));
+    let counter = between_parts.clone();
+    let in_part = Arc::new(AtomicBool::new(false));
+    let reading_part = in_part.clone();
+    let body = body.into_data_stream().map(move |chunk| {
+        let chunk = chunk?;
+        if !reading_part.load(Ordering::Relaxed)
+            && counter.fetch_add(chunk.len() as u64, Ordering::Relaxed) + chunk.len() as u64 > HEADER_BUDGET
+        {
+            return Err(axum::Error::new(std::io::Error::other("multipart part headers are too large")));
+        }
+        Ok(chunk)
+    });
+    let mut mp = multer::Multipart::with_constraints(body, boundary, multer::Constraints::new().size_limit(limits));
     let mut up = Upload { file: None, meta: MetadataInput::default() };
-    while let Some(field) = mp.next_field().await.map_err(bad_multipart)? {
+    loop {
+        in_part.store(false, Ordering::Relaxed);
+        between_parts.store(0, Ordering::Relaxed);
+        let Some(field) = mp.next_field().await.map_err(bad_multipart)? else { break };
+        in_part.store(true, Ordering::Relaxed);
         let name = field.name().unwrap_or_default().to_owned();
         match name.as_str() {
             "file" | "asset[upload]" => {

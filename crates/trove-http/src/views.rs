@@ -255,7 +255,10 @@ pub struct TrashItemView {
 
 impl TrashItemView {
     pub fn new(t: &TrashItem, retention: std::time::Duration) -> Self {
-        let purge_at = t.deleted_at + retention;
+        let purge_at = chrono::Duration::from_std(retention)
+            .ok()
+            .and_then(|r| t.deleted_at.checked_add_signed(r))
+            .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC);
         TrashItemView {
             uid: t.uid.clone(),
             kind: t.kind.as_str().to_owned(),

@@ -59,9 +59,22 @@ impl BlobRefRepo for SqlStore {
             tx.commit().await.map_err(db_err)?;
             return Ok(0);
         }
+        // Each delete re-checks both conditions with a fresh snapshot: on PostgreSQL
+        // the SELECT above may have read from before a lease committed.
+        let mut doomed = Vec::with_capacity(hashes.len());
         for h in &hashes {
-            sqlx::query("DELETE FROM blobs WHERE hash = $1").bind(h).execute(&mut *tx).await.map_err(db_err)?;
+            let gone: Option<String> = sqlx::query_scalar(
+                "DELETE FROM blobs WHERE hash = $1 AND NOT EXISTS (SELECT 1 FROM files f WHERE f.blob_hash = $1) \
+                 AND NOT EXISTS (SELECT 1 FROM blob_leases l WHERE l.hash = $1 AND l.until >= $2) RETURNING hash",
+            )
+            .bind(h)
+            .bind(ms(now))
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            doomed.extend(gone);
         }
+        let hashes = doomed;
         // The rows stay locked (deleted but uncommitted) while the objects go; if a
         // deletion fails the transaction rolls back and the rows come back.
         let n = hashes.len() as u64;

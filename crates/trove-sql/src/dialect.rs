@@ -51,6 +51,30 @@ impl Dialect {
         }
     }
 
+    /// Whether readers and writers share one pool. SQLite keeps its writes on a
+    /// separate single connection; PostgreSQL handles concurrent writers itself.
+    pub fn shares_pool(self) -> bool {
+        matches!(self, Dialect::Postgres)
+    }
+
+    /// Suffix for a `SELECT` whose rows the transaction will change, so concurrent
+    /// writers of the same rows wait (SQLite's single writer already excludes them).
+    pub fn lock_rows(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => " FOR UPDATE",
+        }
+    }
+
+    /// Suffix for a `SELECT` that checks rows the transaction relies on but does not
+    /// change: others may read them, nobody may change them until commit.
+    pub fn lock_rows_shared(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => " FOR SHARE",
+        }
+    }
+
     /// Suffix for a `SELECT` whose rows the transaction will delete, so concurrent
     /// transactions on other nodes neither wait on nor take the same rows. SQLite's
     /// single writer already excludes everyone else.
@@ -59,5 +83,22 @@ impl Dialect {
             Dialect::Sqlite => "",
             Dialect::Postgres => " FOR UPDATE SKIP LOCKED",
         }
+    }
+}
+
+/// Turns the engine errors that mean "the client's input or a concurrent change"
+/// into Trove errors; `None` for anything else. The codes are each engine's own:
+/// PostgreSQL SQLSTATEs, SQLite extended result codes.
+pub(crate) fn classify(e: &sqlx::Error) -> Option<Error> {
+    let sqlx::Error::Database(d) = e else { return None };
+    match d.code().as_deref() {
+        // PostgreSQL cannot store NUL in text; the input carried one.
+        Some("22021") => Some(Error::bad_request("invalid_text", "text values must not contain NUL characters")),
+        // A referenced row (space, folder, asset) was deleted while this change ran.
+        Some("23503") | Some("787") => Some(Error::conflict(
+            "concurrent_delete",
+            "something this change refers to was deleted meanwhile; reload and try again",
+        )),
+        _ => None,
     }
 }

@@ -4,12 +4,12 @@ use async_trait::async_trait;
 use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
-use trove_app::ports::{FolderFilter, FolderRepo};
+use trove_app::ports::{FolderChange, FolderFilter, FolderRepo};
 use trove_domain::model::{Deletion, Folder, Page, PageRequest};
 use trove_domain::{Error, Result};
 
 use crate::rows::{get, ms, ts};
-use crate::{SqlStore, db_err};
+use crate::{Dialect, SqlStore, db_err};
 
 const FOLDER_COLUMNS: &str =
     "space_uid, workspace_uid, uid, title, description, parent_uid, created_by, created_at, updated_by, updated_at";
@@ -18,7 +18,7 @@ const FOLDER_COLUMNS: &str =
 /// (`$1`, `$2`). Prefixed to statements that act on a whole subtree.
 pub(crate) const SUBTREE_CTE: &str = "WITH RECURSIVE sub(uid) AS ( \
        SELECT uid FROM folders WHERE space_uid = $1 AND workspace_uid = $2 AND uid = $3 \
-       UNION ALL \
+       UNION \
        SELECT f.uid FROM folders f JOIN sub ON f.parent_uid = sub.uid \
        WHERE f.space_uid = $1 AND f.workspace_uid = $2 AND f.deleted_at IS NULL) ";
 
@@ -60,12 +60,54 @@ pub(crate) async fn require_live_folder(
     live.map(|_| ()).ok_or_else(|| folder_not_found(uid))
 }
 
+/// Like [`require_live_folder`], but holds a share lock on the folder until the
+/// transaction ends, so it cannot be trashed between the check and the insert that
+/// relies on it (PostgreSQL; SQLite's single writer already excludes that).
+pub(crate) async fn require_live_folder_locked(
+    tx: &mut Transaction<'static, Any>,
+    dialect: Dialect,
+    space: &str,
+    ws: &str,
+    uid: &str,
+) -> Result<()> {
+    let live: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT 1 FROM folders WHERE space_uid = $1 AND workspace_uid = $2 AND uid = $3 AND deleted_at IS NULL{}",
+        dialect.lock_rows_shared()
+    )))
+    .bind(space)
+    .bind(ws)
+    .bind(uid)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(db_err)?;
+    live.map(|_| ()).ok_or_else(|| folder_not_found(uid))
+}
+
+/// Serializes changes to a workspace's folder tree by locking the workspace row.
+pub(crate) async fn lock_folder_tree(
+    tx: &mut Transaction<'static, Any>,
+    dialect: Dialect,
+    space: &str,
+    ws: &str,
+) -> Result<()> {
+    sqlx::query(AssertSqlSafe(format!(
+        "SELECT 1 FROM workspaces WHERE space_uid = $1 AND uid = $2{}",
+        dialect.lock_rows()
+    )))
+    .bind(space)
+    .bind(ws)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
 #[async_trait]
 impl FolderRepo for SqlStore {
     async fn create_folder(&self, f: &Folder) -> Result<()> {
         let mut tx = self.write.begin().await.map_err(db_err)?;
         if let Some(parent) = &f.parent_uid {
-            require_live_folder(&mut tx, &f.space_uid, &f.workspace_uid, parent).await?;
+            require_live_folder_locked(&mut tx, self.dialect, &f.space_uid, &f.workspace_uid, parent).await?;
         }
         sqlx::query(AssertSqlSafe(format!(
             "INSERT INTO folders ({FOLDER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
@@ -130,16 +172,19 @@ impl FolderRepo for SqlStore {
         Ok(Page { items, count })
     }
 
-    async fn update_folder(&self, f: &Folder) -> Result<()> {
+    async fn update_folder(&self, space: &str, ws: &str, uid: &str, c: &FolderChange) -> Result<Folder> {
         let mut tx = self.write.begin().await.map_err(db_err)?;
-        if let Some(parent) = &f.parent_uid {
-            require_live_folder(&mut tx, &f.space_uid, &f.workspace_uid, parent).await?;
+        if let Some(Some(parent)) = &c.parent_uid {
+            // Moves are serialized per workspace so two concurrent moves cannot each
+            // pass the cycle check and together build a cycle.
+            lock_folder_tree(&mut tx, self.dialect, space, ws).await?;
+            require_live_folder_locked(&mut tx, self.dialect, space, ws, parent).await?;
             // The new parent must not be the folder itself or one of its descendants.
             let inside: Option<i64> =
                 sqlx::query_scalar(AssertSqlSafe(format!("{SUBTREE_CTE} SELECT 1 FROM sub WHERE uid = $4")))
-                    .bind(&f.space_uid)
-                    .bind(&f.workspace_uid)
-                    .bind(&f.uid)
+                    .bind(space)
+                    .bind(ws)
+                    .bind(uid)
                     .bind(parent)
                     .fetch_optional(&mut *tx)
                     .await
@@ -148,31 +193,62 @@ impl FolderRepo for SqlStore {
                 return Err(Error::invalid("parent_uid", "a folder cannot be moved into itself or its own subfolder"));
             }
         }
+        // Only the fields the change names are written, so concurrent edits of
+        // different fields both survive.
         let n = sqlx::query(
-            "UPDATE folders SET title = $4, description = $5, parent_uid = $6, updated_by = $7, updated_at = $8 \
+            "UPDATE folders SET title = COALESCE($4, title), \
+             description = CASE WHEN $5 = 1 THEN $6 ELSE description END, \
+             parent_uid = CASE WHEN $7 = 1 THEN $8 ELSE parent_uid END, updated_by = $9, updated_at = $10 \
              WHERE space_uid = $1 AND workspace_uid = $2 AND uid = $3 AND deleted_at IS NULL",
         )
-        .bind(&f.space_uid)
-        .bind(&f.workspace_uid)
-        .bind(&f.uid)
-        .bind(&f.title)
-        .bind(f.description.as_deref())
-        .bind(f.parent_uid.as_deref())
-        .bind(&f.updated_by)
-        .bind(ms(f.updated_at))
+        .bind(space)
+        .bind(ws)
+        .bind(uid)
+        .bind(c.title.as_deref())
+        .bind(i64::from(c.description.is_some()))
+        .bind(c.description.clone().flatten())
+        .bind(i64::from(c.parent_uid.is_some()))
+        .bind(c.parent_uid.clone().flatten())
+        .bind(&c.updated_by)
+        .bind(ms(c.updated_at))
         .execute(&mut *tx)
         .await
         .map_err(db_err)?
         .rows_affected();
         if n == 0 {
-            return Err(folder_not_found(&f.uid));
+            return Err(folder_not_found(uid));
         }
-        tx.commit().await.map_err(db_err)
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {FOLDER_COLUMNS} FROM folders WHERE space_uid = $1 AND workspace_uid = $2 AND uid = $3"
+        )))
+        .bind(space)
+        .bind(ws)
+        .bind(uid)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let folder = folder_from_row(&row)?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(folder)
     }
 
     async fn trash_folder(&self, space: &str, ws: &str, uid: &str, d: &Deletion) -> Result<()> {
         let mut tx = self.write.begin().await.map_err(db_err)?;
+        lock_folder_tree(&mut tx, self.dialect, space, ws).await?;
         require_live_folder(&mut tx, space, ws, uid).await?;
+        // Take the subtree's rows first: inserts into these folders that checked them
+        // with a share lock finish before this, and are then seen by the updates below.
+        sqlx::query(AssertSqlSafe(format!(
+            "{SUBTREE_CTE} SELECT uid FROM folders WHERE space_uid = $1 AND workspace_uid = $2 \
+             AND uid IN (SELECT uid FROM sub){}",
+            self.dialect.lock_rows()
+        )))
+        .bind(space)
+        .bind(ws)
+        .bind(uid)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_err)?;
         let at = ms(d.deleted_at);
         // Assets first, while the subtree is still live and so still walkable.
         sqlx::query(AssertSqlSafe(format!(

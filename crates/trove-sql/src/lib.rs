@@ -46,7 +46,7 @@ impl SqlStore {
         let dialect = Dialect::from_url(url)?;
         let (read_max, write_max) = dialect.pool_sizes();
         let read = pool(url, dialect, read_max).await?;
-        let write = if dialect == Dialect::Postgres { read.clone() } else { pool(url, dialect, write_max).await? };
+        let write = if dialect.shares_pool() { read.clone() } else { pool(url, dialect, write_max).await? };
         MIGRATOR.run(&write).await.map_err(|e| Error::internal(format!("applying database migrations failed: {e}")))?;
         Ok(SqlStore { read, write, dialect })
     }
@@ -83,14 +83,12 @@ async fn pool(url: &str, dialect: Dialect, max: u32) -> Result<AnyPool> {
 /// Maps a driver error to a Trove error: connection trouble is `Unavailable`
 /// (retrying may help), everything else is `Internal`.
 pub(crate) fn db_err(e: sqlx::Error) -> Error {
+    if let Some(known) = dialect::classify(&e) {
+        return known;
+    }
     match e {
         sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
             Error::unavailable(format!("database unavailable: {e}"))
-        }
-        // PostgreSQL cannot store NUL in text (SQLSTATE 22021); input that carries one
-        // is the client's mistake, whichever field it came through.
-        sqlx::Error::Database(d) if d.code().as_deref() == Some("22021") => {
-            Error::bad_request("invalid_text", "text values must not contain NUL characters")
         }
         other => Error::internal(format!("database error: {other}")),
     }

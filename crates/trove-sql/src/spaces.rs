@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
-use trove_app::ports::SpaceRepo;
+use trove_app::ports::{SpaceChange, SpaceRepo};
 use trove_domain::Result;
 use trove_domain::model::{Page, PageRequest, Space, Workspace};
 
@@ -91,20 +91,26 @@ impl SpaceRepo for SqlStore {
         row.as_ref().map(space_from_row).transpose()
     }
 
-    async fn update_space(&self, space: &Space) -> Result<bool> {
+    async fn update_space(&self, uid: &str, c: &SpaceChange) -> Result<Option<Space>> {
         let n = sqlx::query(
-            "UPDATE spaces SET title = $2, description = $3, updated_by = $4, updated_at = $5 WHERE uid = $1",
+            "UPDATE spaces SET title = COALESCE($2, title), \
+             description = CASE WHEN $3 = 1 THEN $4 ELSE description END, updated_by = $5, updated_at = $6 \
+             WHERE uid = $1",
         )
-        .bind(&space.uid)
-        .bind(&space.title)
-        .bind(space.description.as_deref())
-        .bind(&space.updated_by)
-        .bind(ms(space.updated_at))
+        .bind(uid)
+        .bind(c.title.as_deref())
+        .bind(i64::from(c.description.is_some()))
+        .bind(c.description.clone().flatten())
+        .bind(&c.updated_by)
+        .bind(ms(c.updated_at))
         .execute(&self.write)
         .await
         .map_err(db_err)?
         .rows_affected();
-        Ok(n == 1)
+        if n == 0 {
+            return Ok(None);
+        }
+        self.get_space(uid).await
     }
 
     async fn delete_space(&self, uid: &str) -> Result<bool> {

@@ -228,9 +228,12 @@ impl TrashRepo for SqlStore {
         loop {
             let mut tx = self.write.begin().await.map_err(db_err)?;
             let purged = sqlx::query(
+                // The trash condition is repeated outside the subquery: on PostgreSQL a
+                // row restored while this statement waited is re-checked against it.
                 "DELETE FROM workspace_assets WHERE (space_uid, workspace_uid, asset_uid) IN ( \
                    SELECT space_uid, workspace_uid, asset_uid FROM workspace_assets \
                    WHERE deleted_at IS NOT NULL AND deleted_at < $1 LIMIT $2) \
+                 AND deleted_at IS NOT NULL AND deleted_at < $1 \
                  RETURNING space_uid, asset_uid",
             )
             .bind(cutoff)
@@ -264,7 +267,8 @@ impl TrashRepo for SqlStore {
             }
             let folders = sqlx::query(
                 "DELETE FROM folders WHERE (space_uid, workspace_uid, uid) IN ( \
-                   SELECT space_uid, workspace_uid, uid FROM folders WHERE deleted_at IS NOT NULL AND deleted_at < $1 LIMIT $2)",
+                   SELECT space_uid, workspace_uid, uid FROM folders WHERE deleted_at IS NOT NULL AND deleted_at < $1 LIMIT $2) \
+                 AND deleted_at IS NOT NULL AND deleted_at < $1",
             )
             .bind(cutoff)
             .bind(PURGE_BATCH)

@@ -147,6 +147,16 @@ async fn new_asset(s: &SqlStore, space: &str, asset: &str, hash: &str, parent: O
     f
 }
 
+fn move_to(parent: Option<&str>) -> FolderChange {
+    FolderChange {
+        title: None,
+        description: None,
+        parent_uid: Some(parent.map(Into::into)),
+        updated_by: "us1".into(),
+        updated_at: Utc::now(),
+    }
+}
+
 fn deletion() -> Deletion {
     Deletion { deleted_by: "us1".into(), deleted_at: Utc::now() }
 }
@@ -182,11 +192,18 @@ async fn spaces_round_trip_and_cascade(s: &SqlStore) {
     assert_eq!(s.get_workspace("sp1", "main").await.unwrap().unwrap().default_locale, "en-us");
     let page = s.list_spaces(PageRequest::new(Some(1), Some(1))).await.unwrap();
     assert_eq!((page.count, page.items.len()), (2, 1));
-    let mut upd = sp.clone();
-    upd.title = "T".into();
-    upd.description = Some("d".into());
-    assert!(s.update_space(&upd).await.unwrap());
-    assert_eq!(s.get_space("sp1").await.unwrap().unwrap().description.as_deref(), Some("d"));
+    let change = |title: Option<&str>, description: Option<Option<&str>>| SpaceChange {
+        title: title.map(Into::into),
+        description: description.map(|d| d.map(Into::into)),
+        updated_by: "us2".into(),
+        updated_at: Utc::now(),
+    };
+    let upd = s.update_space("sp1", &change(None, Some(Some("d")))).await.unwrap().unwrap();
+    assert_eq!((upd.title.as_str(), upd.description.as_deref()), ("S", Some("d")), "only the named field changes");
+    let upd = s.update_space("sp1", &change(Some("T"), None)).await.unwrap().unwrap();
+    assert_eq!((upd.title.as_str(), upd.description.as_deref(), upd.updated_by.as_str()), ("T", Some("d"), "us2"));
+    assert!(s.update_space("nope", &change(Some("T"), None)).await.unwrap().is_none());
+    let _ = sp;
     new_asset(s, "sp1", "am1", "h1", None).await;
     s.create_folder(&folder("sp1", "fd1", None)).await.unwrap();
     assert!(s.delete_space("sp1").await.unwrap());
@@ -231,12 +248,30 @@ async fn folders_moves_and_trash(s: &SqlStore) {
     s.create_folder(&folder("sp1", "b", Some("a"))).await.unwrap();
     s.create_folder(&folder("sp1", "c", Some("b"))).await.unwrap();
     assert_eq!(s.create_folder(&folder("sp1", "x", Some("nope"))).await.unwrap_err().kind, ErrorKind::NotFound);
-    let cycle = s.update_folder(&folder("sp1", "a", Some("c"))).await.unwrap_err();
+    let cycle = s.update_folder("sp1", "main", "a", &move_to(Some("c"))).await.unwrap_err();
     assert_eq!(cycle.kind, ErrorKind::Validation);
-    s.update_folder(&folder("sp1", "c", None)).await.unwrap();
+    let moved = s.update_folder("sp1", "main", "c", &move_to(None)).await.unwrap();
+    assert_eq!((moved.parent_uid, moved.title.as_str()), (None, "c"), "a move keeps the title");
+    let renamed =
+        s.update_folder("sp1", "main", "c", &FolderChange { title: Some("C".into()), ..move_to(None) }).await.unwrap();
+    assert_eq!(renamed.title, "C");
+    let renamed = s
+        .update_folder(
+            "sp1",
+            "main",
+            "c",
+            &FolderChange { parent_uid: None, title: Some("c2".into()), ..move_to(None) },
+        )
+        .await
+        .unwrap();
+    assert_eq!((renamed.parent_uid, renamed.title.as_str()), (None, "c2"));
     let root = s.list_folders("sp1", "main", &FolderFilter::In(None), PageRequest::new(None, None)).await.unwrap();
     assert_eq!(root.count, 2);
-    s.update_folder(&folder("sp1", "c", Some("b"))).await.unwrap();
+    s.update_folder("sp1", "main", "c", &move_to(Some("b"))).await.unwrap();
+    assert_eq!(
+        s.update_folder("sp1", "main", "c", &move_to(Some("nope"))).await.unwrap_err().kind,
+        ErrorKind::NotFound
+    );
 
     new_asset(s, "sp1", "am1", "h1", Some("c")).await;
     new_asset(s, "sp1", "am2", "h2", Some("a")).await;

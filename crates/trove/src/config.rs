@@ -154,6 +154,9 @@ impl Config {
         if self.log_format != "text" && self.log_format != "json" {
             return Err(format!("log_format must be \"text\" or \"json\", not {:?}", self.log_format));
         }
+        if self.trash_retention > Duration::from_secs(100 * 365 * 24 * 3600) {
+            return Err("trash_retention must be at most 100 years".to_owned());
+        }
         if self.max_upload_size.as_u64() == 0 {
             return Err("max_upload_size must be more than 0".to_owned());
         }
@@ -236,7 +239,12 @@ mod tests {
     fn bad_values_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("trove.toml");
-        for bad in ["maintenance_interval = \"0s\"", "log_format = \"xml\"", "max_upload_size = 0"] {
+        for bad in [
+            "maintenance_interval = \"0s\"",
+            "log_format = \"xml\"",
+            "max_upload_size = 0",
+            "trash_retention = \"100000years\"",
+        ] {
             std::fs::write(&path, bad).unwrap();
             assert!(Config::load(Some(&path), Overrides::default()).is_err(), "{bad}");
         }

@@ -32,6 +32,28 @@ pub struct NewAsset {
     pub version: Version,
 }
 
+/// A partial update of a space: only the fields that are `Some` change, so
+/// concurrent edits of different fields never overwrite each other.
+#[derive(Debug, Clone)]
+pub struct SpaceChange {
+    pub title: Option<String>,
+    /// `Some(None)` clears the description.
+    pub description: Option<Option<String>>,
+    pub updated_by: String,
+    pub updated_at: Timestamp,
+}
+
+/// A partial update of a folder (rename and/or move); only `Some` fields change.
+#[derive(Debug, Clone)]
+pub struct FolderChange {
+    pub title: Option<String>,
+    pub description: Option<Option<String>>,
+    /// `Some(None)` moves the folder to the root.
+    pub parent_uid: Option<Option<String>>,
+    pub updated_by: String,
+    pub updated_at: Timestamp,
+}
+
 /// Which assets a listing covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FolderFilter {
@@ -87,8 +109,8 @@ pub trait SpaceRepo: Send + Sync {
     async fn create_space(&self, space: &Space, main: &Workspace) -> Result<()>;
     async fn list_spaces(&self, page: PageRequest) -> Result<Page<Space>>;
     async fn get_space(&self, uid: &str) -> Result<Option<Space>>;
-    /// Writes title, description and the updated stamp. `false` if the space is gone.
-    async fn update_space(&self, space: &Space) -> Result<bool>;
+    /// Applies a partial update; `None` if the space does not exist.
+    async fn update_space(&self, uid: &str, change: &SpaceChange) -> Result<Option<Space>>;
     /// Deletes the space and everything in it. `false` if it did not exist.
     async fn delete_space(&self, uid: &str) -> Result<bool>;
     async fn get_workspace(&self, space_uid: &str, uid: &str) -> Result<Option<Workspace>>;
@@ -107,9 +129,10 @@ pub trait FolderRepo: Send + Sync {
         parent: &FolderFilter,
         page: PageRequest,
     ) -> Result<Page<Folder>>;
-    /// Rewrites title, description, parent. Refuses a move under itself (422) or
-    /// under a missing parent (404), checked inside the transaction.
-    async fn update_folder(&self, folder: &Folder) -> Result<()>;
+    /// Applies a partial update. Refuses a move under itself (422) or under a missing
+    /// parent (404), checked inside the transaction with the workspace's folder tree
+    /// locked, so concurrent moves cannot build a cycle.
+    async fn update_folder(&self, space: &str, ws: &str, uid: &str, change: &FolderChange) -> Result<Folder>;
     /// Moves the folder, its subfolders and the live assets in them to the trash.
     async fn trash_folder(&self, space: &str, ws: &str, uid: &str, deletion: &Deletion) -> Result<()>;
 }

@@ -1,7 +1,7 @@
 //! `/api/spaces/{space}/assets`: upload, list, read, edit, replace, delete, bulk.
 
 use axum::Json;
-use axum::body::{Body, to_bytes};
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::header::ETAG;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -14,11 +14,11 @@ use trove_domain::{Error, rules};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{PageQuery, ScopeQuery, double_option};
+use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Allowed, ApiJson, ApiPath, ApiQuery, if_match, json_rejection, perm};
+use crate::extract::{Allowed, ApiJson, ApiPath, ApiQuery, if_match, perm};
 use crate::upload;
 use crate::views::{AssetEnvelope, AssetView, AssetsEnvelope, Notice};
-use crate::{AppState, JSON_BODY_LIMIT};
 
 /// Multipart form of an upload or a file replacement.
 #[derive(Debug, ToSchema)]
@@ -181,21 +181,25 @@ pub async fn update_asset(
     let scope = s.app.scope(&space, q.workspace.as_deref(), q.locale.as_deref()).await?;
     let expected = if_match(&headers)?;
     if upload::is_multipart(&headers) {
+        if let Some(v) = expected {
+            s.app.check_version(&scope, &asset, v).await?;
+        }
         let up = upload::read(&s.app, &headers, body).await?;
         let file = up.file.ok_or_else(|| Error::invalid("file", "is required to replace the file"))?;
         let a = s.app.replace_file(&who, &scope, &asset, expected, file, up.meta).await?;
         return Ok(asset_response(&s, StatusCode::OK, Some("Asset updated successfully."), &a));
     }
-    let bytes = to_bytes(body, JSON_BODY_LIMIT)
-        .await
-        .map_err(|_| json_rejection(StatusCode::PAYLOAD_TOO_LARGE, "the JSON body is too large".into()))?;
-    let b: UpdateAssetBody = serde_json::from_slice(&bytes).map_err(|e| {
-        if e.is_data() {
-            Error::new(trove_domain::ErrorKind::Validation, "invalid_body", e.to_string())
-        } else {
-            Error::bad_request("invalid_json", e.to_string())
-        }
-    })?;
+    if !crate::extract::is_json(&headers) {
+        return Err(Error::new(
+            trove_domain::ErrorKind::UnsupportedMediaType,
+            "unsupported_content_type",
+            "send JSON (Content-Type: application/json) to edit metadata, or multipart/form-data to replace the file",
+        )
+        .into());
+    }
+    let b: UpdateAssetBody = crate::extract::optional_json(body)
+        .await?
+        .ok_or_else(|| Error::bad_request("invalid_json", "the body must be a JSON object"))?;
     let patch = AssetPatch {
         title: b.title,
         description: b.description,

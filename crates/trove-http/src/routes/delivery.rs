@@ -97,9 +97,10 @@ fn none_match(headers: &HeaderMap, etag: &str) -> bool {
     v.split(',').map(|t| t.trim().trim_start_matches("W/")).any(|t| t == "*" || t == etag)
 }
 
-/// The single byte range to serve, `Ok(None)` for the whole file. A malformed
-/// header is ignored (as RFC 9110 allows); an unsatisfiable one is 416. Several
-/// ranges are served as the whole file rather than multipart/byteranges.
+/// The single byte range to serve, `Ok(None)` for the whole file, as RFC 9110 §14
+/// asks: a malformed header, an invalid range (`5-3`) or several ranges are ignored
+/// (the whole file is served); a suffix longer than the file is the whole file; a
+/// range starting past the end, or any range of an empty file, is 416.
 fn wanted_range(headers: &HeaderMap, etag: &str, size: u64) -> Result<Option<(u64, u64)>, Error> {
     let Some(raw) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else {
         return Ok(None);
@@ -109,17 +110,40 @@ fn wanted_range(headers: &HeaderMap, etag: &str, size: u64) -> Result<Option<(u6
     {
         return Ok(None);
     }
-    let Ok(parsed) = http_range_header::parse_range_header(raw) else {
-        return Ok(None);
+    let unsatisfiable = || {
+        Error::new(ErrorKind::RangeNotSatisfiable, "range_not_satisfiable", "the requested range is outside the file")
     };
-    match parsed.validate(size) {
-        Ok(ranges) if ranges.len() == 1 => Ok(ranges.first().map(|r| (*r.start(), *r.end()))),
-        Ok(_) => Ok(None),
-        Err(_) => Err(Error::new(
-            ErrorKind::RangeNotSatisfiable,
-            "range_not_satisfiable",
-            "the requested range is outside the file",
-        )),
+    let Some(spec) = raw.trim().strip_prefix("bytes=") else { return Ok(None) };
+    if spec.contains(',') {
+        return Ok(None);
+    }
+    let Some((a, b)) = spec.trim().split_once('-') else { return Ok(None) };
+    let (a, b) = (a.trim(), b.trim());
+    let parse = |s: &str| s.parse::<u64>().ok().filter(|_| s.bytes().all(|c| c.is_ascii_digit()));
+    match (a.is_empty(), b.is_empty()) {
+        (true, true) => Ok(None),
+        (true, false) => {
+            let Some(n) = parse(b) else { return Ok(None) };
+            if n == 0 || size == 0 {
+                return Err(unsatisfiable());
+            }
+            Ok(Some((size.saturating_sub(n), size - 1)))
+        }
+        (false, _) => {
+            let Some(start) = parse(a) else { return Ok(None) };
+            let end = if b.is_empty() {
+                u64::MAX
+            } else {
+                match parse(b) {
+                    Some(end) if end >= start => end,
+                    _ => return Ok(None),
+                }
+            };
+            if start >= size {
+                return Err(unsatisfiable());
+            }
+            Ok(Some((start, end.min(size - 1))))
+        }
     }
 }
 

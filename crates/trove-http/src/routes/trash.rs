@@ -86,22 +86,11 @@ pub async fn restore(
     _: Allowed<perm::TrashRestore>,
     ApiPath((space, uid)): ApiPath<(String, String)>,
     ApiQuery(q): ApiQuery<WorkspaceQuery>,
-    body: axum::body::Bytes,
+    body: axum::body::Body,
 ) -> ApiResult<Json<Notice>> {
     let scope = s.app.scope(&space, q.workspace.as_deref(), None).await?;
-    let b: RestoreBody = if body.iter().all(u8::is_ascii_whitespace) {
-        RestoreBody::default()
-    } else {
-        serde_json::from_slice(&body).map_err(|e| {
-            if e.is_data() {
-                Error::new(trove_domain::ErrorKind::Validation, "invalid_body", e.to_string())
-            } else {
-                Error::bad_request("invalid_json", e.to_string())
-            }
-        })?
-    };
-    let with_assets = b.with_assets.unwrap_or(true);
-    let kind = s.app.restore_from_trash(&scope, &uid, with_assets).await?;
+    let b: RestoreBody = crate::extract::optional_json(body).await?.unwrap_or_default();
+    let (kind, with_assets) = s.app.restore_from_trash(&scope, &uid, b.with_assets).await?;
     Ok(Json(Notice::new(match kind {
         TrashKind::Asset => "Asset restored.",
         TrashKind::Folder if with_assets => "Folder restored with its assets.",

@@ -18,7 +18,9 @@ use crate::views::{AssetEnvelope, AssetView, VersionEnvelope, VersionView, Versi
 #[serde(deny_unknown_fields)]
 pub struct NameVersionBody {
     /// At most 32 letters, digits, spaces, `-` or `_`; `null` removes the name.
-    pub name: Option<String>,
+    #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub name: Option<Option<String>>,
 }
 
 #[utoipa::path(get, path = "/api/spaces/{space}/assets/{asset}/versions", tag = "versions",
@@ -62,7 +64,8 @@ pub async fn name_version(
     ApiJson(b): ApiJson<NameVersionBody>,
 ) -> ApiResult<Json<VersionEnvelope>> {
     let scope = s.app.scope(&space, q.workspace.as_deref(), q.locale.as_deref()).await?;
-    let v = s.app.name_version(&scope, &asset, n, b.name.as_deref()).await?;
+    let name = b.name.ok_or_else(|| trove_domain::Error::invalid("name", "is required (null removes the name)"))?;
+    let v = s.app.name_version(&scope, &asset, n, name.as_deref()).await?;
     Ok(Json(VersionEnvelope {
         notice: Some("Version name assigned successfully.".into()),
         version: VersionView::new(&v, &s.urls),

@@ -43,6 +43,14 @@ async fn file_url_is_immutable_and_supports_http_semantics() {
     assert_error(status, &body, StatusCode::RANGE_NOT_SATISFIABLE, "range_not_satisfiable");
     let resp = s.anon(Method::GET, &url).header("Range", "lines=1-2").send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::OK, "a malformed Range is ignored");
+    let resp = s.anon(Method::GET, &url).header("Range", "bytes=5-3").send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK, "an invalid range is ignored");
+    let resp = s.anon(Method::GET, &url).header("Range", "bytes=-99999").send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::PARTIAL_CONTENT, "a suffix longer than the file is the whole file");
+    assert_eq!(resp.headers()["content-range"], "bytes 0-9999/10000");
+    assert_eq!(resp.bytes().await.unwrap().len(), 10_000);
+    let resp = s.anon(Method::GET, &url).header("Range", "bytes=9000-20000").send().await.unwrap();
+    assert_eq!(resp.headers()["content-range"], "bytes 9000-9999/10000");
     let resp =
         s.anon(Method::GET, &url).header("Range", "bytes=0-1").header("If-Range", "\"other\"").send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::OK, "a stale If-Range gets the whole file");
@@ -56,6 +64,17 @@ async fn file_url_is_immutable_and_supports_http_semantics() {
     let resp = s.anon(Method::GET, &format!("{url}?download=1")).send().await.unwrap();
     let cd = resp.headers()["content-disposition"].to_str().unwrap().to_owned();
     assert!(cd.starts_with("attachment; filename=\"report_final.pdf\""), "{cd}");
+
+    // An empty file has no satisfiable range, for GET and HEAD alike.
+    let empty = s.upload_ok(&space, "empty.bin", b"").await;
+    let eurl = empty["url"].as_str().unwrap();
+    for m in [Method::GET, Method::HEAD] {
+        let resp = s.anon(m, eurl).header("Range", "bytes=0-").send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+        assert_eq!(resp.headers()["content-range"], "bytes */0");
+    }
+    let (status, body) = s.fetch(eurl).await;
+    assert_eq!((status, body.len()), (StatusCode::OK, 0));
 
     // The file name is part of the address.
     let wrong = url.replace("report_final.pdf", "other.pdf");

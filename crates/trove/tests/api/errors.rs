@@ -79,3 +79,51 @@ async fn malformed_bodies_and_queries_are_4xx() {
     assert!(status.is_client_error(), "{status}");
     s.stop().await;
 }
+
+#[tokio::test]
+async fn refused_requests_change_nothing_and_bodies_are_bounded() {
+    let s = TestServer::start().await;
+    let space = s.create_space("B").await;
+    let a = s.upload_ok(&space, "a.txt", b"x").await;
+    let path = format!("/api/spaces/{space}/assets/{}", a["uid"].as_str().unwrap());
+
+    // A refused part refuses the whole edit.
+    let (status, body) = s.send_json(Method::PUT, &path, json!({"title": "changed", "parent_uid": "fd_nope"})).await;
+    assert_error(status, &body, StatusCode::NOT_FOUND, "folder_not_found");
+    let (_, now) = s.get(&path).await;
+    assert_eq!((now["asset"]["version"].as_i64(), now["asset"]["title"].as_str()), (Some(1), Some("a.txt")));
+
+    let resp =
+        s.req(Method::PUT, &path).header("content-type", "text/plain").body("{\"title\": \"x\"}").send().await.unwrap();
+    let (status, body) = json(resp).await;
+    assert_error(status, &body, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_content_type");
+    let (status, body) = s.send_json(Method::PUT, &format!("{path}/versions/1/name"), json!({})).await;
+    assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+
+    s.delete(&path).await;
+    let big = format!("{{\"with_assets\": true, \"pad\": \"{}\"}}", "x".repeat(2 * 1024 * 1024));
+    let resp = s
+        .req(Method::POST, &format!("/api/spaces/{space}/trash/{}/restore", a["uid"].as_str().unwrap()))
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json(resp).await;
+    assert_error(status, &body, StatusCode::PAYLOAD_TOO_LARGE, "body_too_large");
+
+    // A part header that never ends is cut off, not buffered without limit.
+    let mut bomb = b"--XYZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\"\r\nX-Pad: ".to_vec();
+    bomb.extend(std::iter::repeat_n(b'a', 8 * 1024 * 1024));
+    let resp = s
+        .req(Method::POST, &format!("/api/spaces/{space}/assets"))
+        .header("content-type", "multipart/form-data; boundary=XYZ")
+        .body(bomb)
+        .send()
+        .await;
+    if let Ok(resp) = resp {
+        let (status, body) = json(resp).await;
+        assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid_multipart");
+    }
+    s.stop().await;
+}

@@ -102,3 +102,22 @@ async fn bulk_move_and_delete_are_all_or_nothing() {
     assert_eq!(trash["count"], 2);
     s.stop().await;
 }
+
+#[tokio::test]
+async fn concurrent_rename_and_move_both_survive() {
+    let s = TestServer::start().await;
+    let space = s.create_space("C").await;
+    let target = s.create_folder(&space, "Target", None).await;
+    for round in 0..10 {
+        let f = s.create_folder(&space, &format!("f{round}"), None).await;
+        let path = format!("/api/spaces/{space}/folders/{f}");
+        let rename = s.send_json(Method::PUT, &path, json!({"title": "renamed"}));
+        let mv = s.send_json(Method::PUT, &path, json!({"parent_uid": target}));
+        let ((a, _), (b, _)) = tokio::join!(rename, mv);
+        assert_eq!((a, b), (StatusCode::OK, StatusCode::OK));
+        let (_, got) = s.get(&path).await;
+        assert_eq!(got["folder"]["title"], "renamed", "round {round}: the rename survived");
+        assert_eq!(got["folder"]["parent_uid"], target.as_str(), "round {round}: the move survived");
+    }
+    s.stop().await;
+}
