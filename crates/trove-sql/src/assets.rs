@@ -8,7 +8,7 @@ use trove_app::ports::{AssetKey, AssetRepo, FolderFilter, NewAsset};
 use trove_domain::model::{Asset, Deletion, Page, PageRequest, StoredFile, Version};
 use trove_domain::{Error, Result};
 
-use crate::folders::require_live_folder_locked;
+use crate::folders::require_live_folder;
 use crate::rows::{VERSION_COLUMNS, get, ms, tags_to_text, ts, version_from_row};
 use crate::{SqlStore, db_err};
 
@@ -133,7 +133,7 @@ impl AssetRepo for SqlStore {
         let k = &n.key;
         let mut tx = self.write.begin().await.map_err(db_err)?;
         if let Some(parent) = &n.parent_uid {
-            require_live_folder_locked(&mut tx, self.dialect, &k.space_uid, &k.workspace_uid, parent).await?;
+            require_live_folder(&mut tx, self.dialect, &k.space_uid, &k.workspace_uid, parent).await?;
         }
         sqlx::query("INSERT INTO assets (space_uid, uid, slug, slug_is_custom, created_by, created_at) VALUES ($1, $2, $3, 0, $4, $5)")
             .bind(&k.space_uid)
@@ -348,7 +348,7 @@ impl AssetRepo for SqlStore {
     async fn move_assets(&self, space: &str, ws: &str, uids: &[String], target: Option<&str>) -> Result<()> {
         let mut tx = self.write.begin().await.map_err(db_err)?;
         if let Some(t) = target {
-            require_live_folder_locked(&mut tx, self.dialect, space, ws, t).await?;
+            require_live_folder(&mut tx, self.dialect, space, ws, t).await?;
         }
         require_live_assets(&mut tx, space, ws, uids).await?;
         for uid in uids {

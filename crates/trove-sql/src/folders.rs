@@ -41,29 +41,11 @@ pub(crate) fn folder_not_found(uid: &str) -> Error {
     Error::not_found("folder_not_found", format!("folder {uid} does not exist"))
 }
 
-/// Fails with `folder_not_found` unless `uid` is a live folder, inside `tx`.
+/// Fails with `folder_not_found` unless `uid` is a live folder, and holds a share
+/// lock on it until the transaction ends, so it cannot be trashed between the check
+/// and the write that relies on it (PostgreSQL; SQLite's single writer already
+/// excludes that).
 pub(crate) async fn require_live_folder(
-    tx: &mut Transaction<'static, Any>,
-    space: &str,
-    ws: &str,
-    uid: &str,
-) -> Result<()> {
-    let live: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM folders WHERE space_uid = $1 AND workspace_uid = $2 AND uid = $3 AND deleted_at IS NULL",
-    )
-    .bind(space)
-    .bind(ws)
-    .bind(uid)
-    .fetch_optional(&mut **tx)
-    .await
-    .map_err(db_err)?;
-    live.map(|_| ()).ok_or_else(|| folder_not_found(uid))
-}
-
-/// Like [`require_live_folder`], but holds a share lock on the folder until the
-/// transaction ends, so it cannot be trashed between the check and the insert that
-/// relies on it (PostgreSQL; SQLite's single writer already excludes that).
-pub(crate) async fn require_live_folder_locked(
     tx: &mut Transaction<'static, Any>,
     dialect: Dialect,
     space: &str,
@@ -107,7 +89,7 @@ impl FolderRepo for SqlStore {
     async fn create_folder(&self, f: &Folder) -> Result<()> {
         let mut tx = self.write.begin().await.map_err(db_err)?;
         if let Some(parent) = &f.parent_uid {
-            require_live_folder_locked(&mut tx, self.dialect, &f.space_uid, &f.workspace_uid, parent).await?;
+            require_live_folder(&mut tx, self.dialect, &f.space_uid, &f.workspace_uid, parent).await?;
         }
         sqlx::query(AssertSqlSafe(format!(
             "INSERT INTO folders ({FOLDER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
@@ -178,7 +160,7 @@ impl FolderRepo for SqlStore {
             // Moves are serialized per workspace so two concurrent moves cannot each
             // pass the cycle check and together build a cycle.
             lock_folder_tree(&mut tx, self.dialect, space, ws).await?;
-            require_live_folder_locked(&mut tx, self.dialect, space, ws, parent).await?;
+            require_live_folder(&mut tx, self.dialect, space, ws, parent).await?;
             // The new parent must not be the folder itself or one of its descendants.
             let inside: Option<i64> =
                 sqlx::query_scalar(AssertSqlSafe(format!("{SUBTREE_CTE} SELECT 1 FROM sub WHERE uid = $4")))
@@ -235,7 +217,7 @@ impl FolderRepo for SqlStore {
     async fn trash_folder(&self, space: &str, ws: &str, uid: &str, d: &Deletion) -> Result<()> {
         let mut tx = self.write.begin().await.map_err(db_err)?;
         lock_folder_tree(&mut tx, self.dialect, space, ws).await?;
-        require_live_folder(&mut tx, space, ws, uid).await?;
+        require_live_folder(&mut tx, self.dialect, space, ws, uid).await?;
         // Take the subtree's rows first: inserts into these folders that checked them
         // with a share lock finish before this, and are then seen by the updates below.
         sqlx::query(AssertSqlSafe(format!(
