@@ -18,10 +18,10 @@
 #   SETTLE_SECS   pause after `sync` before every timed write (default 6): lets
 #                 ext4 commit its journal and finish online discard of the file
 #                 deleted before, so dd and Trove both start from the same state.
-#                 (On thin-provisioned virtual disks, writing blocks freed a moment
-#                 ago but not yet discarded is several times faster than writing
-#                 fresh ones, which otherwise makes whichever side runs second
-#                 look faster.)
+#                 (On the VM this was written on, ext4 mounted with `discard`, a
+#                 1 GiB write right after deleting the previous one was several
+#                 times faster than one a few seconds later, which made whichever
+#                 side ran second look faster.)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -164,7 +164,8 @@ api() { # method path [curl args...]
     curl -sS -X "$method" -H "Authorization: Bearer $TOKEN" "$@" "$TROVE_URL$path"
 }
 
-# Uploads $1 as multipart part `file` named $2; prints "<http_code> <body file>".
+# Uploads $1 as multipart part `file` named $2; prints the HTTP status (body in
+# $TMP/upload.json).
 upload_status() {
     local src="$1" name="$2" out="$TMP/upload.json"
     local code
@@ -270,7 +271,7 @@ for run in $(seq 1 "$UPLOAD_RUNS"); do
         run_trove_upload "$run"
         run_dd
     fi
-    log "upload run $run: dd ${dd_mbs[-1]} MB/s, Trove ${tr_mbs[-1]} MB/s (Trove CPU ${tr_cpu[-1]} s), peak RSS ${tr_peak[-1]} MiB"
+    log "upload run $run (load $(cut -d' ' -f1 /proc/loadavg)): dd ${dd_mbs[-1]} MB/s, Trove ${tr_mbs[-1]} MB/s (Trove CPU ${tr_cpu[-1]} s), peak RSS ${tr_peak[-1]} MiB"
 done
 HWM_MIB="$(calc "$(rss_kib "$TROVE_PID" VmHWM) / 1024")"
 RSS_IDLE_MIB="$(calc "$(rss_kib "$TROVE_PID" VmRSS) / 1024")"
@@ -367,9 +368,9 @@ wrk_field() { # file -> "rps p50 p99 errors"
         END { printf "%s %s %s %d\n", rps, p50, p99, err }' "$1"
 }
 
-log "wrk against Trove: $TROVE_FILE_URL"
+log "wrk against Trove (load $(cut -d' ' -f1 /proc/loadavg)): $TROVE_FILE_URL"
 run_wrk "$TROVE_FILE_URL" "$TMP/wrk-trove.txt" "$TROVE_PID"
-log "wrk against nginx: $NGINX_URL"
+log "wrk against nginx (load $(cut -d' ' -f1 /proc/loadavg)): $NGINX_URL"
 mapfile -t NGINX_WORKERS < <(pgrep -P "$NGINX_PID")
 run_wrk "$NGINX_URL" "$TMP/wrk-nginx.txt" "$NGINX_PID" "${NGINX_WORKERS[@]}"
 read -r TR_RPS TR_P50 TR_P99 TR_ERR < <(wrk_field "$TMP/wrk-trove.txt")
