@@ -31,7 +31,7 @@ impl App {
     /// `None` when another node has it.
     pub async fn run_maintenance(&self, every: Duration) -> Result<Option<MaintenanceReport>> {
         let at = now();
-        let hold = every.mul_f64(0.9).max(Duration::from_secs(1));
+        let hold = every.mul_f64(0.9).max(Duration::from_millis(100));
         if !self.meta.try_claim_job(JOB_NAME, &self.settings.node_id, at, at + hold).await? {
             return Ok(None);
         }

@@ -19,6 +19,9 @@ use crate::key::{validate_key, validate_staging_id};
 const STAGING_PREFIX: &str = "staging";
 /// Multipart part size: above S3's 5 MiB minimum, small enough to keep memory low.
 const PART_SIZE: usize = 8 * 1024 * 1024;
+/// Largest object promoted with one server-side copy (S3's CopyObject limit);
+/// larger ones are streamed into a multipart upload.
+const SINGLE_COPY_LIMIT: u64 = 5 * 1024 * 1024 * 1024;
 /// Parts uploading at once. Memory stays below `(MAX_IN_FLIGHT + 1) * PART_SIZE`.
 const MAX_IN_FLIGHT: usize = 2;
 
@@ -27,13 +30,22 @@ const MAX_IN_FLIGHT: usize = 2;
 #[derive(Debug, Clone)]
 pub struct ObjectBlobStore {
     store: Arc<dyn ObjectStore>,
+    single_copy_limit: u64,
 }
 
 impl ObjectBlobStore {
     /// Wraps an existing store (S3, local files, ...), so the backend is chosen by
     /// configuration rather than by code.
     pub fn new(store: Arc<dyn ObjectStore>) -> Self {
-        ObjectBlobStore { store }
+        ObjectBlobStore { store, single_copy_limit: SINGLE_COPY_LIMIT }
+    }
+
+    /// Promotes objects larger than `bytes` by streaming instead of one server-side
+    /// copy. The default is S3's 5 GiB CopyObject limit; tests lower it to exercise
+    /// the streaming path with small objects.
+    pub fn with_single_copy_limit(mut self, bytes: u64) -> Self {
+        self.single_copy_limit = bytes;
+        self
     }
 
     /// A fresh, empty in-memory store: fast and isolated, for tests and throwaway runs.
@@ -131,7 +143,32 @@ impl BlobStore for ObjectBlobStore {
     async fn promote(&self, staged: &StagedBlob, key: &str) -> Result<()> {
         let from = Self::staging_path(&staged.id)?;
         let to = Self::key_path(key)?;
-        self.store.copy(&from, &to).await.map_err(|e| store_error("promote", &from, &e))?;
+        if staged.size <= self.single_copy_limit {
+            self.store.copy(&from, &to).await.map_err(|e| store_error("promote", &from, &e))?;
+        } else {
+            // S3 refuses a single CopyObject above 5 GiB: stream the object into a
+            // multipart upload under the final key instead (bounded memory, as in stage).
+            let mut data: ByteStream = self
+                .store
+                .get(&from)
+                .await
+                .map_err(|e| store_error("read staged", &from, &e))?
+                .into_stream()
+                .map_err(move |e| Error::internal(format!("object store: read staged object: {e}")))
+                .boxed();
+            let upload = self.store.put_multipart(&to).await.map_err(|e| store_error("start upload of", &to, &e))?;
+            let mut guard = AbortOnDrop(Some(WriteMultipart::new_with_chunk_size(upload, PART_SIZE)));
+            let Some(writer) = guard.0.as_mut() else { return Err(Error::internal("multipart writer missing")) };
+            let fed = Self::feed(writer, &mut data, &to).await;
+            let Some(writer) = guard.0.take() else { return Err(Error::internal("multipart writer missing")) };
+            match fed {
+                Ok(_) => writer.finish().await.map_err(|e| store_error("complete upload of", &to, &e))?,
+                Err(e) => {
+                    let _ = writer.abort().await;
+                    return Err(e);
+                }
+            };
+        }
         // The object is durable under `key` now; a leftover staging copy only costs
         // space until the sweeper runs, so it must not fail the promotion.
         if let Err(e) = self.delete_if_exists(&from).await {

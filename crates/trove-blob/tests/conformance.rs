@@ -286,6 +286,23 @@ conformance!(memory_object_store, memory_backend);
 conformance!(local_object_store, local_object_backend);
 conformance!(s3_object_store, s3_backend);
 
+/// Promotion above S3's single-copy limit streams the object into a multipart upload.
+#[tokio::test]
+async fn s3_promotes_large_objects_by_streaming() {
+    let server = trove_blob::testing::S3TestServer::start("large").await.expect("S3 test server");
+    let store = ObjectBlobStore::s3(&server.url(), &server.options()).expect("S3 store").with_single_copy_limit(1024);
+    let data = pseudo_random(20 * 1024 * 1024 + 17, 99);
+    let staged = store.stage(chunked(&data)).await.expect("stage");
+    store.promote(&staged, &key(7)).await.expect("promote");
+    let mut back = Vec::new();
+    let mut stream = store.read(&key(7), None).await.expect("read");
+    while let Some(chunk) = stream.next().await {
+        back.extend_from_slice(&chunk.expect("chunk"));
+    }
+    assert_eq!(back, data);
+    assert_eq!(store.sweep_staging(hour_from_now()).await.expect("sweep"), 0, "the staged copy is gone");
+}
+
 #[tokio::test]
 async fn fs_refuses_invalid_keys() {
     let dir = tempfile::tempdir().expect("tempdir");
