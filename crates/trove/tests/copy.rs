@@ -2,6 +2,9 @@
 //! PostgreSQL + S3 with `trove copy-data` and `trove copy-blobs`, and the copy then
 //! answers the API identically, byte for byte.
 
+mod support;
+
+use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use reqwest::multipart::{Form, Part};
@@ -9,6 +12,11 @@ use serde_json::{Value, json};
 use tokio::sync::watch;
 use trove::{Config, Server};
 use trove_blob::testing::S3TestServer;
+
+use support::blobs::files_under;
+use support::http::fetch;
+use support::postgres::{Database, skip_requested};
+use support::process::trove_command;
 
 const TOKEN: &str = "trove_copy_test_token_0123456789";
 
@@ -35,6 +43,11 @@ impl Running {
 
 fn client() -> reqwest::Client {
     reqwest::Client::new()
+}
+
+/// The body of an unauthenticated `GET`, whatever its status.
+async fn get_bytes(url: String) -> Vec<u8> {
+    fetch(&client(), &url, None).await.unwrap().body
 }
 
 async fn call(method: reqwest::Method, url: String, body: Option<Value>) -> Value {
@@ -79,30 +92,10 @@ async fn snapshot(base: &str) -> (Value, Vec<Vec<u8>>) {
             let uid = a["uid"].as_str().unwrap();
             let versions = call(Method::GET, format!("{base}/api/spaces/{sp}/assets/{uid}/versions"), None).await;
             for v in versions["versions"].as_array().unwrap() {
-                bytes.push(
-                    client()
-                        .get(format!("{base}{}", v["url"].as_str().unwrap()))
-                        .send()
-                        .await
-                        .unwrap()
-                        .bytes()
-                        .await
-                        .unwrap()
-                        .to_vec(),
-                );
+                bytes.push(get_bytes(format!("{base}{}", v["url"].as_str().unwrap())).await);
             }
             out.push(versions);
-            bytes.push(
-                client()
-                    .get(format!("{base}{}", a["permanent_url"].as_str().unwrap()))
-                    .send()
-                    .await
-                    .unwrap()
-                    .bytes()
-                    .await
-                    .unwrap()
-                    .to_vec(),
-            );
+            bytes.push(get_bytes(format!("{base}{}", a["permanent_url"].as_str().unwrap())).await);
         }
     }
     (Value::Array(out), bytes)
@@ -110,14 +103,13 @@ async fn snapshot(base: &str) -> (Value, Vec<Vec<u8>>) {
 
 async fn trove(args: &[&str], s3: &S3TestServer) -> Output {
     let o = s3.options();
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_trove"))
+    trove_command()
         .args(args)
         .env("AWS_ENDPOINT_URL", o.endpoint_url.unwrap())
         .env("AWS_REGION", o.region.unwrap())
         .env("AWS_ACCESS_KEY_ID", o.access_key_id.unwrap())
         .env("AWS_SECRET_ACCESS_KEY", o.secret_access_key.unwrap())
         .env("AWS_ALLOW_HTTP", "true")
-        .env_remove("TROVE_CONFIG")
         .output()
         .await
         .expect("trove runs")
@@ -129,7 +121,7 @@ fn stderr(o: &Output) -> String {
 
 #[tokio::test]
 async fn sqlite_and_files_copied_to_postgres_and_s3_serve_identically() {
-    if std::env::var_os("TROVE_SKIP_POSTGRES").is_some() {
+    if skip_requested() {
         eprintln!("TROVE_SKIP_POSTGRES is set: skipping");
         return;
     }
@@ -183,13 +175,8 @@ async fn sqlite_and_files_copied_to_postgres_and_s3_serve_identically() {
     s1.stop().await;
 
     // 2. Fresh PostgreSQL database and S3 bucket.
-    sqlx::any::install_default_drivers();
-    let admin = std::env::var("TROVE_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let name = format!("trove_copy_{}", ulid::Ulid::generate().to_string().to_lowercase());
-    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await.expect("PostgreSQL reachable");
-    sqlx::Executor::execute(&mut conn, sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.unwrap();
-    let pg_url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+    let db = Database::create("trove_copy").await.unwrap_or_else(|e| panic!("PostgreSQL reachable: {e}"));
+    let pg_url = db.url.clone();
     let s3 = S3TestServer::start("trove").await.unwrap();
     let blobs_from = format!("file://{}", dir.path().join("blobs").display());
     let blobs_to = format!("{}/deploy", s3.url());
@@ -237,21 +224,9 @@ async fn sqlite_and_files_copied_to_postgres_and_s3_serve_identically() {
     assert_eq!(after_bytes, before_bytes);
     assert!(after_bytes.contains(&png) && after_bytes.contains(&b"version one".to_vec()));
     s2.stop().await;
-    let _ = sqlx::Executor::execute(&mut conn, sqlx::AssertSqlSafe(format!("DROP DATABASE {name} WITH (FORCE)"))).await;
 }
 
-fn walk(root: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.file_name().is_some_and(|n| n.len() == 64) {
-                out.push(p);
-            }
-        }
-    }
-    out
+/// The stored blobs below `root` (files named by a SHA-256).
+fn walk(root: &Path) -> Vec<PathBuf> {
+    files_under(root).0.into_iter().filter(|p| p.file_name().is_some_and(|n| n.len() == 64)).collect()
 }

@@ -5,96 +5,28 @@
 //!
 //! The random seed is printed; set `TROVE_CRASH_SEED=<u64>` to replay a run.
 
+mod support;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use futures::StreamExt;
 use rand::rngs::StdRng;
 use rand::{Rng, RngCore, SeedableRng};
-use reqwest::multipart::{Form, Part};
+use reqwest::multipart::Form;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+
+use support::http::{Outcome, client, download_checksum, get_json, list_assets, s, send, upload_form};
+use support::process::{TroveProcess, serve};
+use support::{checksum, join_after_kill, seed};
 
 const TOKEN: &str = "crash-safety-bootstrap-token-0123456789";
 const ROUNDS: usize = 6;
 const WORKERS: usize = 6;
 const MIN_FILE: usize = 1024;
 const MAX_FILE: usize = 2 * 1024 * 1024;
-
-/// A running `trove serve`; SIGKILLed when dropped (also on panic).
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    async fn start(data_dir: &Path) -> Server {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_trove"));
-        for (k, _) in std::env::vars_os() {
-            if k.to_string_lossy().starts_with("TROVE_") {
-                cmd.env_remove(k);
-            }
-        }
-        cmd.arg("serve")
-            .arg("--data-dir")
-            .arg(data_dir)
-            .arg("--listen")
-            .arg("127.0.0.1:0")
-            .env("TROVE_BOOTSTRAP_TOKEN", TOKEN)
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true);
-        let mut child = cmd.spawn().expect("spawning the trove binary");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let mut server = Server { child, base: String::new() };
-        let mut lines = BufReader::new(stdout).lines();
-        let addr = tokio::time::timeout(Duration::from_secs(60), async {
-            while let Some(line) = lines.next_line().await.expect("reading the server's stdout") {
-                if let Some(addr) = line.strip_prefix("trove listening on http://") {
-                    return addr.trim().to_owned();
-                }
-            }
-            panic!("the server exited before it printed its address");
-        })
-        .await
-        .expect("the server did not start within 60 s");
-        // Keep draining stdout so the server never blocks on (or dies of) a closed pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        server.base = format!("http://{addr}");
-        server
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.id().expect("the server is running")
-    }
-
-    /// SIGKILL (on Unix `Child::kill` sends SIGKILL) and reap.
-    async fn kill(&mut self) {
-        self.child.kill().await.expect("killing the server");
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.start_kill();
-    }
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("building the HTTP client")
-}
-
-fn sha_hex(data: &[u8]) -> String {
-    hex::encode(Sha256::digest(data))
-}
 
 /// One write the server acknowledged with a 2xx, and what it acknowledged.
 #[derive(Debug, Clone)]
@@ -146,43 +78,18 @@ impl Ctx {
     }
 }
 
-enum Outcome {
-    Ok(u16, Value),
-    Status(u16, String),
-    Transport(String),
-}
-
-async fn send(req: reqwest::RequestBuilder) -> Outcome {
-    let resp = match req.send().await {
-        Ok(r) => r,
-        Err(e) => return Outcome::Transport(format!("{e:?}")),
-    };
-    let status = resp.status().as_u16();
-    let body = match resp.bytes().await {
-        Ok(b) => b,
-        Err(e) => return Outcome::Transport(format!("reading the body after status {status}: {e:?}")),
-    };
-    if !(200..300).contains(&status) {
-        return Outcome::Status(status, String::from_utf8_lossy(&body).into_owned());
-    }
-    match serde_json::from_slice(&body) {
-        Ok(v) => Outcome::Ok(status, v),
-        Err(e) => Outcome::Status(status, format!("2xx with a body that is not JSON ({e}): {body:?}")),
-    }
-}
-
-fn s(v: &Value, field: &str) -> String {
-    v[field].as_str().unwrap_or_default().to_owned()
-}
-
 /// Random bytes behind a fixed prefix, so the content sniffer never mistakes a file
-/// for a refused type (random bytes start with `MZ` once in 65536 files).
+/// for a refused type.
 fn random_file(rng: &mut StdRng) -> Vec<u8> {
-    const PREFIX: &[u8] = b"trove-crash-test\0";
-    let mut data = vec![0u8; rng.random_range(MIN_FILE..=MAX_FILE)];
-    rng.fill_bytes(&mut data[PREFIX.len()..]);
-    data[..PREFIX.len()].copy_from_slice(PREFIX);
-    data
+    let len = rng.random_range(MIN_FILE..=MAX_FILE);
+    support::random_file(rng, b"trove-crash-test\0", len)
+}
+
+/// A random file as the upload form of `tag`, titled `title`; with its checksum and size.
+fn random_upload(rng: &mut StdRng, tag: &str, title: &str) -> (Form, String, u64) {
+    let data = random_file(rng);
+    let (checksum, size) = (checksum(&data), data.len() as u64);
+    (upload_form(&format!("{tag}.bin"), title, data), checksum, size)
 }
 
 /// Checks a write response against what the client sent and records the ack.
@@ -260,13 +167,8 @@ async fn worker(ctx: Arc<Ctx>, w: usize, mut owned: Vec<Owned>, mut rng: StdRng)
         let tag = format!("r{}-w{w}-c{counter}", ctx.round);
         let dice: f64 = rng.random();
         if owned.is_empty() || dice < 0.4 {
-            let data = random_file(&mut rng);
-            let checksum = format!("sha256:{}", sha_hex(&data));
-            let size = data.len() as u64;
             let title = format!("{tag}-upload");
-            let form = Form::new()
-                .text("title", title.clone())
-                .part("file", Part::bytes(data).file_name(format!("{tag}.bin")));
+            let (form, checksum, size) = random_upload(&mut rng, &tag, &title);
             match send(ctx.client.post(&assets_url).bearer_auth(TOKEN).multipart(form)).await {
                 Outcome::Ok(st, v) => {
                     if let Some(o) = acknowledge(&ctx, "upload", st, 201, &v["asset"], 1, &title, &checksum, size) {
@@ -290,13 +192,8 @@ async fn worker(ctx: Arc<Ctx>, w: usize, mut owned: Vec<Owned>, mut rng: StdRng)
                 let req = ctx.client.put(&url).bearer_auth(TOKEN).header("If-Match", &if_match);
                 ("edit", req.json(&json!({ "title": title })), title, o.checksum.clone(), o.size)
             } else {
-                let data = random_file(&mut rng);
-                let checksum = format!("sha256:{}", sha_hex(&data));
-                let size = data.len() as u64;
                 let title = format!("{tag}-replace");
-                let form = Form::new()
-                    .text("title", title.clone())
-                    .part("file", Part::bytes(data).file_name(format!("{tag}.bin")));
+                let (form, checksum, size) = random_upload(&mut rng, &tag, &title);
                 let req = ctx.client.put(&url).bearer_auth(TOKEN).header("If-Match", &if_match);
                 ("replace", req.multipart(form), title, checksum, size)
             };
@@ -329,36 +226,20 @@ async fn worker(ctx: Arc<Ctx>, w: usize, mut owned: Vec<Owned>, mut rng: StdRng)
 /// Downloads `url` (relative to `base`), hashing as it streams.
 async fn fetch(client: &reqwest::Client, base: &str, url: &str) -> Result<(String, u64), String> {
     let full = if url.starts_with("http") { url.to_owned() } else { format!("{base}{url}") };
-    let resp = client.get(&full).send().await.map_err(|e| format!("GET {url}: {e:?}"))?;
-    let status = resp.status();
-    if status.as_u16() != 200 {
-        let body = resp.text().await.unwrap_or_default();
-        return Err(format!("GET {url}: status {status}: {body}"));
-    }
-    let mut hasher = Sha256::new();
-    let mut len = 0u64;
-    let mut body = resp.bytes_stream();
-    while let Some(chunk) = body.next().await {
-        let chunk = chunk.map_err(|e| format!("GET {url}: body after {len} bytes: {e:?}"))?;
-        len += chunk.len() as u64;
-        hasher.update(&chunk);
-    }
-    Ok((format!("sha256:{}", hex::encode(hasher.finalize())), len))
-}
-
-async fn get_json(client: &reqwest::Client, url: &str) -> Result<Value, String> {
-    match send(client.get(url).bearer_auth(TOKEN)).await {
-        Outcome::Ok(_, v) => Ok(v),
-        Outcome::Status(code, body) => Err(format!("GET {url}: status {code}: {body}")),
-        Outcome::Transport(e) => Err(format!("GET {url}: {e}")),
-    }
+    download_checksum(client, &full).await
 }
 
 /// What verification learned about the heads of the assets (to resume writing).
 type Heads = HashMap<String, Owned>;
 
 /// Verifies everything acknowledged so far, and that nothing half-written is visible.
-async fn verify(server: &Server, space: &str, data_dir: &Path, acks: &[Ack], failures: &mut Vec<String>) -> Heads {
+async fn verify(
+    server: &TroveProcess,
+    space: &str,
+    data_dir: &Path,
+    acks: &[Ack],
+    failures: &mut Vec<String>,
+) -> Heads {
     let client = client();
     let base = &server.base;
     let assets_url = format!("{base}/api/spaces/{space}/assets");
@@ -383,7 +264,7 @@ async fn verify(server: &Server, space: &str, data_dir: &Path, acks: &[Ack], fai
         by_asset.entry(&a.uid).or_default().push(a);
     }
     for (uid, acked) in &by_asset {
-        let versions = match get_json(&client, &format!("{assets_url}/{uid}/versions")).await {
+        let versions = match get_json(&client, TOKEN, &format!("{assets_url}/{uid}/versions")).await {
             Ok(v) => v,
             Err(e) => {
                 failures.push(format!("acknowledged asset {uid} (first acked by {:?}): {e}", acked[0]));
@@ -410,7 +291,7 @@ async fn verify(server: &Server, space: &str, data_dir: &Path, acks: &[Ack], fai
             check_file(&a.url, &a.checksum, a.size, &format!("asset {uid} acknowledged v{}", a.version), failures)
                 .await;
         }
-        let asset = match get_json(&client, &format!("{assets_url}/{uid}")).await {
+        let asset = match get_json(&client, TOKEN, &format!("{assets_url}/{uid}")).await {
             Ok(v) => v["asset"].clone(),
             Err(e) => {
                 failures.push(format!("acknowledged asset {uid}: {e}"));
@@ -438,22 +319,9 @@ async fn verify(server: &Server, space: &str, data_dir: &Path, acks: &[Ack], fai
     }
 
     // 2. Nothing half-written is visible: every listed asset, every version, downloads whole.
-    let mut listed: Vec<Value> = Vec::new();
-    loop {
-        let page = match get_json(&client, &format!("{assets_url}?limit=1000&skip={}", listed.len())).await {
-            Ok(v) => v,
-            Err(e) => {
-                failures.push(format!("listing assets: {e}"));
-                break;
-            }
-        };
-        let items = page["assets"].as_array().cloned().unwrap_or_default();
-        let count = page["count"].as_u64().unwrap_or(0) as usize;
-        let empty = items.is_empty();
-        listed.extend(items);
-        if empty || listed.len() >= count {
-            break;
-        }
+    let (listed, error) = list_assets(&client, TOKEN, &assets_url).await;
+    if let Some(e) = error {
+        failures.push(format!("listing assets: {e}"));
     }
     let listed_uids: HashSet<String> = listed.iter().map(|a| s(a, "uid")).collect();
     for uid in by_asset.keys() {
@@ -465,7 +333,7 @@ async fn verify(server: &Server, space: &str, data_dir: &Path, acks: &[Ack], fai
         let uid = s(a, "uid");
         let size = a["file_size"].as_u64().unwrap_or(u64::MAX);
         check_file(&s(a, "url"), &s(a, "checksum"), size, &format!("listed asset {uid} head"), failures).await;
-        match get_json(&client, &format!("{assets_url}/{uid}/versions")).await {
+        match get_json(&client, TOKEN, &format!("{assets_url}/{uid}/versions")).await {
             Ok(vs) => {
                 for v in vs["versions"].as_array().cloned().unwrap_or_default() {
                     let what = format!("listed asset {uid} v{}", v["version"]);
@@ -494,61 +362,29 @@ async fn verify(server: &Server, space: &str, data_dir: &Path, acks: &[Ack], fai
 
 /// Walks the objects directory; returns the blob count and the failures.
 fn check_blobs(objects: &Path) -> (usize, Vec<String>) {
-    let mut failures = Vec::new();
-    let mut count = 0;
-    let mut stack: Vec<PathBuf> = vec![objects.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) => {
-                failures.push(format!("reading {}: {e}", dir.display()));
-                continue;
-            }
-        };
-        for entry in entries {
-            let path = entry.expect("directory entry").path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            count += 1;
-            let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-            let rel = path.strip_prefix(objects).unwrap_or(&path).to_string_lossy().into_owned();
-            let expected_rel =
-                format!("blobs/{}/{}/{name}", name.get(0..2).unwrap_or("?"), name.get(2..4).unwrap_or("?"));
-            if rel != expected_rel {
-                failures.push(format!("blob file at unexpected path {rel}"));
-            }
-            match std::fs::read(&path) {
-                Ok(data) => {
-                    let actual = sha_hex(&data);
-                    if actual != name {
-                        failures.push(format!(
-                            "blob {rel} holds {} bytes whose SHA-256 is {actual} (half-written or corrupt)",
-                            data.len()
-                        ));
-                    }
-                }
-                Err(e) => failures.push(format!("reading blob {rel}: {e}")),
-            }
+    let check = support::blobs::check_blobs(objects);
+    let mut failures = check.unreadable;
+    for path in &check.files {
+        let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let rel = path.strip_prefix(objects).unwrap_or(path).to_string_lossy().into_owned();
+        let expected_rel = format!("blobs/{}/{}/{name}", name.get(0..2).unwrap_or("?"), name.get(2..4).unwrap_or("?"));
+        if rel != expected_rel {
+            failures.push(format!("blob file at unexpected path {rel}"));
         }
     }
-    (count, failures)
+    failures.extend(check.corrupt.into_iter().map(|c| format!("blob {c}")));
+    (check.files.len(), failures)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn acknowledged_writes_survive_sigkill() {
-    let seed: u64 = match std::env::var("TROVE_CRASH_SEED") {
-        Ok(s) => s.parse().expect("TROVE_CRASH_SEED must be a u64"),
-        Err(_) => rand::rng().random(),
-    };
-    println!("crash_safety: seed {seed} (rerun with TROVE_CRASH_SEED={seed})");
+    let seed = seed("crash_safety", "TROVE_CRASH_SEED");
     let started = Instant::now();
     let mut rng = StdRng::seed_from_u64(seed);
     let dir = tempfile::tempdir().expect("tempdir");
     let data_dir = dir.path().join("data");
 
-    let mut server = Server::start(&data_dir).await;
+    let mut server = serve(&data_dir, TOKEN).await;
     let space = match send(client().post(format!("{}/api/spaces", server.base)).bearer_auth(TOKEN).json(&json!({
         "title": "crash safety"
     })))
@@ -585,11 +421,7 @@ async fn acknowledged_writes_survive_sigkill() {
         ctx.killed.store(true, Ordering::SeqCst);
         server.kill().await;
         let mut totals = Stats::default();
-        for h in handles {
-            let (mine, st) = tokio::time::timeout(Duration::from_secs(60), h)
-                .await
-                .expect("a worker did not stop within 60 s of the kill")
-                .expect("a worker panicked");
+        for (mine, st) in join_after_kill(handles).await {
             owned.push(mine);
             totals.uploads += st.uploads;
             totals.edits += st.edits;
@@ -605,7 +437,7 @@ async fn acknowledged_writes_survive_sigkill() {
         );
         all_acks.extend(round_acks);
 
-        server = Server::start(&data_dir).await;
+        server = serve(&data_dir, TOKEN).await;
         let mut round_failures = Vec::new();
         let heads = verify(&server, &space, &data_dir, &all_acks, &mut round_failures).await;
         for f in &round_failures {

@@ -18,9 +18,10 @@
 //! `TROVE_SKIP_POSTGRES` is set, in which case it is skipped. The random seed is
 //! printed; set `TROVE_MULTI_NODE_SEED=<u64>` to replay a run.
 
+mod support;
+
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -28,14 +29,17 @@ use std::time::{Duration, Instant};
 use figment::providers::{Format, Toml};
 use rand::rngs::StdRng;
 use rand::{Rng, RngCore, SeedableRng};
-use reqwest::header::HeaderMap;
-use reqwest::multipart::{Form, Part};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
 use trove_blob::testing::S3TestServer;
+
+use support::blobs::check_blobs;
+use support::http::{
+    Outcome, client, download_checksum, fetch, fetch_ok, header, list_assets, s, send, to_json, upload_form,
+};
+use support::postgres::{Database, admin_url, skip_requested};
+use support::process::{Stderr, TroveProcess, trove_command_without};
+use support::{checksum, join_after_kill, seed, sha_hex};
 
 const TOKEN: &str = "multi-node-bootstrap-token-0123456789";
 const BUCKET: &str = "trove-multi-node";
@@ -52,59 +56,6 @@ fn example_config() -> PathBuf {
 }
 
 // ---------------------------------------------------------------------------------
-// PostgreSQL: one fresh database per run, dropped at the end (also on panic).
-
-fn pg_admin_url() -> String {
-    std::env::var("TROVE_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
-async fn pg_admin(sql: String) -> Result<(), String> {
-    sqlx::any::install_default_drivers();
-    let url = pg_admin_url();
-    let connect = <sqlx::AnyConnection as sqlx::Connection>::connect(&url);
-    let mut conn = tokio::time::timeout(Duration::from_secs(10), connect)
-        .await
-        .map_err(|_| format!("connecting to {url} timed out"))?
-        .map_err(|e| format!("connecting to {url}: {e}"))?;
-    sqlx::Executor::execute(&mut conn, sqlx::AssertSqlSafe(sql.clone())).await.map_err(|e| format!("{sql}: {e}"))?;
-    let _ = sqlx::Connection::close(conn).await;
-    Ok(())
-}
-
-/// A database of its own; `DROP DATABASE … WITH (FORCE)` when dropped.
-struct Database {
-    name: String,
-    url: String,
-}
-
-impl Database {
-    async fn create() -> Result<Database, String> {
-        let name = format!("trove_multi_node_{}", ulid::Ulid::generate().to_string().to_lowercase());
-        pg_admin(format!("CREATE DATABASE {name}")).await?;
-        let admin = pg_admin_url();
-        let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(admin.clone());
-        Ok(Database { url: format!("{base}/{name}"), name })
-    }
-}
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
-        // Drop runs inside the test's runtime, so the statement gets a runtime of its own.
-        let dropped = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
-            rt.block_on(pg_admin(sql))
-        })
-        .join();
-        match dropped {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => eprintln!("multi_node: dropping the test database {}: {e}", self.name),
-            Err(_) => eprintln!("multi_node: dropping the test database {} panicked", self.name),
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------------
 // Nodes: real `trove serve` processes, SIGKILLed when dropped (also on panic).
 
 /// What every node of this run shares, handed over as environment variables.
@@ -117,16 +68,9 @@ struct Cluster {
     public_url: String,
 }
 
-type Log = Arc<Mutex<Vec<(Instant, String)>>>;
-
 struct Node {
     name: &'static str,
-    child: Child,
-    base: String,
-    /// Whether this start created the organization (printed the admin token).
-    bootstrapped: bool,
-    /// Every stderr line with the moment it was read.
-    log: Log,
+    process: TroveProcess,
     public_url: String,
     _data_dir: tempfile::TempDir,
 }
@@ -134,13 +78,7 @@ struct Node {
 impl Node {
     async fn start(name: &'static str, cluster: &Cluster) -> Node {
         let data_dir = tempfile::tempdir().expect("tempdir");
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_trove"));
-        for (k, _) in std::env::vars_os() {
-            let key = k.to_string_lossy();
-            if key.starts_with("TROVE_") || key.starts_with("AWS_") || key == "RUST_LOG" {
-                cmd.env_remove(&k);
-            }
-        }
+        let mut cmd = trove_command_without(|k| k.starts_with("AWS_") || k == "RUST_LOG");
         cmd.arg("serve")
             .arg("--config")
             .arg(example_config())
@@ -151,63 +89,13 @@ impl Node {
             .env("TROVE_S3", &cluster.s3)
             .env("TROVE_BOOTSTRAP_TOKEN", TOKEN)
             .env("TROVE_MAINTENANCE_INTERVAL", "1s")
-            .env("TROVE_TRASH_RETENTION", "1s")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true);
-        let mut child = cmd.spawn().expect("spawning the trove binary");
-        let log: Log = Arc::default();
-        let stderr = child.stderr.take().expect("piped stderr");
-        let sink = log.clone();
-        tokio::spawn(async move {
-            let mut lines = BufReader::new(stderr).lines();
-            while let Ok(Some(line)) = lines.next_line().await {
-                sink.lock().unwrap().push((Instant::now(), line));
-            }
-        });
-        let stdout = child.stdout.take().expect("piped stdout");
-        let mut node = Node {
-            name,
-            child,
-            base: String::new(),
-            bootstrapped: false,
-            log,
-            public_url: cluster.public_url.clone(),
-            _data_dir: data_dir,
-        };
-        let mut lines = BufReader::new(stdout).lines();
-        let started = tokio::time::timeout(Duration::from_secs(60), async {
-            let mut bootstrapped = false;
-            while let Ok(Some(line)) = lines.next_line().await {
-                if line.starts_with("Trove is set up") {
-                    bootstrapped = true;
-                }
-                if let Some(addr) = line.strip_prefix("trove listening on http://") {
-                    return Some((addr.trim().to_owned(), bootstrapped));
-                }
-            }
-            None
-        })
-        .await;
-        match started {
-            Ok(Some((addr, bootstrapped))) => {
-                node.base = format!("http://{addr}");
-                node.bootstrapped = bootstrapped;
-            }
-            Ok(None) => {
-                tokio::time::sleep(Duration::from_millis(200)).await;
-                panic!("node {name} exited before it printed its address; stderr:\n{}", node.stderr_text());
-            }
-            Err(_) => panic!("node {name} did not start within 60 s; stderr:\n{}", node.stderr_text()),
-        }
-        // Keep draining stdout so the node never blocks on (or dies of) a closed pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        node
+            .env("TROVE_TRASH_RETENTION", "1s");
+        let process = TroveProcess::start(&format!("node {name}"), &mut cmd, Stderr::Capture).await;
+        Node { name, process, public_url: cluster.public_url.clone(), _data_dir: data_dir }
     }
 
     fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
+        format!("{}{path}", self.process.base)
     }
 
     /// A URL from a response (absolute under `public_url`, as a load balancer would
@@ -218,78 +106,19 @@ impl Node {
         self.url(path)
     }
 
-    fn stderr_text(&self) -> String {
-        self.log.lock().unwrap().iter().map(|(_, l)| l.as_str()).collect::<Vec<_>>().join("\n")
-    }
-
-    /// Stderr lines containing `needle` that were read within `[from, to]`.
-    fn lines_between(&self, needle: &str, from: Instant, to: Instant) -> usize {
-        self.log.lock().unwrap().iter().filter(|(at, l)| *at >= from && *at <= to && l.contains(needle)).count()
-    }
-
-    /// Lines logged at ERROR level (JSON or text format).
+    /// Lines this node logged at ERROR level.
     fn error_lines(&self) -> Vec<String> {
-        let log = self.log.lock().unwrap();
-        log.iter()
-            .filter(|(_, l)| l.contains("\"level\":\"ERROR\"") || l.contains(" ERROR "))
-            .map(|(_, l)| format!("{}: {l}", self.name))
-            .collect()
-    }
-
-    /// SIGKILL (on Unix `Child::kill` sends SIGKILL) and reap.
-    async fn kill(&mut self) {
-        self.child.kill().await.expect("killing the node");
-    }
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.child.start_kill();
-        if std::thread::panicking() {
-            let log = self.log.lock().unwrap();
-            let tail: Vec<&str> = log.iter().rev().take(40).map(|(_, l)| l.as_str()).collect();
-            eprintln!("--- last stderr lines of node {} ---", self.name);
-            for line in tail.into_iter().rev() {
-                eprintln!("{line}");
-            }
-        }
+        self.process.error_lines().into_iter().map(|l| format!("{}: {l}", self.name)).collect()
     }
 }
 
 // ---------------------------------------------------------------------------------
 // HTTP helpers.
 
-fn client() -> reqwest::Client {
-    reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("building the HTTP client")
-}
-
-fn sha_hex(data: &[u8]) -> String {
-    hex::encode(Sha256::digest(data))
-}
-
-fn checksum(data: &[u8]) -> String {
-    format!("sha256:{}", sha_hex(data))
-}
-
-fn s(v: &Value, field: &str) -> String {
-    v[field].as_str().unwrap_or_default().to_owned()
-}
-
 /// Random bytes behind a fixed prefix, so the content sniffer never mistakes a file
 /// for a refused type.
 fn random_file(rng: &mut StdRng, len: usize) -> Vec<u8> {
-    const PREFIX: &[u8] = b"trove-multi-node\0";
-    let mut data = vec![0u8; len.max(PREFIX.len())];
-    rng.fill_bytes(&mut data[PREFIX.len()..]);
-    data[..PREFIX.len()].copy_from_slice(PREFIX);
-    data
-}
-
-async fn to_json(resp: reqwest::Response) -> (StatusCode, Value) {
-    let status = resp.status();
-    let text = resp.text().await.expect("reading a response body");
-    let value = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
-    (status, value)
+    support::random_file(rng, b"trove-multi-node\0", len)
 }
 
 async fn api(client: &reqwest::Client, method: Method, url: String, body: Option<Value>) -> (StatusCode, Value) {
@@ -301,81 +130,17 @@ async fn api(client: &reqwest::Client, method: Method, url: String, body: Option
     to_json(resp).await
 }
 
-fn upload_form(name: &str, title: &str, data: Vec<u8>) -> Form {
-    Form::new().text("title", title.to_owned()).part("file", Part::bytes(data).file_name(name.to_owned()))
-}
-
-/// Uploads a new asset; `Err` is a transport error.
-async fn upload(
-    client: &reqwest::Client,
-    node: &Node,
-    space: &str,
-    name: &str,
-    data: Vec<u8>,
-) -> Result<(StatusCode, Value), String> {
-    let url = node.url(&format!("/api/spaces/{space}/assets"));
-    let resp = client
-        .post(&url)
-        .bearer_auth(TOKEN)
-        .multipart(upload_form(name, name, data))
-        .send()
-        .await
-        .map_err(|e| format!("POST {url}: {e:?}"))?;
-    let status = resp.status();
-    let text = resp.text().await.map_err(|e| format!("POST {url}: reading the body after {status}: {e:?}"))?;
-    Ok((status, serde_json::from_str(&text).unwrap_or(Value::String(text))))
-}
-
 async fn upload_ok(client: &reqwest::Client, node: &Node, space: &str, name: &str, data: &[u8]) -> Value {
-    let (status, body) = upload(client, node, space, name, data.to_vec()).await.expect("upload");
-    assert_eq!(status, StatusCode::CREATED, "upload of {name} through {}: {body}", node.name);
+    let url = node.url(&format!("/api/spaces/{space}/assets"));
+    let form = upload_form(name, name, data.to_vec());
+    let body = match send(client.post(&url).bearer_auth(TOKEN).multipart(form)).await {
+        Outcome::Ok(201, body) => body,
+        Outcome::Ok(status, body) => panic!("upload of {name} through {}: status {status}: {body}", node.name),
+        Outcome::Status(status, body) => panic!("upload of {name} through {}: status {status}: {body}", node.name),
+        Outcome::Transport(e) => panic!("upload of {name} through {}: POST {url}: {e}", node.name),
+    };
     assert_eq!(body["asset"]["checksum"], checksum(data), "{body}");
     body["asset"].clone()
-}
-
-struct Fetched {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Vec<u8>,
-}
-
-async fn fetch(client: &reqwest::Client, url: &str, range: Option<&str>) -> Result<Fetched, String> {
-    let mut req = client.get(url);
-    if let Some(r) = range {
-        req = req.header("Range", r);
-    }
-    let resp = req.send().await.map_err(|e| format!("GET {url}: {e:?}"))?;
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let body = resp.bytes().await.map_err(|e| format!("GET {url}: body after {status}: {e:?}"))?.to_vec();
-    Ok(Fetched { status, headers, body })
-}
-
-async fn fetch_ok(client: &reqwest::Client, url: &str) -> Fetched {
-    let f = fetch(client, url, None).await.unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(f.status, StatusCode::OK, "GET {url}: {}", String::from_utf8_lossy(&f.body));
-    f
-}
-
-fn header(h: &HeaderMap, name: &str) -> String {
-    h.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
-}
-
-/// Every asset of the space at its head version, through `node`.
-async fn list_assets(client: &reqwest::Client, node: &Node, space: &str) -> Vec<Value> {
-    let mut listed: Vec<Value> = Vec::new();
-    loop {
-        let url = node.url(&format!("/api/spaces/{space}/assets?limit=1000&skip={}", listed.len()));
-        let (status, page) = api(client, Method::GET, url, None).await;
-        assert_eq!(status, StatusCode::OK, "listing assets through {}: {page}", node.name);
-        let items = page["assets"].as_array().cloned().unwrap_or_default();
-        let count = page["count"].as_u64().unwrap_or(0) as usize;
-        let empty = items.is_empty();
-        listed.extend(items);
-        if empty || listed.len() >= count {
-            return listed;
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------------
@@ -386,66 +151,24 @@ fn blob_path(s3: &S3TestServer, hash: &str) -> PathBuf {
     s3.bucket_dir().join(PREFIX).join("blobs").join(&hash[0..2]).join(&hash[2..4]).join(hash)
 }
 
-fn files_under(root: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else { continue };
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
-}
-
-/// Every object under `<prefix>/blobs/`: (count, objects whose contents do not hash
-/// to the last segment of their key).
-fn check_blob_objects(root: &Path) -> (usize, Vec<String>) {
-    let mut bad = Vec::new();
-    let files = files_under(root);
-    for path in &files {
-        let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-        let rel = path.strip_prefix(root).unwrap_or(path).display().to_string();
-        match std::fs::read(path) {
-            Ok(data) => {
-                let actual = sha_hex(&data);
-                if actual != name {
-                    bad.push(format!("blobs/{rel}: {} bytes whose SHA-256 is {actual}", data.len()));
-                }
-            }
-            Err(e) => bad.push(format!("blobs/{rel}: {e}")),
-        }
-    }
-    (files.len(), bad)
-}
-
 // ---------------------------------------------------------------------------------
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_nodes_share_postgres_and_s3() {
-    let seed: u64 = match std::env::var("TROVE_MULTI_NODE_SEED") {
-        Ok(v) => v.parse().expect("TROVE_MULTI_NODE_SEED must be a u64"),
-        Err(_) => rand::rng().random(),
-    };
-    println!("multi_node: seed {seed} (rerun with TROVE_MULTI_NODE_SEED={seed})");
+    let seed = seed("multi_node", "TROVE_MULTI_NODE_SEED");
     let mut rng = StdRng::seed_from_u64(seed);
     let started = Instant::now();
 
-    let db = match Database::create().await {
+    let db = match Database::create("trove_multi_node").await {
         Ok(db) => db,
-        Err(e) if std::env::var_os("TROVE_SKIP_POSTGRES").is_some() => {
+        Err(e) if skip_requested() => {
             println!("multi_node: skipped, PostgreSQL is unreachable and TROVE_SKIP_POSTGRES is set ({e})");
             return;
         }
         Err(e) => panic!(
             "multi_node needs PostgreSQL ({}; override with TROVE_TEST_POSTGRES_URL, or set \
              TROVE_SKIP_POSTGRES to skip): {e}",
-            pg_admin_url()
+            admin_url()
         ),
     };
     let s3 = S3TestServer::start(BUCKET).await.expect("starting the S3 test server");
@@ -479,13 +202,13 @@ async fn two_nodes_share_postgres_and_s3() {
 
     // Both nodes start at once on the empty database: migrations and bootstrap race.
     let (mut a, b) = tokio::join!(Node::start("A", &cluster), Node::start("B", &cluster));
-    println!("multi_node: nodes up in {:.1?} (A {}, B {})", started.elapsed(), a.base, b.base);
+    println!("multi_node: nodes up in {:.1?} (A {}, B {})", started.elapsed(), a.process.base, b.process.base);
     assert_eq!(
-        u8::from(a.bootstrapped) + u8::from(b.bootstrapped),
+        u8::from(a.process.bootstrapped) + u8::from(b.process.bootstrapped),
         1,
         "exactly one node creates the organization (A: {}, B: {})",
-        a.bootstrapped,
-        b.bootstrapped
+        a.process.bootstrapped,
+        b.process.bootstrapped
     );
     let client = client();
     for node in [&a, &b] {
@@ -710,7 +433,7 @@ async fn maintenance_once_per_round(
     tokio::time::sleep(rest).await;
     let end = Instant::now();
     let elapsed = end.duration_since(window).as_secs_f64();
-    let (on_a, on_b) = (a.lines_between(DONE, window, end), b.lines_between(DONE, window, end));
+    let (on_a, on_b) = (a.process.lines_between(DONE, window, end), b.process.lines_between(DONE, window, end));
     let total = on_a + on_b;
     println!(
         "multi_node: (c) {total} maintenance runs in {elapsed:.1} s (A {on_a}, B {on_b}); unused object freed \
@@ -759,33 +482,25 @@ async fn sigkill_during_uploads(
                 let sum = checksum(&data);
                 let name = format!("kill-w{w}-{n}.bin");
                 let form = upload_form(&name, &name, data);
-                let outcome = match client.post(&url).bearer_auth(TOKEN).multipart(form).send().await {
-                    Ok(resp) => {
-                        let status = resp.status();
-                        match resp.text().await {
-                            Ok(text) => Ok((status, text)),
-                            Err(e) => Err(format!("reading the body after {status}: {e:?}")),
-                        }
-                    }
-                    Err(e) => Err(format!("{e:?}")),
-                };
-                match outcome {
-                    Ok((StatusCode::CREATED, text)) => {
-                        let v: Value = serde_json::from_str(&text).unwrap_or_default();
+                match send(client.post(&url).bearer_auth(TOKEN).multipart(form)).await {
+                    Outcome::Ok(201, v) => {
                         let asset = &v["asset"];
                         if asset["checksum"] != sum || asset["file_size"] != len {
-                            problems.lock().unwrap().push(format!("upload {name} acknowledged as {text}"));
+                            problems.lock().unwrap().push(format!("upload {name} acknowledged as {v}"));
                         }
                         acks.lock().unwrap().push(Ack { uid: s(asset, "uid"), checksum: sum, size: len as u64 });
                     }
-                    Ok((status, text)) => {
+                    Outcome::Ok(status, v) => {
+                        problems.lock().unwrap().push(format!("upload {name}: status {status}: {v}"));
+                    }
+                    Outcome::Status(status, text) => {
                         problems.lock().unwrap().push(format!("upload {name}: status {status}: {text}"));
                     }
-                    Err(_) if killed.load(Ordering::SeqCst) => {
+                    Outcome::Transport(_) if killed.load(Ordering::SeqCst) => {
                         interrupted += 1;
                         break;
                     }
-                    Err(e) => {
+                    Outcome::Transport(e) => {
                         problems.lock().unwrap().push(format!("upload {name} while A was up: {e}"));
                         break;
                     }
@@ -802,14 +517,8 @@ async fn sigkill_during_uploads(
     }
     tokio::time::sleep(Duration::from_millis(rng.random_range(0..=600))).await;
     killed.store(true, Ordering::SeqCst);
-    a.kill().await;
-    let mut interrupted = 0;
-    for w in workers {
-        interrupted += tokio::time::timeout(Duration::from_secs(60), w)
-            .await
-            .expect("an upload worker did not stop within 60 s of the kill")
-            .expect("an upload worker panicked");
-    }
+    a.process.kill().await;
+    let interrupted: usize = join_after_kill(workers).await.into_iter().sum();
     let acks = std::mem::take(&mut *acks.lock().unwrap());
     let problems = std::mem::take(&mut *problems.lock().unwrap());
     assert!(problems.is_empty(), "uploads through A before the kill:\n{}", problems.join("\n"));
@@ -834,22 +543,20 @@ async fn sigkill_during_uploads(
             failures.push(format!("acknowledged asset {}: {asset}, acknowledged {ack:?}", ack.uid));
         }
         for url in [s(asset, "permanent_url"), s(asset, "url")] {
-            match fetch(client, &b.at(&url), None).await {
-                Ok(f) if f.status == StatusCode::OK && checksum(&f.body) == ack.checksum => {}
-                Ok(f) => failures.push(format!(
-                    "acknowledged asset {}: {url} through B: {} with {} bytes hashing to {}",
-                    ack.uid,
-                    f.status,
-                    f.body.len(),
-                    checksum(&f.body)
-                )),
+            match download_checksum(client, &b.at(&url)).await {
+                Ok((sum, _)) if sum == ack.checksum => {}
+                Ok((sum, len)) => failures
+                    .push(format!("acknowledged asset {}: {url} through B: {len} bytes hashing to {sum}", ack.uid)),
                 Err(e) => failures.push(format!("acknowledged asset {}: {e}", ack.uid)),
             }
         }
     }
 
     // Nothing half-written is visible: every listed asset's head file downloads whole.
-    let listed = list_assets(client, b, space).await;
+    let (listed, error) = list_assets(client, TOKEN, &b.url(&format!("/api/spaces/{space}/assets"))).await;
+    if let Some(e) = error {
+        panic!("listing assets through {}: {e}", b.name);
+    }
     let listed_uids: HashSet<String> = listed.iter().map(|v| s(v, "uid")).collect();
     for ack in &acks {
         if !listed_uids.contains(&ack.uid) {
@@ -859,13 +566,10 @@ async fn sigkill_during_uploads(
     for asset in &listed {
         let (uid, url, want) = (s(asset, "uid"), s(asset, "url"), s(asset, "checksum"));
         let size = asset["file_size"].as_u64();
-        match fetch(client, &b.at(&url), None).await {
-            Ok(f) if f.status == StatusCode::OK && checksum(&f.body) == want && Some(f.body.len() as u64) == size => {}
-            Ok(f) => failures.push(format!(
-                "listed asset {uid}: {url} through B: {} with {} bytes hashing to {}; listed {size:?} bytes, {want}",
-                f.status,
-                f.body.len(),
-                checksum(&f.body)
+        match download_checksum(client, &b.at(&url)).await {
+            Ok((sum, len)) if sum == want && Some(len) == size => {}
+            Ok((sum, len)) => failures.push(format!(
+                "listed asset {uid}: {url} through B: {len} bytes hashing to {sum}; listed {size:?} bytes, {want}"
             )),
             Err(e) => failures.push(format!("listed asset {uid}: {e}")),
         }
@@ -875,16 +579,16 @@ async fn sigkill_during_uploads(
     // S3 server copies objects in place (a real S3 copy is atomic), so a copy the
     // kill left running gets a moment to finish before an object counts as bad.
     let root = s3.bucket_dir().join(PREFIX).join("blobs");
-    let mut checked = check_blob_objects(&root);
+    let mut checked = check_blobs(&root);
     for _ in 0..10 {
-        if checked.1.is_empty() {
+        if checked.corrupt.is_empty() {
             break;
         }
         tokio::time::sleep(Duration::from_millis(300)).await;
-        checked = check_blob_objects(&root);
+        checked = check_blobs(&root);
     }
-    let (objects, bad) = checked;
-    failures.extend(bad.into_iter().map(|b| format!("object {b}")));
+    let objects = checked.files.len();
+    failures.extend(checked.corrupt.into_iter().map(|b| format!("object blobs/{b}")));
 
     println!(
         "multi_node: (d) SIGKILL of A: {} uploads acknowledged, {interrupted} interrupted; B lists {} assets, \

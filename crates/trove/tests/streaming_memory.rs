@@ -4,8 +4,8 @@
 //!
 //! Linux only (it reads `/proc/<pid>/status`); elsewhere it prints a note and passes.
 
-use std::path::Path;
-use std::process::Stdio;
+mod support;
+
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -17,8 +17,10 @@ use rand::{RngCore, SeedableRng};
 use reqwest::multipart::{Form, Part};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+
+use support::checksum_of;
+use support::http::{client_with_timeout, stream_checksum};
+use support::process::serve;
 
 const TOKEN: &str = "streaming-memory-bootstrap-token-0123456789";
 const CHUNK: usize = 1024 * 1024;
@@ -27,61 +29,6 @@ const SIZE: u64 = CHUNKS * CHUNK as u64;
 /// The server's resident memory must stay under this while it takes the upload.
 const RSS_LIMIT_KIB: u64 = 200 * 1024;
 const SEED: u64 = 0x7472_6f76_655f_6d65;
-
-/// A running `trove serve`; SIGKILLed when dropped (also on panic).
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    async fn start(data_dir: &Path) -> Server {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_trove"));
-        for (k, _) in std::env::vars_os() {
-            if k.to_string_lossy().starts_with("TROVE_") {
-                cmd.env_remove(k);
-            }
-        }
-        cmd.arg("serve")
-            .arg("--data-dir")
-            .arg(data_dir)
-            .arg("--listen")
-            .arg("127.0.0.1:0")
-            .env("TROVE_BOOTSTRAP_TOKEN", TOKEN)
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true);
-        let mut child = cmd.spawn().expect("spawning the trove binary");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let mut server = Server { child, base: String::new() };
-        let mut lines = BufReader::new(stdout).lines();
-        let addr = tokio::time::timeout(Duration::from_secs(60), async {
-            while let Some(line) = lines.next_line().await.expect("reading the server's stdout") {
-                if let Some(addr) = line.strip_prefix("trove listening on http://") {
-                    return addr.trim().to_owned();
-                }
-            }
-            panic!("the server exited before it printed its address");
-        })
-        .await
-        .expect("the server did not start within 60 s");
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        server.base = format!("http://{addr}");
-        server
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.id().expect("the server is running")
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.start_kill();
-    }
-}
 
 /// Chunk `i` of the test file: 1 MiB of pseudo-random bytes, reproducible on demand.
 fn chunk(i: u64) -> Vec<u8> {
@@ -137,9 +84,9 @@ async fn large_upload_streams_in_bounded_memory() {
         return;
     }
     let dir = tempfile::tempdir().expect("tempdir");
-    let server = Server::start(&dir.path().join("data")).await;
+    let server = serve(&dir.path().join("data"), TOKEN).await;
     let pid = server.pid();
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(600)).build().unwrap();
+    let client = client_with_timeout(Duration::from_secs(600));
     let resp = client
         .post(format!("{}/api/spaces", server.base))
         .bearer_auth(TOKEN)
@@ -183,7 +130,7 @@ async fn large_upload_streams_in_bounded_memory() {
     let hwm_kib = status_kib(pid, "VmHWM").expect("reading the server's VmHWM");
     assert_eq!(status, 201, "upload answered {status}: {text}");
     let asset: Value = serde_json::from_str::<Value>(&text).unwrap()["asset"].clone();
-    let client_hash = format!("sha256:{}", hex::encode(sent_hash.lock().unwrap().clone().finalize()));
+    let client_hash = checksum_of(sent_hash.lock().unwrap().clone());
     println!(
         "streaming_memory: uploaded {} MiB in {upload_time:.1?} ({:.0} MiB/s); server peak VmRSS {:.1} MiB over \
          {samples} samples, VmHWM {:.1} MiB (limit {} MiB)",
@@ -215,14 +162,8 @@ async fn large_upload_streams_in_bounded_memory() {
     let resp = client.get(&permanent).send().await.expect("downloading");
     assert_eq!(resp.status().as_u16(), 200, "GET {permanent}");
     assert_eq!(resp.content_length(), Some(SIZE), "Content-Length of {permanent}");
-    let mut hasher = Sha256::new();
-    let mut received = 0u64;
-    let mut stream = resp.bytes_stream();
-    while let Some(piece) = stream.next().await {
-        let piece = piece.expect("download body");
-        received += piece.len() as u64;
-        hasher.update(&piece);
-    }
+    let (downloaded_hash, received) =
+        stream_checksum(resp).await.unwrap_or_else(|(len, e)| panic!("download body after {len} bytes: {e:?}"));
     let download_time = started.elapsed();
     stop.store(true, Ordering::SeqCst);
     let (download_peak_kib, _) = sampler.await.unwrap();
@@ -232,7 +173,7 @@ async fn large_upload_streams_in_bounded_memory() {
         mib(download_peak_kib)
     );
     assert_eq!(received, SIZE, "bytes received from the permanent URL");
-    assert_eq!(format!("sha256:{}", hex::encode(hasher.finalize())), client_hash, "downloaded bytes differ");
+    assert_eq!(downloaded_hash, client_hash, "downloaded bytes differ");
     assert!(
         download_peak_kib < RSS_LIMIT_KIB,
         "the server's resident memory reached {:.1} MiB while serving the download",
