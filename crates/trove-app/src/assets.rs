@@ -119,6 +119,7 @@ impl App {
         let version = Version {
             number: 1,
             name: None,
+            merged_from: None,
             locale: scope.locale.clone(),
             content,
             file: file.clone(),
@@ -254,6 +255,7 @@ impl App {
         let version = Version {
             number: based_on + 1,
             name: None,
+            merged_from: None,
             locale: scope.locale.clone(),
             content,
             file,

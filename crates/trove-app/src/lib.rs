@@ -17,6 +17,7 @@ pub mod spaces;
 pub mod transfer;
 pub mod trash;
 pub mod versions;
+pub mod workspaces;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -25,6 +25,11 @@ pub enum Action {
     FolderDelete,
     TrashRead,
     TrashRestore,
+    WorkspaceRead,
+    WorkspaceCreate,
+    WorkspaceUpdate,
+    WorkspaceDelete,
+    WorkspaceMerge,
 }
 
 /// Decides whether `who` may perform `action`, in `space` when the action is

@@ -54,8 +54,11 @@ impl App {
             description: None,
             source_uid: None,
             default_locale: DEFAULT_LOCALE.to_owned(),
+            languages: vec![DEFAULT_LOCALE.to_owned()],
             created_by: actor.user_uid.clone(),
             created_at: at,
+            updated_by: actor.user_uid.clone(),
+            updated_at: at,
         };
         self.meta.create_space(&space, &main).await?;
         Ok(space)

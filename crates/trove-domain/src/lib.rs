@@ -8,5 +8,6 @@ pub mod error;
 pub mod ids;
 pub mod model;
 pub mod rules;
+pub mod workspace;
 
 pub use error::{Error, ErrorKind, FieldErrors, Result};

@@ -64,7 +64,8 @@ pub struct Space {
     pub updated_at: Timestamp,
 }
 
-/// A workspace of a space; `main` always exists.
+/// A workspace of a space; `main` always exists. Others are forks, recording the
+/// workspace they were forked from.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Workspace {
     pub space_uid: String,
@@ -73,8 +74,12 @@ pub struct Workspace {
     pub description: Option<String>,
     pub source_uid: Option<String>,
     pub default_locale: String,
+    /// The languages enabled in this workspace, sorted; always holds the default.
+    pub languages: Vec<String>,
     pub created_by: String,
     pub created_at: Timestamp,
+    pub updated_by: String,
+    pub updated_at: Timestamp,
 }
 
 /// Who deleted something and when; present while an item is in the trash.
@@ -138,6 +143,8 @@ pub struct Version {
     pub number: i64,
     pub name: Option<String>,
     pub locale: String,
+    /// The workspace whose change a merge brought in as this version.
+    pub merged_from: Option<String>,
     pub content: AssetContent,
     pub file: StoredFile,
     pub created_by: String,

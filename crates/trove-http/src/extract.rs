@@ -52,6 +52,11 @@ permissions!(
     FolderDelete,
     TrashRead,
     TrashRestore,
+    WorkspaceRead,
+    WorkspaceCreate,
+    WorkspaceUpdate,
+    WorkspaceDelete,
+    WorkspaceMerge,
 );
 
 /// An authenticated caller allowed to perform `P` (in the path's space, if any).

@@ -13,13 +13,13 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::routes::{assets, delivery, folders, health, spaces, trash, versions};
+use crate::routes::{assets, delivery, folders, health, spaces, trash, versions, workspaces};
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Trove",
-        description = "Open-source digital asset management: spaces, versioned assets, folders, trash and delivery URLs.",
+        description = "Open-source digital asset management: spaces, workspaces, versioned assets, folders, trash and delivery URLs.",
         license(name = "Apache-2.0")
     ),
     modifiers(&BearerAuth),
@@ -27,6 +27,7 @@ use crate::routes::{assets, delivery, folders, health, spaces, trash, versions};
     components(schemas(crate::error::ErrorBody)),
     tags(
         (name = "spaces", description = "Top-level containers"),
+        (name = "workspaces", description = "Forkable parallel environments of a space: fork, compare, merge"),
         (name = "assets", description = "Files with versioned metadata"),
         (name = "versions", description = "Immutable history per locale"),
         (name = "folders", description = "Nested folders per workspace"),
@@ -52,6 +53,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(spaces::list_spaces, spaces::create_space))
         .routes(routes!(spaces::get_space, spaces::update_space, spaces::delete_space))
+        .routes(routes!(workspaces::list_workspaces, workspaces::create_workspace))
+        .routes(routes!(workspaces::get_workspace, workspaces::update_workspace, workspaces::delete_workspace))
+        .routes(routes!(workspaces::get_languages, workspaces::set_languages))
+        .routes(routes!(workspaces::compare))
+        .routes(routes!(workspaces::merge))
         .routes(routes!(assets::list_assets, assets::upload_asset))
         .routes(routes!(assets::get_asset, assets::update_asset, assets::delete_asset))
         .routes(routes!(assets::bulk_move))

@@ -2,8 +2,9 @@
 //! style (`{"asset": …}`, `{"assets": […], "count": N}`, with a `notice` on writes).
 
 use serde::Serialize;
-use trove_domain::model::{Asset, Dimensions, Folder, Space, StoredFile, Timestamp, TrashItem, Version};
+use trove_domain::model::{Asset, Dimensions, Folder, Space, StoredFile, Timestamp, TrashItem, Version, Workspace};
 use trove_domain::rules;
+use trove_domain::workspace::{ItemChanges, MergeReport};
 use utoipa::ToSchema;
 
 /// RFC 3339 with milliseconds, always UTC.
@@ -172,6 +173,9 @@ impl AssetView {
 pub struct VersionView {
     pub version: i64,
     pub version_name: Option<String>,
+    /// The workspace a merge brought this version from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged_from: Option<String>,
     pub locale: String,
     pub title: String,
     pub description: Option<String>,
@@ -189,6 +193,7 @@ impl VersionView {
         VersionView {
             version: v.number,
             version_name: v.name.clone(),
+            merged_from: v.merged_from.clone(),
             locale: v.locale.clone(),
             title: v.content.title.clone(),
             description: v.content.description.clone(),
@@ -343,4 +348,103 @@ impl Notice {
     pub fn new(s: impl Into<String>) -> Self {
         Notice { notice: s.into() }
     }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkspaceView {
+    pub uid: String,
+    pub name: String,
+    pub description: Option<String>,
+    /// The workspace this one was forked from; `null` for `main`.
+    pub source: Option<String>,
+    pub default_language: String,
+    /// The languages enabled in this workspace.
+    pub languages: Vec<String>,
+    pub created_by: String,
+    pub created_at: String,
+    pub updated_by: String,
+    pub updated_at: String,
+}
+
+impl From<&Workspace> for WorkspaceView {
+    fn from(w: &Workspace) -> Self {
+        WorkspaceView {
+            uid: w.uid.clone(),
+            name: w.name.clone(),
+            description: w.description.clone(),
+            source: w.source_uid.clone(),
+            default_language: w.default_locale.clone(),
+            languages: w.languages.clone(),
+            created_by: w.created_by.clone(),
+            created_at: time(w.created_at),
+            updated_by: w.updated_by.clone(),
+            updated_at: time(w.updated_at),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkspaceEnvelope {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
+    pub workspace: WorkspaceView,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkspacesEnvelope {
+    pub workspaces: Vec<WorkspaceView>,
+    pub count: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LanguagesEnvelope {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
+    pub default_language: String,
+    pub languages: Vec<String>,
+}
+
+/// What changed in a workspace and its source since the fork or the last merge.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CompareEnvelope {
+    pub workspace: String,
+    pub source: Option<String>,
+    /// One entry per changed folder or asset: `type`, `uid`, `workspace` and
+    /// `source` (each `null` or `{change: added|modified|deleted, fields, file_changed}`),
+    /// `conflict`, and for assets `locales` (the same per changed locale).
+    #[schema(value_type = Vec<Object>)]
+    pub changes: Vec<ItemChanges>,
+    pub count: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MergeView {
+    pub workspace: String,
+    pub source: Option<String>,
+    pub strategy: String,
+    pub assets: u64,
+    pub folders: u64,
+    pub versions: u64,
+    /// Conflicts the strategy settled (`asset/<uid>`, `asset/<uid>/<locale>`, `folder/<uid>`).
+    pub conflicts: Vec<String>,
+}
+
+impl MergeView {
+    pub fn new(ws: &Workspace, strategy: &str, r: MergeReport) -> Self {
+        MergeView {
+            workspace: ws.uid.clone(),
+            source: ws.source_uid.clone(),
+            strategy: strategy.to_owned(),
+            assets: r.assets,
+            folders: r.folders,
+            versions: r.versions,
+            conflicts: r.conflicts,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MergeEnvelope {
+    pub notice: String,
+    pub merge: MergeView,
 }

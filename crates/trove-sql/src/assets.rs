@@ -9,7 +9,8 @@ use trove_domain::model::{Asset, Deletion, Page, PageRequest, StoredFile, Versio
 use trove_domain::{Error, Result};
 
 use crate::folders::require_live_folder;
-use crate::rows::{VERSION_COLUMNS, get, ms, tags_to_text, ts, version_from_row};
+use crate::overlay::{HEADS, NAMES, PLACEMENTS, Val, Writer, begin_write};
+use crate::rows::{VERSION_COLUMNS, VERSION_NAME_JOIN, get, ms, tags_to_text, ts, version_from_row};
 use crate::{SqlStore, db_err};
 
 /// Live assets of a workspace joined with their head version and file in one locale.
@@ -19,12 +20,13 @@ fn head_query(extra_where: &str, tail: &str) -> String {
         "SELECT wa.asset_uid AS a_uid, wa.parent_uid AS a_parent_uid, a.slug AS a_slug, \
            a.slug_is_custom AS a_slug_is_custom, a.created_by AS a_created_by, a.created_at AS a_created_at, \
            {VERSION_COLUMNS} \
-         FROM workspace_assets wa \
+         FROM live_workspace_assets wa \
          JOIN assets a ON a.space_uid = wa.space_uid AND a.uid = wa.asset_uid \
-         JOIN asset_locales l ON l.space_uid = wa.space_uid AND l.workspace_uid = wa.workspace_uid \
+         JOIN live_asset_locales l ON l.space_uid = wa.space_uid AND l.workspace_uid = wa.workspace_uid \
            AND l.asset_uid = wa.asset_uid AND l.locale = $3 \
-         JOIN asset_versions v ON v.space_uid = l.space_uid AND v.workspace_uid = l.workspace_uid \
+         JOIN live_asset_versions v ON v.space_uid = l.space_uid AND v.workspace_uid = l.workspace_uid \
            AND v.asset_uid = l.asset_uid AND v.locale = l.locale AND v.number = l.head_version \
+         {VERSION_NAME_JOIN} \
          JOIN files f ON f.uid = v.file_uid \
          WHERE wa.space_uid = $1 AND wa.workspace_uid = $2 AND wa.deleted_at IS NULL{extra_where} {tail}"
     )
@@ -48,7 +50,7 @@ pub(crate) fn asset_not_found(uid: &str) -> Error {
     Error::not_found("asset_not_found", format!("asset {uid} does not exist"))
 }
 
-async fn insert_file(tx: &mut Transaction<'static, Any>, f: &StoredFile) -> Result<()> {
+pub(crate) async fn insert_file(tx: &mut Transaction<'static, Any>, f: &StoredFile) -> Result<()> {
     let (w, h) = match f.dimensions {
         Some(d) => (Some(i64::from(d.width)), Some(i64::from(d.height))),
         None => (None, None),
@@ -77,18 +79,25 @@ async fn insert_file(tx: &mut Transaction<'static, Any>, f: &StoredFile) -> Resu
     Ok(())
 }
 
-async fn insert_version(tx: &mut Transaction<'static, Any>, key: &AssetKey, v: &Version) -> Result<()> {
+/// Inserts a version of `key` written at `seq`. A version is created unnamed.
+pub(crate) async fn insert_version(
+    tx: &mut Transaction<'static, Any>,
+    key: &AssetKey,
+    seq: i64,
+    v: &Version,
+) -> Result<()> {
     let custom = serde_json::to_string(&v.content.custom).map_err(|e| Error::internal(e.to_string()))?;
     sqlx::query(
-        "INSERT INTO asset_versions (space_uid, workspace_uid, asset_uid, locale, number, name, title, description, tags, custom, file_uid, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        "INSERT INTO asset_versions (space_uid, workspace_uid, asset_uid, locale, number, seq, merged_from, title, description, tags, custom, file_uid, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(&key.space_uid)
     .bind(&key.workspace_uid)
     .bind(&key.asset_uid)
     .bind(&key.locale)
     .bind(v.number)
-    .bind(v.name.as_deref())
+    .bind(seq)
+    .bind(v.merged_from.as_deref())
     .bind(&v.content.title)
     .bind(v.content.description.as_deref())
     .bind(tags_to_text(&v.content.tags))
@@ -103,16 +112,16 @@ async fn insert_version(tx: &mut Transaction<'static, Any>, key: &AssetKey, v: &
 }
 
 /// Fails with `asset_not_found` naming every UID that is not a live asset.
-async fn require_live_assets(tx: &mut Transaction<'static, Any>, space: &str, ws: &str, uids: &[String]) -> Result<()> {
+async fn require_live_assets(w: &mut Writer, space: &str, ws: &str, uids: &[String]) -> Result<()> {
     let mut missing = Vec::new();
     for uid in uids {
         let live: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM workspace_assets WHERE space_uid = $1 AND workspace_uid = $2 AND asset_uid = $3 AND deleted_at IS NULL",
+            "SELECT 1 FROM live_workspace_assets WHERE space_uid = $1 AND workspace_uid = $2 AND asset_uid = $3 AND deleted_at IS NULL",
         )
         .bind(space)
         .bind(ws)
         .bind(uid)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(&mut *w.tx)
         .await
         .map_err(db_err)?;
         if live.is_none() {
@@ -127,13 +136,23 @@ async fn require_live_assets(tx: &mut Transaction<'static, Any>, space: &str, ws
     Err(e)
 }
 
+/// The versions of `key` visible in its workspace, newest first; `$5` optionally
+/// narrows to one number.
+fn versions_query(one: bool) -> String {
+    format!(
+        "SELECT {VERSION_COLUMNS} FROM live_asset_versions v {VERSION_NAME_JOIN} JOIN files f ON f.uid = v.file_uid \
+         WHERE v.space_uid = $1 AND v.workspace_uid = $2 AND v.asset_uid = $3 AND v.locale = $4{} ORDER BY v.number DESC",
+        if one { " AND v.number = $5" } else { "" }
+    )
+}
+
 #[async_trait]
 impl AssetRepo for SqlStore {
     async fn create_asset(&self, n: &NewAsset) -> Result<()> {
         let k = &n.key;
-        let mut tx = self.write.begin().await.map_err(db_err)?;
+        let mut w = begin_write(&self.write, &k.space_uid).await?;
         if let Some(parent) = &n.parent_uid {
-            require_live_folder(&mut tx, self.dialect, &k.space_uid, &k.workspace_uid, parent).await?;
+            require_live_folder(&mut w, &k.space_uid, &k.workspace_uid, parent).await?;
         }
         sqlx::query("INSERT INTO assets (space_uid, uid, slug, slug_is_custom, created_by, created_at) VALUES ($1, $2, $3, 0, $4, $5)")
             .bind(&k.space_uid)
@@ -141,31 +160,31 @@ impl AssetRepo for SqlStore {
             .bind(&n.slug)
             .bind(&n.version.created_by)
             .bind(ms(n.version.created_at))
-            .execute(&mut *tx)
+            .execute(&mut *w.tx)
             .await
             .map_err(db_err)?;
-        sqlx::query(
-            "INSERT INTO workspace_assets (space_uid, workspace_uid, asset_uid, parent_uid) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(&k.space_uid)
-        .bind(&k.workspace_uid)
-        .bind(&k.asset_uid)
-        .bind(n.parent_uid.as_deref())
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        insert_file(&mut tx, &n.file).await?;
-        sqlx::query("INSERT INTO asset_locales (space_uid, workspace_uid, asset_uid, locale, head_version) VALUES ($1, $2, $3, $4, $5)")
+        sqlx::query(AssertSqlSafe(PLACEMENTS.insert_sql("$4, $5, NULL, NULL, NULL")))
             .bind(&k.space_uid)
             .bind(&k.workspace_uid)
+            .bind(w.seq)
+            .bind(&k.asset_uid)
+            .bind(n.parent_uid.as_deref())
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
+        insert_file(&mut w.tx, &n.file).await?;
+        sqlx::query(AssertSqlSafe(HEADS.insert_sql("$4, $5, $6")))
+            .bind(&k.space_uid)
+            .bind(&k.workspace_uid)
+            .bind(w.seq)
             .bind(&k.asset_uid)
             .bind(&k.locale)
             .bind(n.version.number)
-            .execute(&mut *tx)
+            .execute(&mut *w.tx)
             .await
             .map_err(db_err)?;
-        insert_version(&mut tx, k, &n.version).await?;
-        tx.commit().await.map_err(db_err)
+        insert_version(&mut w.tx, k, w.seq, &n.version).await?;
+        w.tx.commit().await.map_err(db_err)
     }
 
     async fn get_asset(&self, k: &AssetKey) -> Result<Option<Asset>> {
@@ -203,7 +222,7 @@ impl AssetRepo for SqlStore {
         }
         let rows = q.bind(page.limit).bind(page.skip).fetch_all(&self.read).await.map_err(db_err)?;
         let count_sql = format!(
-            "SELECT COUNT(*) AS n FROM workspace_assets wa JOIN asset_locales l ON l.space_uid = wa.space_uid \
+            "SELECT COUNT(*) AS n FROM live_workspace_assets wa JOIN live_asset_locales l ON l.space_uid = wa.space_uid \
              AND l.workspace_uid = wa.workspace_uid AND l.asset_uid = wa.asset_uid AND l.locale = $3 \
              WHERE wa.space_uid = $1 AND wa.workspace_uid = $2 AND wa.deleted_at IS NULL{filter}"
         );
@@ -223,27 +242,23 @@ impl AssetRepo for SqlStore {
         v: &Version,
         new_file: Option<&StoredFile>,
     ) -> Result<()> {
-        let mut tx = self.write.begin().await.map_err(db_err)?;
-        // Compare-and-set on the head: the one place concurrent writers are ordered.
-        let moved = sqlx::query(
-            "UPDATE asset_locales SET head_version = $5 WHERE space_uid = $1 AND workspace_uid = $2 \
-             AND asset_uid = $3 AND locale = $4 AND head_version = $6 \
-             AND EXISTS (SELECT 1 FROM workspace_assets wa WHERE wa.space_uid = $1 AND wa.workspace_uid = $2 \
-                         AND wa.asset_uid = $3 AND wa.deleted_at IS NULL)",
-        )
-        .bind(&k.space_uid)
-        .bind(&k.workspace_uid)
-        .bind(&k.asset_uid)
-        .bind(&k.locale)
-        .bind(v.number)
-        .bind(based_on)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?
-        .rows_affected();
+        let mut w = begin_write(&self.write, &k.space_uid).await?;
+        // Compare-and-set on the head: the space's writers are serialized by its
+        // clock, so the head read here cannot move before commit.
+        let moved = HEADS
+            .touch(
+                &mut w,
+                &k.space_uid,
+                &k.workspace_uid,
+                "v.asset_uid = $4 AND v.locale = $5 AND v.head_version = $6 \
+                 AND EXISTS (SELECT 1 FROM live_workspace_assets wa WHERE wa.space_uid = $1 AND wa.workspace_uid = $2 \
+                             AND wa.asset_uid = $4 AND wa.deleted_at IS NULL)",
+                &[Val::Text(Some(&k.asset_uid)), Val::Text(Some(&k.locale)), Val::Int(Some(based_on))],
+            )
+            .await?;
         if moved == 0 {
             let head: Option<i64> = sqlx::query_scalar(
-                "SELECT l.head_version FROM asset_locales l JOIN workspace_assets wa ON wa.space_uid = l.space_uid \
+                "SELECT l.head_version FROM live_asset_locales l JOIN live_workspace_assets wa ON wa.space_uid = l.space_uid \
                  AND wa.workspace_uid = l.workspace_uid AND wa.asset_uid = l.asset_uid AND wa.deleted_at IS NULL \
                  WHERE l.space_uid = $1 AND l.workspace_uid = $2 AND l.asset_uid = $3 AND l.locale = $4",
             )
@@ -251,7 +266,7 @@ impl AssetRepo for SqlStore {
             .bind(&k.workspace_uid)
             .bind(&k.asset_uid)
             .bind(&k.locale)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut *w.tx)
             .await
             .map_err(db_err)?;
             return Err(match head {
@@ -259,19 +274,20 @@ impl AssetRepo for SqlStore {
                 None => asset_not_found(&k.asset_uid),
             });
         }
+        set_head(&mut w, k, v.number).await?;
         if let Some(f) = new_file {
-            insert_file(&mut tx, f).await?;
+            insert_file(&mut w.tx, f).await?;
         }
-        insert_version(&mut tx, k, v).await?;
-        tx.commit().await.map_err(db_err)
+        insert_version(&mut w.tx, k, w.seq, v).await?;
+        w.tx.commit().await.map_err(db_err)
     }
 
     async fn set_slug(&self, space: &str, asset: &str, slug: &str) -> Result<()> {
-        let mut tx = self.write.begin().await.map_err(db_err)?;
+        let mut w = begin_write(&self.write, space).await?;
         let row = sqlx::query("SELECT slug, slug_is_custom FROM assets WHERE space_uid = $1 AND uid = $2")
             .bind(space)
             .bind(asset)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut *w.tx)
             .await
             .map_err(db_err)?
             .ok_or_else(|| asset_not_found(asset))?;
@@ -289,47 +305,41 @@ impl AssetRepo for SqlStore {
             .bind(space)
             .bind(asset)
             .bind(slug)
-            .execute(&mut *tx)
+            .execute(&mut *w.tx)
             .await
             .map_err(db_err)?;
-        tx.commit().await.map_err(db_err)
+        w.tx.commit().await.map_err(db_err)
     }
 
     async fn list_versions(&self, k: &AssetKey) -> Result<Vec<Version>> {
-        let rows = sqlx::query(AssertSqlSafe(format!(
-            "SELECT {VERSION_COLUMNS} FROM asset_versions v JOIN files f ON f.uid = v.file_uid \
-             WHERE v.space_uid = $1 AND v.workspace_uid = $2 AND v.asset_uid = $3 AND v.locale = $4 \
-             ORDER BY v.number DESC"
-        )))
-        .bind(&k.space_uid)
-        .bind(&k.workspace_uid)
-        .bind(&k.asset_uid)
-        .bind(&k.locale)
-        .fetch_all(&self.read)
-        .await
-        .map_err(db_err)?;
+        let rows = sqlx::query(AssertSqlSafe(versions_query(false)))
+            .bind(&k.space_uid)
+            .bind(&k.workspace_uid)
+            .bind(&k.asset_uid)
+            .bind(&k.locale)
+            .fetch_all(&self.read)
+            .await
+            .map_err(db_err)?;
         rows.iter().map(version_from_row).collect()
     }
 
     async fn get_version(&self, k: &AssetKey, number: i64) -> Result<Option<Version>> {
-        let row = sqlx::query(AssertSqlSafe(format!(
-            "SELECT {VERSION_COLUMNS} FROM asset_versions v JOIN files f ON f.uid = v.file_uid \
-             WHERE v.space_uid = $1 AND v.workspace_uid = $2 AND v.asset_uid = $3 AND v.locale = $4 AND v.number = $5"
-        )))
-        .bind(&k.space_uid)
-        .bind(&k.workspace_uid)
-        .bind(&k.asset_uid)
-        .bind(&k.locale)
-        .bind(number)
-        .fetch_optional(&self.read)
-        .await
-        .map_err(db_err)?;
+        let row = sqlx::query(AssertSqlSafe(versions_query(true)))
+            .bind(&k.space_uid)
+            .bind(&k.workspace_uid)
+            .bind(&k.asset_uid)
+            .bind(&k.locale)
+            .bind(number)
+            .fetch_optional(&self.read)
+            .await
+            .map_err(db_err)?;
         row.as_ref().map(version_from_row).transpose()
     }
 
     async fn name_version(&self, k: &AssetKey, number: i64, name: Option<&str>) -> Result<bool> {
-        let n = sqlx::query(
-            "UPDATE asset_versions SET name = $6 WHERE space_uid = $1 AND workspace_uid = $2 AND asset_uid = $3 \
+        let mut w = begin_write(&self.write, &k.space_uid).await?;
+        let exists: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM live_asset_versions WHERE space_uid = $1 AND workspace_uid = $2 AND asset_uid = $3 \
              AND locale = $4 AND number = $5",
         )
         .bind(&k.space_uid)
@@ -337,51 +347,82 @@ impl AssetRepo for SqlStore {
         .bind(&k.asset_uid)
         .bind(&k.locale)
         .bind(number)
-        .bind(name)
-        .execute(&self.write)
+        .fetch_optional(&mut *w.tx)
         .await
-        .map_err(db_err)?
-        .rows_affected();
-        Ok(n == 1)
+        .map_err(db_err)?;
+        if exists.is_none() {
+            return Ok(false);
+        }
+        let key = [Val::Text(Some(&k.asset_uid)), Val::Text(Some(&k.locale)), Val::Int(Some(number))];
+        let touched = NAMES
+            .touch(&mut w, &k.space_uid, &k.workspace_uid, "v.asset_uid = $4 AND v.locale = $5 AND v.number = $6", &key)
+            .await?;
+        let sql = if touched == 0 {
+            NAMES.insert_sql("$4, $5, $6, $7")
+        } else {
+            "UPDATE version_names SET name = $7 WHERE space_uid = $1 AND workspace_uid = $2 AND seq = $3 \
+             AND asset_uid = $4 AND locale = $5 AND number = $6"
+                .to_owned()
+        };
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(&k.space_uid)
+            .bind(&k.workspace_uid)
+            .bind(w.seq)
+            .bind(&k.asset_uid)
+            .bind(&k.locale)
+            .bind(number)
+            .bind(name)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
+        w.tx.commit().await.map_err(db_err)?;
+        Ok(true)
     }
 
     async fn move_assets(&self, space: &str, ws: &str, uids: &[String], target: Option<&str>) -> Result<()> {
-        let mut tx = self.write.begin().await.map_err(db_err)?;
+        let mut w = begin_write(&self.write, space).await?;
         if let Some(t) = target {
-            require_live_folder(&mut tx, self.dialect, space, ws, t).await?;
+            require_live_folder(&mut w, space, ws, t).await?;
         }
-        require_live_assets(&mut tx, space, ws, uids).await?;
+        require_live_assets(&mut w, space, ws, uids).await?;
         for uid in uids {
-            sqlx::query("UPDATE workspace_assets SET parent_uid = $4 WHERE space_uid = $1 AND workspace_uid = $2 AND asset_uid = $3")
-                .bind(space)
-                .bind(ws)
-                .bind(uid)
-                .bind(target)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-        }
-        tx.commit().await.map_err(db_err)
-    }
-
-    async fn trash_assets(&self, space: &str, ws: &str, uids: &[String], d: &Deletion) -> Result<()> {
-        let mut tx = self.write.begin().await.map_err(db_err)?;
-        require_live_assets(&mut tx, space, ws, uids).await?;
-        for uid in uids {
+            PLACEMENTS.touch(&mut w, space, ws, "v.asset_uid = $4", &[Val::Text(Some(uid))]).await?;
             sqlx::query(
-                "UPDATE workspace_assets SET deleted_by = $4, deleted_at = $5, trashed_with = NULL \
-                 WHERE space_uid = $1 AND workspace_uid = $2 AND asset_uid = $3",
+                "UPDATE workspace_assets SET parent_uid = $5 WHERE space_uid = $1 AND workspace_uid = $2 AND seq = $3 \
+                 AND asset_uid = $4",
             )
             .bind(space)
             .bind(ws)
+            .bind(w.seq)
             .bind(uid)
-            .bind(&d.deleted_by)
-            .bind(ms(d.deleted_at))
-            .execute(&mut *tx)
+            .bind(target)
+            .execute(&mut *w.tx)
             .await
             .map_err(db_err)?;
         }
-        tx.commit().await.map_err(db_err)
+        w.tx.commit().await.map_err(db_err)
+    }
+
+    async fn trash_assets(&self, space: &str, ws: &str, uids: &[String], d: &Deletion) -> Result<()> {
+        let mut w = begin_write(&self.write, space).await?;
+        require_live_assets(&mut w, space, ws, uids).await?;
+        for uid in uids {
+            PLACEMENTS.touch(&mut w, space, ws, "v.asset_uid = $4", &[Val::Text(Some(uid))]).await?;
+            sqlx::query(
+                "UPDATE workspace_assets SET deleted_by = $5, deleted_at = $6, trashed_with = NULL \
+                 WHERE space_uid = $1 AND workspace_uid = $2 AND seq = $3 AND asset_uid = $4",
+            )
+            .bind(space)
+            .bind(ws)
+            .bind(w.seq)
+            .bind(uid)
+            .bind(&d.deleted_by)
+            .bind(ms(d.deleted_at))
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
+        }
+        w.tx.commit().await.map_err(db_err)
     }
 
     async fn deliverable_file(&self, space: &str, asset: &str, file_uid: &str) -> Result<Option<StoredFile>> {
@@ -390,7 +431,7 @@ impl AssetRepo for SqlStore {
                f.file_name AS f_file_name, f.content_type AS f_content_type, f.size AS f_size, f.width AS f_width, \
                f.height AS f_height, f.created_by AS f_created_by, f.created_at AS f_created_at \
              FROM files f WHERE f.uid = $3 AND f.space_uid = $1 AND f.asset_uid = $2 \
-             AND EXISTS (SELECT 1 FROM workspace_assets wa WHERE wa.space_uid = $1 AND wa.asset_uid = $2 AND wa.deleted_at IS NULL)",
+             AND EXISTS (SELECT 1 FROM live_workspace_assets wa WHERE wa.space_uid = $1 AND wa.asset_uid = $2 AND wa.deleted_at IS NULL)",
         )
         .bind(space)
         .bind(asset)
@@ -400,4 +441,22 @@ impl AssetRepo for SqlStore {
         .map_err(db_err)?;
         row.as_ref().map(crate::rows::file_from_row).transpose()
     }
+}
+
+/// Points the touched head of `k` at version `number`.
+pub(crate) async fn set_head(w: &mut Writer, k: &AssetKey, number: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE asset_locales SET head_version = $6 WHERE space_uid = $1 AND workspace_uid = $2 AND seq = $3 \
+         AND asset_uid = $4 AND locale = $5",
+    )
+    .bind(&k.space_uid)
+    .bind(&k.workspace_uid)
+    .bind(w.seq)
+    .bind(&k.asset_uid)
+    .bind(&k.locale)
+    .bind(number)
+    .execute(&mut *w.tx)
+    .await
+    .map_err(db_err)?;
+    Ok(())
 }

@@ -11,10 +11,13 @@ mod blobs;
 pub mod copy;
 pub mod dialect;
 mod folders;
+mod merge;
 mod org;
+mod overlay;
 mod rows;
 mod spaces;
 mod trash;
+mod workspaces;
 
 use std::time::Duration;
 

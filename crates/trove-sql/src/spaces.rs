@@ -7,6 +7,7 @@ use trove_app::ports::{SpaceChange, SpaceRepo};
 use trove_domain::Result;
 use trove_domain::model::{Page, PageRequest, Space, Workspace};
 
+use crate::overlay::OWN_MAX_SEQ;
 use crate::rows::{get, ms, ts};
 use crate::{SqlStore, db_err};
 
@@ -43,8 +44,9 @@ impl SpaceRepo for SqlStore {
         .await
         .map_err(db_err)?;
         sqlx::query(
-            "INSERT INTO workspaces (space_uid, uid, name, description, source_uid, default_locale, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO workspaces (space_uid, uid, name, description, source_uid, default_locale, created_by, created_at, \
+               fork_seq, merged_seq, updated_by, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL, $7, $8)",
         )
         .bind(&main.space_uid)
         .bind(&main.uid)
@@ -57,6 +59,13 @@ impl SpaceRepo for SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
+        sqlx::query("INSERT INTO workspace_lineage (space_uid, workspace_uid, depth, ancestor_uid, max_seq) VALUES ($1, $2, 0, $2, $3)")
+            .bind(&main.space_uid)
+            .bind(&main.uid)
+            .bind(OWN_MAX_SEQ)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
         sqlx::query("INSERT INTO workspace_languages (space_uid, workspace_uid, locale) VALUES ($1, $2, $3)")
             .bind(&main.space_uid)
             .bind(&main.uid)
@@ -121,28 +130,5 @@ impl SpaceRepo for SqlStore {
             .map_err(db_err)?
             .rows_affected();
         Ok(n == 1)
-    }
-
-    async fn get_workspace(&self, space_uid: &str, uid: &str) -> Result<Option<Workspace>> {
-        let row = sqlx::query(
-            "SELECT space_uid, uid, name, description, source_uid, default_locale, created_by, created_at \
-             FROM workspaces WHERE space_uid = $1 AND uid = $2",
-        )
-        .bind(space_uid)
-        .bind(uid)
-        .fetch_optional(&self.read)
-        .await
-        .map_err(db_err)?;
-        let Some(row) = row else { return Ok(None) };
-        Ok(Some(Workspace {
-            space_uid: get(&row, "space_uid")?,
-            uid: get(&row, "uid")?,
-            name: get(&row, "name")?,
-            description: get(&row, "description")?,
-            source_uid: get(&row, "source_uid")?,
-            default_locale: get(&row, "default_locale")?,
-            created_by: get(&row, "created_by")?,
-            created_at: ts(get(&row, "created_at")?),
-        }))
     }
 }

@@ -2,11 +2,11 @@
 
 use async_trait::async_trait;
 use sqlx::AssertSqlSafe;
-use sqlx::{Any, Transaction};
 use trove_app::ports::{PurgeReport, TrashFilter, TrashRepo};
 use trove_domain::model::{Page, PageRequest, Timestamp, TrashItem, TrashKind};
 use trove_domain::{Error, Result};
 
+use crate::overlay::{FOLDERS, HEADS, NAMES, PLACEMENTS, Val, Writer, begin_write, copy_down_versions};
 use crate::rows::{get, ms, ts};
 use crate::{SqlStore, db_err};
 
@@ -17,18 +17,18 @@ const PURGE_BATCH: i64 = 500;
 /// Top-level trash items of both kinds, as one relation. `$1` space, `$2` workspace.
 const TRASH_UNION: &str = "SELECT 'folder' AS kind, f.uid AS uid, f.title AS title, f.parent_uid AS parent_uid, \
        NULL AS content_type, \
-       (SELECT COUNT(*) FROM workspace_assets x WHERE x.space_uid = f.space_uid AND x.workspace_uid = f.workspace_uid \
+       (SELECT COUNT(*) FROM live_workspace_assets x WHERE x.space_uid = f.space_uid AND x.workspace_uid = f.workspace_uid \
           AND x.trashed_with = f.uid) AS asset_count, \
        f.deleted_by AS deleted_by, f.deleted_at AS deleted_at \
-     FROM folders f WHERE f.space_uid = $1 AND f.workspace_uid = $2 AND f.deleted_at IS NOT NULL AND f.trashed_with IS NULL \
+     FROM live_folders f WHERE f.space_uid = $1 AND f.workspace_uid = $2 AND f.deleted_at IS NOT NULL AND f.trashed_with IS NULL \
    UNION ALL \
    SELECT 'asset' AS kind, wa.asset_uid AS uid, v.title AS title, wa.parent_uid AS parent_uid, \
        fi.content_type AS content_type, 0 AS asset_count, wa.deleted_by AS deleted_by, wa.deleted_at AS deleted_at \
-     FROM workspace_assets wa \
+     FROM live_workspace_assets wa \
      JOIN workspaces w ON w.space_uid = wa.space_uid AND w.uid = wa.workspace_uid \
-     JOIN asset_locales l ON l.space_uid = wa.space_uid AND l.workspace_uid = wa.workspace_uid \
+     JOIN live_asset_locales l ON l.space_uid = wa.space_uid AND l.workspace_uid = wa.workspace_uid \
        AND l.asset_uid = wa.asset_uid AND l.locale = w.default_locale \
-     JOIN asset_versions v ON v.space_uid = l.space_uid AND v.workspace_uid = l.workspace_uid \
+     JOIN live_asset_versions v ON v.space_uid = l.space_uid AND v.workspace_uid = l.workspace_uid \
        AND v.asset_uid = l.asset_uid AND v.locale = l.locale AND v.number = l.head_version \
      JOIN files fi ON fi.uid = v.file_uid \
      WHERE wa.space_uid = $1 AND wa.workspace_uid = $2 AND wa.deleted_at IS NOT NULL AND wa.trashed_with IS NULL";
@@ -46,21 +46,17 @@ fn parent_in_trash(uid: &str) -> Error {
 
 /// Where a restored item goes: its parent if live, the root if the parent is gone
 /// for good, and a conflict if the parent is itself in the trash.
-async fn restore_target(
-    tx: &mut Transaction<'static, Any>,
-    space: &str,
-    ws: &str,
-    parent: Option<String>,
-) -> Result<Option<String>> {
+async fn restore_target(w: &mut Writer, space: &str, ws: &str, parent: Option<String>) -> Result<Option<String>> {
     let Some(parent) = parent else { return Ok(None) };
-    let deleted: Option<Option<i64>> =
-        sqlx::query_scalar("SELECT deleted_at FROM folders WHERE space_uid = $1 AND workspace_uid = $2 AND uid = $3")
-            .bind(space)
-            .bind(ws)
-            .bind(&parent)
-            .fetch_optional(&mut **tx)
-            .await
-            .map_err(db_err)?;
+    let deleted: Option<Option<i64>> = sqlx::query_scalar(
+        "SELECT deleted_at FROM live_folders WHERE space_uid = $1 AND workspace_uid = $2 AND uid = $3",
+    )
+    .bind(space)
+    .bind(ws)
+    .bind(&parent)
+    .fetch_optional(&mut *w.tx)
+    .await
+    .map_err(db_err)?;
     match deleted {
         None => Ok(None),
         Some(None) => Ok(Some(parent)),
@@ -121,7 +117,7 @@ impl TrashRepo for SqlStore {
 
     async fn trash_kind(&self, space: &str, ws: &str, uid: &str) -> Result<Option<TrashKind>> {
         let folder: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM folders WHERE space_uid = $1 AND workspace_uid = $2 AND uid = $3 AND deleted_at IS NOT NULL",
+            "SELECT 1 FROM live_folders WHERE space_uid = $1 AND workspace_uid = $2 AND uid = $3 AND deleted_at IS NOT NULL",
         )
         .bind(space)
         .bind(ws)
@@ -133,7 +129,7 @@ impl TrashRepo for SqlStore {
             return Ok(Some(TrashKind::Folder));
         }
         let asset: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM workspace_assets WHERE space_uid = $1 AND workspace_uid = $2 AND asset_uid = $3 AND deleted_at IS NOT NULL",
+            "SELECT 1 FROM live_workspace_assets WHERE space_uid = $1 AND workspace_uid = $2 AND asset_uid = $3 AND deleted_at IS NOT NULL",
         )
         .bind(space)
         .bind(ws)
@@ -145,143 +141,207 @@ impl TrashRepo for SqlStore {
     }
 
     async fn restore_asset(&self, space: &str, ws: &str, uid: &str) -> Result<()> {
-        let mut tx = self.write.begin().await.map_err(db_err)?;
+        let mut w = begin_write(&self.write, space).await?;
         let row = sqlx::query(
-            "SELECT parent_uid, trashed_with FROM workspace_assets \
+            "SELECT parent_uid, trashed_with FROM live_workspace_assets \
              WHERE space_uid = $1 AND workspace_uid = $2 AND asset_uid = $3 AND deleted_at IS NOT NULL",
         )
         .bind(space)
         .bind(ws)
         .bind(uid)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut *w.tx)
         .await
         .map_err(db_err)?
         .ok_or_else(|| not_in_trash(uid))?;
         if let Some(folder) = get::<Option<String>>(&row, "trashed_with")? {
             return Err(parent_in_trash(&folder));
         }
-        let parent = restore_target(&mut tx, space, ws, get(&row, "parent_uid")?).await?;
+        let parent = restore_target(&mut w, space, ws, get(&row, "parent_uid")?).await?;
+        PLACEMENTS.touch(&mut w, space, ws, "v.asset_uid = $4", &[Val::Text(Some(uid))]).await?;
         sqlx::query(
-            "UPDATE workspace_assets SET deleted_by = NULL, deleted_at = NULL, trashed_with = NULL, parent_uid = $4 \
-             WHERE space_uid = $1 AND workspace_uid = $2 AND asset_uid = $3",
+            "UPDATE workspace_assets SET deleted_by = NULL, deleted_at = NULL, trashed_with = NULL, parent_uid = $5 \
+             WHERE space_uid = $1 AND workspace_uid = $2 AND seq = $3 AND asset_uid = $4",
         )
         .bind(space)
         .bind(ws)
+        .bind(w.seq)
         .bind(uid)
         .bind(parent)
-        .execute(&mut *tx)
+        .execute(&mut *w.tx)
         .await
         .map_err(db_err)?;
-        tx.commit().await.map_err(db_err)
+        w.tx.commit().await.map_err(db_err)
     }
 
     async fn restore_folder(&self, space: &str, ws: &str, uid: &str, with_assets: bool) -> Result<()> {
-        let mut tx = self.write.begin().await.map_err(db_err)?;
+        let mut w = begin_write(&self.write, space).await?;
         let row = sqlx::query(
-            "SELECT parent_uid, trashed_with FROM folders \
+            "SELECT parent_uid, trashed_with FROM live_folders \
              WHERE space_uid = $1 AND workspace_uid = $2 AND uid = $3 AND deleted_at IS NOT NULL",
         )
         .bind(space)
         .bind(ws)
         .bind(uid)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut *w.tx)
         .await
         .map_err(db_err)?
         .ok_or_else(|| not_in_trash(uid))?;
         if let Some(folder) = get::<Option<String>>(&row, "trashed_with")? {
             return Err(parent_in_trash(&folder));
         }
-        let parent = restore_target(&mut tx, space, ws, get(&row, "parent_uid")?).await?;
-        sqlx::query("UPDATE folders SET parent_uid = $4 WHERE space_uid = $1 AND workspace_uid = $2 AND uid = $3")
-            .bind(space)
-            .bind(ws)
-            .bind(uid)
-            .bind(parent)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+        let parent = restore_target(&mut w, space, ws, get(&row, "parent_uid")?).await?;
+        let key = [Val::Text(Some(uid))];
+        FOLDERS.touch(&mut w, space, ws, "v.uid = $4 OR v.trashed_with = $4", &key).await?;
         sqlx::query(
-            "UPDATE folders SET deleted_by = NULL, deleted_at = NULL, trashed_with = NULL \
-             WHERE space_uid = $1 AND workspace_uid = $2 AND (uid = $3 OR trashed_with = $3)",
+            "UPDATE folders SET parent_uid = CASE WHEN uid = $4 THEN $5 ELSE parent_uid END, \
+             deleted_by = NULL, deleted_at = NULL, trashed_with = NULL \
+             WHERE space_uid = $1 AND workspace_uid = $2 AND seq = $3 AND (uid = $4 OR trashed_with = $4)",
         )
         .bind(space)
         .bind(ws)
+        .bind(w.seq)
         .bind(uid)
-        .execute(&mut *tx)
+        .bind(parent)
+        .execute(&mut *w.tx)
         .await
         .map_err(db_err)?;
         // Without assets, the assets stay in the trash but become items of their own,
         // restorable one by one now that their folder is back.
+        PLACEMENTS.touch(&mut w, space, ws, "v.trashed_with = $4", &key).await?;
         let assets_sql = if with_assets {
             "UPDATE workspace_assets SET deleted_by = NULL, deleted_at = NULL, trashed_with = NULL \
-             WHERE space_uid = $1 AND workspace_uid = $2 AND trashed_with = $3"
+             WHERE space_uid = $1 AND workspace_uid = $2 AND seq = $3 AND trashed_with = $4"
         } else {
-            "UPDATE workspace_assets SET trashed_with = NULL WHERE space_uid = $1 AND workspace_uid = $2 AND trashed_with = $3"
+            "UPDATE workspace_assets SET trashed_with = NULL \
+             WHERE space_uid = $1 AND workspace_uid = $2 AND seq = $3 AND trashed_with = $4"
         };
-        sqlx::query(assets_sql).bind(space).bind(ws).bind(uid).execute(&mut *tx).await.map_err(db_err)?;
-        tx.commit().await.map_err(db_err)
+        sqlx::query(assets_sql).bind(space).bind(ws).bind(w.seq).bind(uid).execute(&mut *w.tx).await.map_err(db_err)?;
+        w.tx.commit().await.map_err(db_err)
     }
 
     async fn purge_trash(&self, cutoff: Timestamp) -> Result<PurgeReport> {
         let cutoff = ms(cutoff);
         let mut report = PurgeReport::default();
         loop {
-            let mut tx = self.write.begin().await.map_err(db_err)?;
-            let purged = sqlx::query(
-                // The trash condition is repeated outside the subquery: on PostgreSQL a
-                // row restored while this statement waited is re-checked against it.
-                "DELETE FROM workspace_assets WHERE (space_uid, workspace_uid, asset_uid) IN ( \
-                   SELECT space_uid, workspace_uid, asset_uid FROM workspace_assets \
-                   WHERE deleted_at IS NOT NULL AND deleted_at < $1 LIMIT $2) \
-                 AND deleted_at IS NOT NULL AND deleted_at < $1 \
-                 RETURNING space_uid, asset_uid",
+            // Candidates as every workspace sees them (a fork may see an item its
+            // source trashed before the fork); each is re-checked in its space's
+            // write transaction.
+            let assets = candidates(
+                &self.read,
+                "SELECT space_uid, workspace_uid, asset_uid AS uid FROM live_workspace_assets \
+                 WHERE deleted_at IS NOT NULL AND deleted_at < $1 ORDER BY space_uid LIMIT $2",
+                cutoff,
             )
-            .bind(cutoff)
-            .bind(PURGE_BATCH)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db_err)?;
-            for row in &purged {
-                let space: String = get(row, "space_uid")?;
-                let asset: String = get(row, "asset_uid")?;
-                // Files no version refers to any more, then the asset itself once no
-                // workspace has it. Blobs are freed later by garbage collection.
-                sqlx::query(
-                    "DELETE FROM files WHERE space_uid = $1 AND asset_uid = $2 \
-                     AND NOT EXISTS (SELECT 1 FROM asset_versions v WHERE v.file_uid = files.uid)",
-                )
-                .bind(&space)
-                .bind(&asset)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-                sqlx::query(
-                    "DELETE FROM assets WHERE space_uid = $1 AND uid = $2 \
-                     AND NOT EXISTS (SELECT 1 FROM workspace_assets wa WHERE wa.space_uid = $1 AND wa.asset_uid = $2)",
-                )
-                .bind(&space)
-                .bind(&asset)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            }
-            let folders = sqlx::query(
-                "DELETE FROM folders WHERE (space_uid, workspace_uid, uid) IN ( \
-                   SELECT space_uid, workspace_uid, uid FROM folders WHERE deleted_at IS NOT NULL AND deleted_at < $1 LIMIT $2) \
-                 AND deleted_at IS NOT NULL AND deleted_at < $1",
+            .await?;
+            let folders = candidates(
+                &self.read,
+                "SELECT space_uid, workspace_uid, uid FROM live_folders \
+                 WHERE deleted_at IS NOT NULL AND deleted_at < $1 ORDER BY space_uid LIMIT $2",
+                cutoff,
             )
-            .bind(cutoff)
-            .bind(PURGE_BATCH)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?
-            .rows_affected();
-            tx.commit().await.map_err(db_err)?;
-            report.assets += purged.len() as u64;
-            report.folders += folders;
-            if (purged.len() as i64) < PURGE_BATCH && (folders as i64) < PURGE_BATCH {
+            .await?;
+            if assets.is_empty() && folders.is_empty() {
                 return Ok(report);
+            }
+            let mut spaces: Vec<&str> = assets.iter().chain(&folders).map(|c| c.0.as_str()).collect();
+            spaces.sort_unstable();
+            spaces.dedup();
+            for space in spaces {
+                let mut w = begin_write(&self.write, space).await?;
+                for (_, ws, uid) in assets.iter().filter(|c| c.0 == space) {
+                    if still_trashed(&mut w, "live_workspace_assets", "asset_uid", space, ws, uid, cutoff).await? {
+                        purge_asset(&mut w, space, ws, uid).await?;
+                        report.assets += 1;
+                    }
+                }
+                for (_, ws, uid) in folders.iter().filter(|c| c.0 == space) {
+                    if still_trashed(&mut w, "live_folders", "uid", space, ws, uid, cutoff).await? {
+                        FOLDERS.purge(&mut w, space, ws, "uid = $4", &[Val::Text(Some(uid))]).await?;
+                        report.folders += 1;
+                    }
+                }
+                w.tx.commit().await.map_err(db_err)?;
             }
         }
     }
+}
+
+/// (space, workspace, uid) of up to [`PURGE_BATCH`] expired trash items.
+async fn candidates(pool: &sqlx::AnyPool, sql: &str, cutoff: i64) -> Result<Vec<(String, String, String)>> {
+    let rows = sqlx::query(AssertSqlSafe(sql.to_owned()))
+        .bind(cutoff)
+        .bind(PURGE_BATCH)
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+    rows.iter().map(|r| Ok((get(r, "space_uid")?, get(r, "workspace_uid")?, get(r, "uid")?))).collect()
+}
+
+/// Whether the item is still in the trash past the cutoff (it may have been
+/// restored or purged since it was listed).
+async fn still_trashed(
+    w: &mut Writer,
+    view: &str,
+    key: &str,
+    space: &str,
+    ws: &str,
+    uid: &str,
+    cutoff: i64,
+) -> Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT 1 FROM {view} WHERE space_uid = $1 AND workspace_uid = $2 AND {key} = $3 \
+         AND deleted_at IS NOT NULL AND deleted_at < $4"
+    )))
+    .bind(space)
+    .bind(ws)
+    .bind(uid)
+    .bind(cutoff)
+    .fetch_optional(&mut *w.tx)
+    .await
+    .map_err(db_err)?;
+    Ok(found.is_some())
+}
+
+/// Removes an asset from one workspace for good: its placement, heads, names and
+/// versions there (descendants keep what they read through it), then the files no
+/// version anywhere refers to, and the asset itself once no workspace has it.
+/// Blobs are freed later by garbage collection.
+pub(crate) async fn purge_asset(w: &mut Writer, space: &str, ws: &str, asset: &str) -> Result<()> {
+    let key = [Val::Text(Some(asset))];
+    for o in [&PLACEMENTS, &HEADS, &NAMES] {
+        o.purge(w, space, ws, "asset_uid = $4", &key).await?;
+    }
+    copy_down_versions(w, space, ws, "asset_uid = $4", &key).await?;
+    sqlx::query("DELETE FROM asset_versions WHERE space_uid = $1 AND workspace_uid = $2 AND asset_uid = $3")
+        .bind(space)
+        .bind(ws)
+        .bind(asset)
+        .execute(&mut *w.tx)
+        .await
+        .map_err(db_err)?;
+    free_asset_files(w, space, asset).await
+}
+
+/// Deletes the files of `asset` that no version refers to, and the asset once no
+/// workspace has a row of it.
+pub(crate) async fn free_asset_files(w: &mut Writer, space: &str, asset: &str) -> Result<()> {
+    sqlx::query(
+        "DELETE FROM files WHERE space_uid = $1 AND asset_uid = $2 \
+         AND NOT EXISTS (SELECT 1 FROM asset_versions v WHERE v.file_uid = files.uid)",
+    )
+    .bind(space)
+    .bind(asset)
+    .execute(&mut *w.tx)
+    .await
+    .map_err(db_err)?;
+    sqlx::query(
+        "DELETE FROM assets WHERE space_uid = $1 AND uid = $2 \
+         AND NOT EXISTS (SELECT 1 FROM workspace_assets wa WHERE wa.space_uid = $1 AND wa.asset_uid = $2)",
+    )
+    .bind(space)
+    .bind(asset)
+    .execute(&mut *w.tx)
+    .await
+    .map_err(db_err)?;
+    Ok(())
 }

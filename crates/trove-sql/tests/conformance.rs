@@ -12,6 +12,7 @@ use futures::FutureExt;
 use trove_app::ports::*;
 use trove_domain::ErrorKind;
 use trove_domain::model::*;
+use trove_domain::workspace::MergeStrategy;
 use trove_sql::SqlStore;
 
 struct Backend {
@@ -75,10 +76,32 @@ fn space(uid: &str) -> (Space, Workspace) {
             description: None,
             source_uid: None,
             default_locale: "en-us".into(),
+            languages: vec!["en-us".into()],
             created_by: "us1".into(),
             created_at: now,
+            updated_by: "us1".into(),
+            updated_at: now,
         },
     )
+}
+
+fn fork_of(space: &str, uid: &str, source: &str) -> Workspace {
+    let mut w = space_workspace(space);
+    w.uid = uid.into();
+    w.source_uid = Some(source.into());
+    w
+}
+
+fn space_workspace(space_uid: &str) -> Workspace {
+    space(space_uid).1
+}
+
+fn key_in(space: &str, ws: &str, asset: &str) -> AssetKey {
+    AssetKey { workspace_uid: ws.into(), ..key(space, asset) }
+}
+
+fn merge_request(strategy: MergeStrategy) -> MergeRequest {
+    MergeRequest { strategy, by: "us1".into(), at: Utc::now() }
 }
 
 fn key(space: &str, asset: &str) -> AssetKey {
@@ -104,6 +127,7 @@ fn version(n: i64, title: &str, f: &StoredFile) -> Version {
     Version {
         number: n,
         name: None,
+        merged_from: None,
         locale: "en-us".into(),
         content: AssetContent {
             title: title.into(),
@@ -361,6 +385,81 @@ async fn purge_and_garbage_collection(s: &SqlStore) {
     assert_eq!(s.collect_garbage(Utc::now() + Duration::hours(2), 100, &deleter).await.unwrap(), 0, "now referenced");
 }
 
+async fn workspaces_fork_isolate_and_delete(s: &SqlStore) {
+    let (sp, ws) = space("sp1");
+    s.create_space(&sp, &ws).await.unwrap();
+    let f1 = new_asset(s, "sp1", "am1", "h1", None).await;
+    let w = s.create_workspace(&fork_of("sp1", "ws", "main")).await.unwrap();
+    assert_eq!((w.source_uid.as_deref(), w.languages.clone()), (Some("main"), vec!["en-us".to_owned()]));
+    let dup = s.create_workspace(&fork_of("sp1", "ws", "main")).await.unwrap_err();
+    assert_eq!((dup.kind, dup.fields.contains_key("uid")), (ErrorKind::Validation, true));
+    let missing = s.create_workspace(&fork_of("sp1", "w2", "nope")).await.unwrap_err();
+    assert_eq!(missing.kind, ErrorKind::NotFound);
+    assert_eq!(s.list_workspaces("sp1", PageRequest::new(None, None)).await.unwrap().count, 2);
+
+    let in_ws = key_in("sp1", "ws", "am1");
+    assert_eq!(s.get_asset(&in_ws).await.unwrap().unwrap().head.content.title, "one");
+    s.append_version(&in_ws, 1, &version(2, "ws two", &f1), None).await.unwrap();
+    s.append_version(&key("sp1", "am1"), 1, &version(2, "main two", &f1), None).await.unwrap();
+    assert_eq!(s.get_asset(&in_ws).await.unwrap().unwrap().head.content.title, "ws two");
+    assert_eq!(s.get_asset(&key("sp1", "am1")).await.unwrap().unwrap().head.content.title, "main two");
+    let titles = |vs: Vec<Version>| vs.into_iter().map(|v| v.content.title).collect::<Vec<_>>();
+    assert_eq!(titles(s.list_versions(&in_ws).await.unwrap()), vec!["ws two", "one"]);
+    assert!(s.name_version(&in_ws, 1, Some("ws name")).await.unwrap());
+    assert_eq!(s.get_version(&key("sp1", "am1"), 1).await.unwrap().unwrap().name, None);
+
+    // A fork of the fork survives the fork's deletion.
+    s.create_workspace(&fork_of("sp1", "ws2", "ws")).await.unwrap();
+    s.append_version(&in_ws, 2, &version(3, "ws three", &f1), None).await.unwrap();
+    assert!(s.delete_workspace("sp1", "ws").await.unwrap());
+    assert!(!s.delete_workspace("sp1", "ws").await.unwrap());
+    assert!(s.get_workspace("sp1", "ws").await.unwrap().is_none());
+    let in_ws2 = key_in("sp1", "ws2", "am1");
+    assert_eq!(s.get_asset(&in_ws2).await.unwrap().unwrap().head.content.title, "ws two");
+    assert_eq!(s.get_version(&in_ws2, 1).await.unwrap().unwrap().name.as_deref(), Some("ws name"));
+    assert_eq!(s.get_asset(&key("sp1", "am1")).await.unwrap().unwrap().head.content.title, "main two");
+}
+
+async fn workspaces_compare_and_merge(s: &SqlStore) {
+    let (sp, ws) = space("sp1");
+    s.create_space(&sp, &ws).await.unwrap();
+    let f1 = new_asset(s, "sp1", "am1", "h1", None).await;
+    new_asset(s, "sp1", "am2", "h2", None).await;
+    s.create_workspace(&fork_of("sp1", "ws", "main")).await.unwrap();
+    assert!(s.compare_workspace("sp1", "ws").await.unwrap().is_empty());
+    s.append_version(&key_in("sp1", "ws", "am1"), 1, &version(2, "from ws", &f1), None).await.unwrap();
+    let changes = s.compare_workspace("sp1", "ws").await.unwrap();
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0].uid, "am1");
+    let l = &changes[0].locales[0];
+    assert_eq!(l.sides.workspace.as_ref().map(|c| c.fields.clone()), Some(vec!["title"]));
+    assert!(l.sides.source.is_none() && !l.sides.conflict);
+
+    let report = s.merge_workspace("sp1", "ws", &merge_request(MergeStrategy::FailOnConflict)).await.unwrap();
+    assert_eq!((report.assets, report.versions), (1, 1));
+    let head = s.get_asset(&key("sp1", "am1")).await.unwrap().unwrap().head;
+    assert_eq!((head.number, head.content.title.as_str(), head.merged_from.as_deref()), (2, "from ws", Some("ws")));
+    assert!(s.compare_workspace("sp1", "ws").await.unwrap().is_empty(), "the base moved to the merge");
+
+    // Both sides change am2: a conflict.
+    let f2 = s.get_asset(&key("sp1", "am2")).await.unwrap().unwrap().head.file;
+    s.append_version(&key_in("sp1", "ws", "am2"), 1, &version(2, "ws side", &f2), None).await.unwrap();
+    s.append_version(&key("sp1", "am2"), 1, &version(2, "main side", &f2), None).await.unwrap();
+    let refused = s.merge_workspace("sp1", "ws", &merge_request(MergeStrategy::FailOnConflict)).await.unwrap_err();
+    assert_eq!((refused.kind, refused.code.as_ref()), (ErrorKind::Conflict, "merge_conflict"));
+    assert!(refused.fields.contains_key("asset/am2/en-us"), "{:?}", refused.fields);
+    let kept = s.merge_workspace("sp1", "ws", &merge_request(MergeStrategy::PreferSource)).await.unwrap();
+    assert_eq!((kept.versions, kept.conflicts.clone()), (0, vec!["asset/am2/en-us".to_owned()]));
+    assert_eq!(s.get_asset(&key("sp1", "am2")).await.unwrap().unwrap().head.content.title, "main side");
+    s.append_version(&key_in("sp1", "ws", "am2"), 2, &version(3, "ws again", &f2), None).await.unwrap();
+    s.append_version(&key("sp1", "am2"), 2, &version(3, "main again", &f2), None).await.unwrap();
+    let taken = s.merge_workspace("sp1", "ws", &merge_request(MergeStrategy::PreferWorkspace)).await.unwrap();
+    assert_eq!(taken.versions, 1);
+    assert_eq!(s.get_asset(&key("sp1", "am2")).await.unwrap().unwrap().head.content.title, "ws again");
+    let main_only = s.merge_workspace("sp1", "main", &merge_request(MergeStrategy::FailOnConflict)).await.unwrap_err();
+    assert_eq!(main_only.kind, ErrorKind::Conflict);
+}
+
 async fn job_claims_are_exclusive(s: &SqlStore) {
     let now = Utc::now();
     assert!(s.try_claim_job("j", "node-a", now, now + Duration::seconds(60)).await.unwrap());
@@ -379,6 +478,8 @@ macro_rules! conformance {
                 versions_compare_and_set,
                 folders_moves_and_trash,
                 purge_and_garbage_collection,
+                workspaces_fork_isolate_and_delete,
+                workspaces_compare_and_merge,
                 job_claims_are_exclusive,
             );
         }

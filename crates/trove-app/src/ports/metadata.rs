@@ -12,6 +12,7 @@ use trove_domain::model::{
     Asset, Deletion, Folder, Organization, Page, PageRequest, Principal, Space, StoredFile, Timestamp, TrashItem,
     TrashKind, Version, Workspace,
 };
+use trove_domain::workspace::{ItemChanges, MergeReport, MergeStrategy};
 
 /// Addresses one asset's state in a workspace and locale.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,7 +114,54 @@ pub trait SpaceRepo: Send + Sync {
     async fn update_space(&self, uid: &str, change: &SpaceChange) -> Result<Option<Space>>;
     /// Deletes the space and everything in it. `false` if it did not exist.
     async fn delete_space(&self, uid: &str) -> Result<bool>;
+}
+
+/// A partial update of a workspace; only `Some` fields change.
+#[derive(Debug, Clone)]
+pub struct WorkspaceChange {
+    pub name: Option<String>,
+    /// `Some(None)` clears the description.
+    pub description: Option<Option<String>>,
+    pub updated_by: String,
+    pub updated_at: Timestamp,
+}
+
+/// Who merges, when, and how conflicts are settled.
+#[derive(Debug, Clone)]
+pub struct MergeRequest {
+    pub strategy: MergeStrategy,
+    pub by: String,
+    pub at: Timestamp,
+}
+
+#[async_trait]
+pub trait WorkspaceRepo: Send + Sync {
+    /// Forks `new.source_uid` into a new workspace `new.uid`, in one transaction and
+    /// without copying the source's assets: the fork reads the source as of this
+    /// instant. The default language and enabled languages are the source's (those
+    /// of `new` are ignored). `workspace_not_found` (404) for a missing source,
+    /// `uid` field error (422) for a taken UID.
+    async fn create_workspace(&self, new: &Workspace) -> Result<Workspace>;
     async fn get_workspace(&self, space_uid: &str, uid: &str) -> Result<Option<Workspace>>;
+    /// The space's workspaces, `main` first, then by creation.
+    async fn list_workspaces(&self, space_uid: &str, page: PageRequest) -> Result<Page<Workspace>>;
+    /// Applies a partial update; `None` if the workspace does not exist.
+    async fn update_workspace(&self, space_uid: &str, uid: &str, change: &WorkspaceChange)
+    -> Result<Option<Workspace>>;
+    /// Deletes a workspace with its assets, folders and history. Workspaces forked
+    /// from it keep everything they read through it. `false` if it did not exist.
+    async fn delete_workspace(&self, space_uid: &str, uid: &str) -> Result<bool>;
+    /// Replaces the enabled languages; every code must be an organization language
+    /// (`unknown_language`, 422).
+    async fn set_workspace_languages(&self, space_uid: &str, uid: &str, locales: &[String]) -> Result<()>;
+    /// Everything that changed in the workspace or its source since the fork (or
+    /// the last merge), folders first, then assets, each by UID.
+    async fn compare_workspace(&self, space_uid: &str, uid: &str) -> Result<Vec<ItemChanges>>;
+    /// Merges the workspace's changes into its source, three-way, in one
+    /// transaction; afterwards the next merge starts from here. With
+    /// `fail_on_conflict` and a conflict, nothing changes and `merge_conflict` (409)
+    /// names the conflicts.
+    async fn merge_workspace(&self, space_uid: &str, uid: &str, request: &MergeRequest) -> Result<MergeReport>;
 }
 
 #[async_trait]
@@ -218,6 +266,12 @@ pub trait JobRepo: Send + Sync {
 }
 
 /// The whole metadata store, as the use cases see it.
-pub trait MetadataStore: OrgRepo + SpaceRepo + FolderRepo + AssetRepo + TrashRepo + BlobRefRepo + JobRepo {}
+pub trait MetadataStore:
+    OrgRepo + SpaceRepo + WorkspaceRepo + FolderRepo + AssetRepo + TrashRepo + BlobRefRepo + JobRepo
+{
+}
 
-impl<T> MetadataStore for T where T: OrgRepo + SpaceRepo + FolderRepo + AssetRepo + TrashRepo + BlobRefRepo + JobRepo {}
+impl<T> MetadataStore for T where
+    T: OrgRepo + SpaceRepo + WorkspaceRepo + FolderRepo + AssetRepo + TrashRepo + BlobRefRepo + JobRepo
+{
+}

@@ -7,6 +7,7 @@ pub mod health;
 pub mod spaces;
 pub mod trash;
 pub mod versions;
+pub mod workspaces;
 
 use serde::Deserialize;
 use trove_domain::model::PageRequest;

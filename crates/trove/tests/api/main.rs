@@ -16,3 +16,4 @@ mod operations;
 mod spaces;
 mod trash;
 mod versions;
+mod workspaces;

@@ -24,6 +24,11 @@ async fn openapi_document_matches_the_snapshot_and_covers_every_route() {
     let expected = [
         ("/api/spaces", &["get", "post"][..]),
         ("/api/spaces/{space}", &["get", "put", "delete"]),
+        ("/api/spaces/{space}/workspaces", &["get", "post"]),
+        ("/api/spaces/{space}/workspaces/{workspace}", &["get", "put", "delete"]),
+        ("/api/spaces/{space}/workspaces/{workspace}/languages", &["get", "put"]),
+        ("/api/spaces/{space}/workspaces/{workspace}/compare", &["get"]),
+        ("/api/spaces/{space}/workspaces/{workspace}/merge", &["post"]),
         ("/api/spaces/{space}/assets", &["get", "post"]),
         ("/api/spaces/{space}/assets/{asset}", &["get", "put", "delete"]),
         ("/api/spaces/{space}/assets/bulk/move", &["post"]),

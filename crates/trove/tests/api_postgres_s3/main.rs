@@ -28,3 +28,5 @@ mod spaces;
 mod trash;
 #[path = "../api/versions.rs"]
 mod versions;
+#[path = "../api/workspaces.rs"]
+mod workspaces;

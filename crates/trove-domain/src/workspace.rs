@@ -1,0 +1,400 @@
+//! Workspace rules: UIDs, and the three-way comparison behind compare and merge.
+//!
+//! Compare and merge look at each asset (its placement), each asset × locale (its
+//! content) and each folder in three states: the **base** (what the workspace held
+//! at its fork point, or at its last merge), the **workspace** now and the
+//! **source** now. A change on one side only is that side's; a change on both sides
+//! to different results is a conflict. The backends gather the states; the
+//! decisions are made here, with no I/O.
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// Longest workspace UID.
+pub const MAX_WORKSPACE_UID: usize = 15;
+
+/// A workspace UID: lowercase letters, digits and `_`, 1 to 15 characters.
+pub fn workspace_uid(raw: &str) -> Result<String> {
+    if raw.is_empty() || raw.len() > MAX_WORKSPACE_UID {
+        return Err(Error::invalid("uid", format!("must be 1 to {MAX_WORKSPACE_UID} characters")));
+    }
+    if !raw.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+        return Err(Error::invalid("uid", "may contain only lowercase letters, digits and _"));
+    }
+    Ok(raw.to_owned())
+}
+
+/// How a merge settles an item changed on both sides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum MergeStrategy {
+    /// Apply nothing if anything conflicts.
+    #[default]
+    FailOnConflict,
+    /// The workspace's side wins conflicts.
+    PreferWorkspace,
+    /// The source's side wins conflicts.
+    PreferSource,
+}
+
+impl MergeStrategy {
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "fail_on_conflict" => Some(MergeStrategy::FailOnConflict),
+            "prefer_workspace" => Some(MergeStrategy::PreferWorkspace),
+            "prefer_source" => Some(MergeStrategy::PreferSource),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MergeStrategy::FailOnConflict => "fail_on_conflict",
+            MergeStrategy::PreferWorkspace => "prefer_workspace",
+            MergeStrategy::PreferSource => "prefer_source",
+        }
+    }
+}
+
+/// Where an asset sits in a workspace. `None` (no state) means the workspace has no
+/// such asset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    pub parent_uid: Option<String>,
+    /// Set while the asset is in the trash.
+    pub deleted_at: Option<i64>,
+    pub trashed_with: Option<String>,
+}
+
+impl Placement {
+    fn live(&self) -> bool {
+        self.deleted_at.is_none()
+    }
+}
+
+/// What one locale of an asset holds: its head version's content and file.
+#[derive(Debug, Clone)]
+pub struct Content {
+    /// The head version number (not compared: two sides number independently).
+    pub version: i64,
+    /// Where the version row lives, so a merge can copy it.
+    pub owner_uid: String,
+    pub title: String,
+    pub description: Option<String>,
+    /// Tags and custom fields as stored (JSON text).
+    pub tags: String,
+    pub custom: String,
+    pub file_uid: String,
+}
+
+impl PartialEq for Content {
+    fn eq(&self, o: &Self) -> bool {
+        self.title == o.title
+            && self.description == o.description
+            && self.tags == o.tags
+            && self.custom == o.custom
+            && self.file_uid == o.file_uid
+    }
+}
+
+/// A folder's state in a workspace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FolderState {
+    pub title: String,
+    pub description: Option<String>,
+    pub parent_uid: Option<String>,
+    pub deleted_at: Option<i64>,
+    pub trashed_with: Option<String>,
+}
+
+/// The three states of one item.
+#[derive(Debug, Clone)]
+pub struct Three<T> {
+    pub base: Option<T>,
+    pub workspace: Option<T>,
+    pub source: Option<T>,
+}
+
+/// What a merge does with one item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolution {
+    /// Neither side changed it, or both changed it the same way.
+    Unchanged,
+    /// Only the source changed it: the source keeps its state.
+    KeepSource,
+    /// Only the workspace changed it: its state goes to the source.
+    TakeWorkspace,
+    /// Both changed it, differently.
+    Conflict,
+}
+
+impl<T: PartialEq> Three<T> {
+    pub fn resolve(&self) -> Resolution {
+        let (b, w, s) = (&self.base, &self.workspace, &self.source);
+        match (w == b, s == b, w == s) {
+            (true, true, _) | (false, false, true) => Resolution::Unchanged,
+            (true, false, _) => Resolution::KeepSource,
+            (false, true, _) => Resolution::TakeWorkspace,
+            (false, false, false) => Resolution::Conflict,
+        }
+    }
+
+    /// The resolution after `strategy` settles conflicts; `None` for a conflict the
+    /// strategy refuses to settle.
+    pub fn decide(&self, strategy: MergeStrategy) -> Option<Resolution> {
+        match (self.resolve(), strategy) {
+            (Resolution::Conflict, MergeStrategy::FailOnConflict) => None,
+            (Resolution::Conflict, MergeStrategy::PreferWorkspace) => Some(Resolution::TakeWorkspace),
+            (Resolution::Conflict, MergeStrategy::PreferSource) => Some(Resolution::KeepSource),
+            (r, _) => Some(r),
+        }
+    }
+}
+
+/// How one side changed an item since the base.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    Added,
+    Modified,
+    Deleted,
+}
+
+/// One side's change of one item: its kind, which fields changed, and (for asset
+/// content) whether the file changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SideChange {
+    pub change: ChangeKind,
+    pub fields: Vec<&'static str>,
+    pub file_changed: bool,
+}
+
+/// Classifies `side` against `base`, with `present` deciding whether a state counts
+/// as existing (a trashed asset counts as deleted) and `fields` naming what differs.
+fn classify<T>(
+    base: Option<&T>,
+    side: Option<&T>,
+    present: impl Fn(&T) -> bool,
+    fields: impl Fn(&T, &T) -> (Vec<&'static str>, bool),
+) -> Option<SideChange> {
+    let b = base.filter(|x| present(x));
+    let s = side.filter(|x| present(x));
+    let change = |change| Some(SideChange { change, fields: Vec::new(), file_changed: false });
+    match (b, s) {
+        (None, None) => None,
+        (None, Some(_)) => change(ChangeKind::Added),
+        (Some(_), None) => change(ChangeKind::Deleted),
+        (Some(b), Some(s)) => {
+            let (fields, file_changed) = fields(b, s);
+            (!fields.is_empty() || file_changed).then_some(SideChange {
+                change: ChangeKind::Modified,
+                fields,
+                file_changed,
+            })
+        }
+    }
+}
+
+fn placement_fields(a: &Placement, b: &Placement) -> (Vec<&'static str>, bool) {
+    (if a.parent_uid == b.parent_uid { vec![] } else { vec!["parent_uid"] }, false)
+}
+
+fn content_fields(a: &Content, b: &Content) -> (Vec<&'static str>, bool) {
+    let mut f = Vec::new();
+    if a.title != b.title {
+        f.push("title");
+    }
+    if a.description != b.description {
+        f.push("description");
+    }
+    if a.tags != b.tags {
+        f.push("tags");
+    }
+    if a.custom != b.custom {
+        f.push("custom_fields");
+    }
+    (f, a.file_uid != b.file_uid)
+}
+
+fn folder_fields(a: &FolderState, b: &FolderState) -> (Vec<&'static str>, bool) {
+    let mut f = Vec::new();
+    if a.title != b.title {
+        f.push("title");
+    }
+    if a.description != b.description {
+        f.push("description");
+    }
+    if a.parent_uid != b.parent_uid {
+        f.push("parent_uid");
+    }
+    (f, false)
+}
+
+/// Both sides' changes of one item, and whether they conflict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Sides {
+    pub workspace: Option<SideChange>,
+    pub source: Option<SideChange>,
+    pub conflict: bool,
+}
+
+impl Sides {
+    fn is_empty(&self) -> bool {
+        self.workspace.is_none() && self.source.is_none() && !self.conflict
+    }
+}
+
+impl Three<Placement> {
+    pub fn sides(&self) -> Sides {
+        let c = |s: &Option<Placement>| classify(self.base.as_ref(), s.as_ref(), Placement::live, placement_fields);
+        Sides {
+            workspace: c(&self.workspace),
+            source: c(&self.source),
+            conflict: self.resolve() == Resolution::Conflict,
+        }
+    }
+}
+
+impl Three<Content> {
+    pub fn sides(&self) -> Sides {
+        let c = |s: &Option<Content>| classify(self.base.as_ref(), s.as_ref(), |_| true, content_fields);
+        Sides {
+            workspace: c(&self.workspace),
+            source: c(&self.source),
+            conflict: self.resolve() == Resolution::Conflict,
+        }
+    }
+}
+
+impl Three<FolderState> {
+    pub fn sides(&self) -> Sides {
+        let c = |s: &Option<FolderState>| {
+            classify(self.base.as_ref(), s.as_ref(), |f| f.deleted_at.is_none(), folder_fields)
+        };
+        Sides {
+            workspace: c(&self.workspace),
+            source: c(&self.source),
+            conflict: self.resolve() == Resolution::Conflict,
+        }
+    }
+}
+
+/// One asset's states: placement and each locale's content.
+#[derive(Debug, Clone)]
+pub struct AssetStates {
+    pub uid: String,
+    pub placement: Three<Placement>,
+    /// Per locale, sorted by locale code.
+    pub locales: Vec<(String, Three<Content>)>,
+}
+
+/// One locale's changes in a comparison.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LocaleChanges {
+    pub locale: String,
+    #[serde(flatten)]
+    pub sides: Sides,
+}
+
+/// What changed of one item, on either side, since the base.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ItemChanges {
+    /// `asset` or `folder`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub uid: String,
+    /// The item itself: existence, placement (and for folders, title and description).
+    #[serde(flatten)]
+    pub sides: Sides,
+    /// Per locale (assets only), only the locales that changed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub locales: Vec<LocaleChanges>,
+}
+
+impl AssetStates {
+    /// The changes, or `None` when nothing changed on either side.
+    pub fn changes(&self) -> Option<ItemChanges> {
+        let locales: Vec<LocaleChanges> = self
+            .locales
+            .iter()
+            .map(|(l, t)| LocaleChanges { locale: l.clone(), sides: t.sides() })
+            .filter(|l| !l.sides.is_empty())
+            .collect();
+        let sides = self.placement.sides();
+        (!sides.is_empty() || !locales.is_empty()).then(|| ItemChanges {
+            kind: "asset",
+            uid: self.uid.clone(),
+            sides,
+            locales,
+        })
+    }
+}
+
+/// The changes of a folder, or `None` when nothing changed.
+pub fn folder_changes(uid: &str, t: &Three<FolderState>) -> Option<ItemChanges> {
+    let sides = t.sides();
+    (!sides.is_empty()).then(|| ItemChanges { kind: "folder", uid: uid.to_owned(), sides, locales: Vec::new() })
+}
+
+/// What a merge did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct MergeReport {
+    /// Assets added to the source, moved, trashed or given new versions.
+    pub assets: u64,
+    /// Folders added to, changed in or trashed in the source.
+    pub folders: u64,
+    /// New versions written in the source.
+    pub versions: u64,
+    /// Conflicts the strategy settled, as `asset/<uid>`, `asset/<uid>/<locale>` or `folder/<uid>`.
+    pub conflicts: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(parent: Option<&str>) -> Option<Placement> {
+        Some(Placement { parent_uid: parent.map(str::to_owned), deleted_at: None, trashed_with: None })
+    }
+
+    #[test]
+    fn uid_rule() {
+        assert!(workspace_uid("spring_2027").is_ok());
+        assert!(workspace_uid("").is_err());
+        assert!(workspace_uid("Spring").is_err());
+        assert!(workspace_uid("a-b").is_err());
+        assert!(workspace_uid("abcdefghijklmnop").is_err());
+        assert!(workspace_uid("abcdefghijklmno").is_ok());
+    }
+
+    #[test]
+    fn three_way_resolution() {
+        let t = |b, w, s| Three { base: p(b), workspace: p(w), source: p(s) };
+        assert_eq!(t(Some("a"), Some("a"), Some("a")).resolve(), Resolution::Unchanged);
+        assert_eq!(t(Some("a"), Some("b"), Some("a")).resolve(), Resolution::TakeWorkspace);
+        assert_eq!(t(Some("a"), Some("a"), Some("c")).resolve(), Resolution::KeepSource);
+        assert_eq!(t(Some("a"), Some("b"), Some("b")).resolve(), Resolution::Unchanged);
+        assert_eq!(t(Some("a"), Some("b"), Some("c")).resolve(), Resolution::Conflict);
+        let c = t(Some("a"), Some("b"), Some("c"));
+        assert_eq!(c.decide(MergeStrategy::FailOnConflict), None);
+        assert_eq!(c.decide(MergeStrategy::PreferWorkspace), Some(Resolution::TakeWorkspace));
+        assert_eq!(c.decide(MergeStrategy::PreferSource), Some(Resolution::KeepSource));
+        let added = Three { base: None, workspace: p(None), source: None };
+        assert_eq!(added.resolve(), Resolution::TakeWorkspace);
+        assert_eq!(added.sides().workspace.map(|s| s.change), Some(ChangeKind::Added));
+    }
+
+    #[test]
+    fn trashing_counts_as_deleted() {
+        let mut trashed = p(None);
+        if let Some(x) = trashed.as_mut() {
+            x.deleted_at = Some(5);
+        }
+        let t = Three { base: p(None), workspace: trashed, source: p(Some("f")) };
+        let s = t.sides();
+        assert_eq!(s.workspace.map(|c| c.change), Some(ChangeKind::Deleted));
+        assert_eq!(s.source.map(|c| c.fields), Some(vec!["parent_uid"]));
+        assert!(s.conflict);
+    }
+}

@@ -1,0 +1,594 @@
+//! Compare and merge: gathering each changed item's base, workspace and source
+//! states from the temporal tables, and applying a merge's decisions.
+//!
+//! The base is the workspace as it was at `merged_seq` (its fork point until the
+//! first merge): the temporal tables keep every row valid at that seq. Only keys
+//! with rows written after the base, in the workspace or in its source, can differ,
+//! so the work is proportional to what changed, not to the library. The decisions
+//! themselves are [`trove_domain::workspace`]'s.
+
+use std::collections::BTreeMap;
+
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, AssertSqlSafe};
+use trove_app::ports::MergeRequest;
+use trove_domain::workspace::{
+    AssetStates, Content, FolderState, ItemChanges, MergeReport, MergeStrategy, Placement, Resolution, Three,
+    folder_changes,
+};
+use trove_domain::{Error, ErrorKind, Result};
+
+use crate::assets::set_head;
+use crate::folders::subtree;
+use crate::overlay::{FOLDERS, HEADS, OWN_MAX_SEQ, PLACEMENTS, Val, Writer, begin_write};
+use crate::rows::{get, ms};
+use crate::workspaces::{read_workspace, workspace_not_found};
+use crate::{SqlStore, db_err};
+
+/// The lineage of `$2` as of seq `$3`.
+const LINEAGE_AS_OF: &str = "WITH lin AS (SELECT depth, ancestor_uid, \
+     CASE WHEN max_seq < $3 THEN max_seq ELSE $3 END AS max_seq \
+     FROM workspace_lineage WHERE space_uid = $1 AND workspace_uid = $2) ";
+
+/// Rows of `table` (alias `t`) matching `cond` as workspace `$2` saw them at `$3`,
+/// nearest lineage entry first.
+fn as_of(table: &str, cols: &str, cond: &str) -> String {
+    format!(
+        "{LINEAGE_AS_OF} SELECT lin.depth AS depth, t.tombstone AS tombstone, {cols} FROM lin JOIN {table} t \
+         ON t.space_uid = $1 AND t.workspace_uid = lin.ancestor_uid AND t.seq <= lin.max_seq \
+         AND (t.superseded_seq IS NULL OR t.superseded_seq > lin.max_seq) WHERE {cond} ORDER BY lin.depth"
+    )
+}
+
+/// One workspace at one point of its history.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    space: &'a str,
+    ws: &'a str,
+    seq: i64,
+}
+
+async fn placement(c: &mut AnyConnection, at: At<'_>, asset: &str) -> Result<Option<Placement>> {
+    let sql = as_of("workspace_assets", "t.parent_uid, t.deleted_at, t.trashed_with", "t.asset_uid = $4");
+    let row = sqlx::query(AssertSqlSafe(sql))
+        .bind(at.space)
+        .bind(at.ws)
+        .bind(at.seq)
+        .bind(asset)
+        .fetch_optional(c)
+        .await
+        .map_err(db_err)?;
+    let Some(r) = row.filter(|r| get::<i64>(r, "tombstone").is_ok_and(|t| t == 0)) else { return Ok(None) };
+    Ok(Some(Placement {
+        parent_uid: get(&r, "parent_uid")?,
+        deleted_at: get(&r, "deleted_at")?,
+        trashed_with: get(&r, "trashed_with")?,
+    }))
+}
+
+/// Each locale's head version number.
+async fn heads(c: &mut AnyConnection, at: At<'_>, asset: &str) -> Result<BTreeMap<String, i64>> {
+    let sql = as_of("asset_locales", "t.locale, t.head_version", "t.asset_uid = $4");
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .bind(at.space)
+        .bind(at.ws)
+        .bind(at.seq)
+        .bind(asset)
+        .fetch_all(c)
+        .await
+        .map_err(db_err)?;
+    let mut nearest: BTreeMap<String, Option<i64>> = BTreeMap::new();
+    for r in &rows {
+        let locale: String = get(r, "locale")?;
+        if let std::collections::btree_map::Entry::Vacant(e) = nearest.entry(locale) {
+            let live = get::<i64>(r, "tombstone")? == 0;
+            e.insert(if live { Some(get(r, "head_version")?) } else { None });
+        }
+    }
+    Ok(nearest.into_iter().filter_map(|(l, h)| h.map(|h| (l, h))).collect())
+}
+
+async fn content(c: &mut AnyConnection, at: At<'_>, asset: &str, locale: &str, number: i64) -> Result<Option<Content>> {
+    let sql = format!(
+        "{LINEAGE_AS_OF} SELECT t.workspace_uid AS owner_uid, t.title, t.description, t.tags, t.custom, t.file_uid \
+         FROM lin JOIN asset_versions t ON t.space_uid = $1 AND t.workspace_uid = lin.ancestor_uid AND t.seq <= lin.max_seq \
+         WHERE t.asset_uid = $4 AND t.locale = $5 AND t.number = $6 ORDER BY lin.depth"
+    );
+    let row = sqlx::query(AssertSqlSafe(sql))
+        .bind(at.space)
+        .bind(at.ws)
+        .bind(at.seq)
+        .bind(asset)
+        .bind(locale)
+        .bind(number)
+        .fetch_optional(c)
+        .await
+        .map_err(db_err)?;
+    row.map(|r| {
+        Ok(Content {
+            version: number,
+            owner_uid: get(&r, "owner_uid")?,
+            title: get(&r, "title")?,
+            description: get(&r, "description")?,
+            tags: get(&r, "tags")?,
+            custom: get(&r, "custom")?,
+            file_uid: get(&r, "file_uid")?,
+        })
+    })
+    .transpose()
+}
+
+async fn contents(c: &mut AnyConnection, at: At<'_>, asset: &str) -> Result<BTreeMap<String, Content>> {
+    let mut out = BTreeMap::new();
+    for (locale, head) in heads(c, at, asset).await? {
+        if let Some(x) = content(c, at, asset, &locale, head).await? {
+            out.insert(locale, x);
+        }
+    }
+    Ok(out)
+}
+
+fn folder_from(r: &AnyRow) -> Result<FolderState> {
+    Ok(FolderState {
+        title: get(r, "title")?,
+        description: get(r, "description")?,
+        parent_uid: get(r, "parent_uid")?,
+        deleted_at: get(r, "deleted_at")?,
+        trashed_with: get(r, "trashed_with")?,
+    })
+}
+
+async fn folder(c: &mut AnyConnection, at: At<'_>, uid: &str) -> Result<Option<FolderState>> {
+    let sql = as_of("folders", "t.title, t.description, t.parent_uid, t.deleted_at, t.trashed_with", "t.uid = $4");
+    let row = sqlx::query(AssertSqlSafe(sql))
+        .bind(at.space)
+        .bind(at.ws)
+        .bind(at.seq)
+        .bind(uid)
+        .fetch_optional(c)
+        .await
+        .map_err(db_err)?;
+    row.filter(|r| get::<i64>(r, "tombstone").is_ok_and(|t| t == 0)).map(|r| folder_from(&r)).transpose()
+}
+
+/// A workspace, its source and the base seq of the next merge.
+struct Pair {
+    space: String,
+    ws: String,
+    source: String,
+    base: i64,
+}
+
+impl Pair {
+    fn base(&self) -> At<'_> {
+        At { space: &self.space, ws: &self.ws, seq: self.base }
+    }
+    fn ws_now(&self) -> At<'_> {
+        At { space: &self.space, ws: &self.ws, seq: OWN_MAX_SEQ }
+    }
+    fn source_now(&self) -> At<'_> {
+        At { space: &self.space, ws: &self.source, seq: OWN_MAX_SEQ }
+    }
+}
+
+async fn pair(c: &mut AnyConnection, space: &str, uid: &str) -> Result<Pair> {
+    let ws = read_workspace(c, space, uid).await?.ok_or_else(|| workspace_not_found(uid))?;
+    let Some(source) = ws.source_uid else {
+        return Err(Error::conflict("workspace_has_no_source", format!("workspace {uid} was not forked from another")));
+    };
+    if read_workspace(c, space, &source).await?.is_none() {
+        return Err(Error::conflict(
+            "source_deleted",
+            format!("workspace {source}, which {uid} was forked from, has been deleted"),
+        ));
+    }
+    let base: Option<i64> = sqlx::query_scalar("SELECT merged_seq FROM workspaces WHERE space_uid = $1 AND uid = $2")
+        .bind(space)
+        .bind(uid)
+        .fetch_one(&mut *c)
+        .await
+        .map_err(db_err)?;
+    Ok(Pair { space: space.to_owned(), ws: uid.to_owned(), source, base: base.unwrap_or(0) })
+}
+
+/// Keys of `table` with rows written after the base in the workspace or the source.
+async fn changed_keys(c: &mut AnyConnection, p: &Pair, tables: &[&str], key: &str) -> Result<Vec<String>> {
+    let sql = tables
+        .iter()
+        .map(|t| format!("SELECT {key} AS k FROM {t} WHERE space_uid = $1 AND workspace_uid IN ($2, $3) AND seq > $4"))
+        .collect::<Vec<_>>()
+        .join(" UNION ");
+    let mut keys: Vec<String> = sqlx::query_scalar(AssertSqlSafe(sql))
+        .bind(&p.space)
+        .bind(&p.ws)
+        .bind(&p.source)
+        .bind(p.base)
+        .fetch_all(c)
+        .await
+        .map_err(db_err)?;
+    keys.sort();
+    keys.dedup();
+    Ok(keys)
+}
+
+/// Every changed item's three states: folders, then assets.
+async fn gather(c: &mut AnyConnection, p: &Pair) -> Result<(Vec<(String, Three<FolderState>)>, Vec<AssetStates>)> {
+    let mut folders = Vec::new();
+    for uid in changed_keys(c, p, &["folders"], "uid").await? {
+        let t = Three {
+            base: folder(c, p.base(), &uid).await?,
+            workspace: folder(c, p.ws_now(), &uid).await?,
+            source: folder(c, p.source_now(), &uid).await?,
+        };
+        folders.push((uid, t));
+    }
+    let mut assets = Vec::new();
+    for uid in changed_keys(c, p, &["workspace_assets", "asset_locales"], "asset_uid").await? {
+        let placement = Three {
+            base: placement(c, p.base(), &uid).await?,
+            workspace: placement(c, p.ws_now(), &uid).await?,
+            source: placement(c, p.source_now(), &uid).await?,
+        };
+        let (mut b, mut w, mut s) = (
+            contents(c, p.base(), &uid).await?,
+            contents(c, p.ws_now(), &uid).await?,
+            contents(c, p.source_now(), &uid).await?,
+        );
+        let mut locales: Vec<String> = b.keys().chain(w.keys()).chain(s.keys()).cloned().collect();
+        locales.sort();
+        locales.dedup();
+        let locales = locales
+            .into_iter()
+            .map(|l| {
+                let t = Three { base: b.remove(&l), workspace: w.remove(&l), source: s.remove(&l) };
+                (l, t)
+            })
+            .collect();
+        assets.push(AssetStates { uid, placement, locales });
+    }
+    Ok((folders, assets))
+}
+
+pub(crate) async fn compare(store: &SqlStore, space: &str, uid: &str) -> Result<Vec<ItemChanges>> {
+    let mut c = store.read.acquire().await.map_err(db_err)?;
+    let p = pair(&mut c, space, uid).await?;
+    let (folders, assets) = gather(&mut c, &p).await?;
+    let mut out: Vec<ItemChanges> = folders.iter().filter_map(|(uid, t)| folder_changes(uid, t)).collect();
+    out.extend(assets.iter().filter_map(AssetStates::changes));
+    Ok(out)
+}
+
+/// Every conflict the strategy does not settle, as `kind/uid[/locale]`.
+fn unsettled(folders: &[(String, Three<FolderState>)], assets: &[AssetStates], s: MergeStrategy) -> Vec<String> {
+    let mut out: Vec<String> =
+        folders.iter().filter(|(_, t)| t.decide(s).is_none()).map(|(u, _)| format!("folder/{u}")).collect();
+    for a in assets {
+        if a.placement.decide(s).is_none() {
+            out.push(format!("asset/{}", a.uid));
+        }
+        for (l, t) in &a.locales {
+            if t.decide(s).is_none() {
+                out.push(format!("asset/{}/{l}", a.uid));
+            }
+        }
+    }
+    out
+}
+
+fn conflicts(folders: &[(String, Three<FolderState>)], assets: &[AssetStates]) -> Vec<String> {
+    let mut out: Vec<String> = folders
+        .iter()
+        .filter(|(_, t)| t.resolve() == Resolution::Conflict)
+        .map(|(u, _)| format!("folder/{u}"))
+        .collect();
+    for a in assets {
+        if a.placement.resolve() == Resolution::Conflict {
+            out.push(format!("asset/{}", a.uid));
+        }
+        for (l, t) in &a.locales {
+            if t.resolve() == Resolution::Conflict {
+                out.push(format!("asset/{}/{l}", a.uid));
+            }
+        }
+    }
+    out
+}
+
+pub(crate) async fn merge(store: &SqlStore, space: &str, uid: &str, r: &MergeRequest) -> Result<MergeReport> {
+    // The whole merge holds the space's clock: source edits wait for it, and it sees
+    // none of them half-way.
+    let mut w = begin_write(&store.write, space).await?;
+    let p = pair(&mut w.tx, space, uid).await?;
+    let (folders, assets) = gather(&mut w.tx, &p).await?;
+    let refused = unsettled(&folders, &assets, r.strategy);
+    if !refused.is_empty() {
+        let mut e = Error::new(
+            ErrorKind::Conflict,
+            "merge_conflict",
+            format!("{} item(s) changed in both the workspace and its source; nothing was merged", refused.len()),
+        );
+        for c in refused {
+            e.fields.insert(c, vec!["changed in both the workspace and the source".to_owned()]);
+        }
+        return Err(e);
+    }
+    let mut report = MergeReport { conflicts: conflicts(&folders, &assets), ..MergeReport::default() };
+    let mut m = Merger { w: &mut w, p: &p, r };
+    // Parents before children, so a folder added in the workspace exists in the
+    // source before anything is placed in it.
+    let mut ordered: Vec<&(String, Three<FolderState>)> = folders.iter().collect();
+    ordered.sort_by_key(|(uid, t)| depth(&folders, uid, t));
+    for (uid, t) in ordered {
+        if t.decide(r.strategy) == Some(Resolution::TakeWorkspace) && m.folder(uid, t).await? {
+            report.folders += 1;
+        }
+    }
+    for a in &assets {
+        let mut touched = false;
+        if a.placement.decide(r.strategy) == Some(Resolution::TakeWorkspace) {
+            m.placement(&a.uid, &a.placement).await?;
+            touched = true;
+        }
+        if a.placement.workspace.is_some() {
+            for (locale, t) in &a.locales {
+                if t.decide(r.strategy) == Some(Resolution::TakeWorkspace) {
+                    if m.content(&a.uid, locale, t).await? {
+                        report.versions += 1;
+                    }
+                    touched = true;
+                }
+            }
+        }
+        if touched {
+            report.assets += 1;
+        }
+    }
+    sqlx::query("UPDATE workspaces SET merged_seq = $3 WHERE space_uid = $1 AND uid = $2")
+        .bind(space)
+        .bind(uid)
+        .bind(w.seq)
+        .execute(&mut *w.tx)
+        .await
+        .map_err(db_err)?;
+    w.tx.commit().await.map_err(db_err)?;
+    Ok(report)
+}
+
+/// How deep a folder sits among the changed folders (by the workspace's tree).
+fn depth(all: &[(String, Three<FolderState>)], uid: &str, t: &Three<FolderState>) -> usize {
+    let mut d = 0;
+    let mut parent = t.workspace.as_ref().and_then(|f| f.parent_uid.clone());
+    while let Some(p) = parent {
+        if p == uid || d > all.len() {
+            break;
+        }
+        d += 1;
+        parent = all.iter().find(|(u, _)| *u == p).and_then(|(_, t)| t.workspace.as_ref()?.parent_uid.clone());
+    }
+    d
+}
+
+/// Applies the workspace's side of items to the source, inside the merge's writer.
+struct Merger<'a> {
+    w: &'a mut Writer,
+    p: &'a Pair,
+    r: &'a MergeRequest,
+}
+
+impl Merger<'_> {
+    /// `parent` if it is a live folder of the source, else the root.
+    async fn live_parent(&mut self, parent: Option<&str>) -> Result<Option<String>> {
+        let Some(parent) = parent else { return Ok(None) };
+        let live: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM live_folders WHERE space_uid = $1 AND workspace_uid = $2 AND uid = $3 AND deleted_at IS NULL",
+        )
+        .bind(&self.p.space)
+        .bind(&self.p.source)
+        .bind(parent)
+        .fetch_optional(&mut *self.w.tx)
+        .await
+        .map_err(db_err)?;
+        Ok(live.map(|_| parent.to_owned()))
+    }
+
+    /// Gives the source the workspace's folder state. `false` when the move would
+    /// put the folder inside itself in the source (then nothing changes).
+    async fn folder(&mut self, uid: &str, t: &Three<FolderState>) -> Result<bool> {
+        let (space, src) = (self.p.space.as_str(), self.p.source.as_str());
+        let Some(f) = &t.workspace else {
+            return self.trash(&FOLDERS, "uid", uid).await.map(|()| true);
+        };
+        let parent = self.live_parent(f.parent_uid.as_deref()).await?;
+        if let Some(parent) = &parent {
+            let inside: Option<i64> =
+                sqlx::query_scalar(AssertSqlSafe(format!("SELECT 1 WHERE $4 IN {} AND $3 = $3", subtree("$3"))))
+                    .bind(space)
+                    .bind(src)
+                    .bind(uid)
+                    .bind(parent)
+                    .fetch_optional(&mut *self.w.tx)
+                    .await
+                    .map_err(db_err)?;
+            if inside.is_some() {
+                return Ok(false);
+            }
+        }
+        let at = ms(self.r.at);
+        if t.source.is_none() {
+            sqlx::query(AssertSqlSafe(
+                "INSERT INTO folders (space_uid, workspace_uid, seq, superseded_seq, tombstone, uid, title, description, \
+                   parent_uid, created_by, created_at, updated_by, updated_at, deleted_by, deleted_at, trashed_with) \
+                 SELECT space_uid, $2, $3, NULL, 0, uid, title, description, $5, created_by, created_at, $6, $7, \
+                   deleted_by, deleted_at, trashed_with \
+                 FROM live_folders WHERE space_uid = $1 AND workspace_uid = $8 AND uid = $4",
+            ))
+            .bind(space)
+            .bind(src)
+            .bind(self.w.seq)
+            .bind(uid)
+            .bind(parent)
+            .bind(&self.r.by)
+            .bind(at)
+            .bind(&self.p.ws)
+            .execute(&mut *self.w.tx)
+            .await
+            .map_err(db_err)?;
+            return Ok(true);
+        }
+        FOLDERS.touch(self.w, space, src, "v.uid = $4", &[Val::Text(Some(uid))]).await?;
+        sqlx::query(
+            "UPDATE folders SET title = $5, description = $6, parent_uid = $7, deleted_at = $8, trashed_with = $9, \
+             deleted_by = CASE WHEN $8 IS NULL THEN NULL ELSE $10 END, updated_by = $10, updated_at = $11 \
+             WHERE space_uid = $1 AND workspace_uid = $2 AND seq = $3 AND uid = $4",
+        )
+        .bind(space)
+        .bind(src)
+        .bind(self.w.seq)
+        .bind(uid)
+        .bind(&f.title)
+        .bind(f.description.as_deref())
+        .bind(parent)
+        .bind(f.deleted_at)
+        .bind(f.trashed_with.as_deref())
+        .bind(&self.r.by)
+        .bind(at)
+        .execute(&mut *self.w.tx)
+        .await
+        .map_err(db_err)?;
+        Ok(true)
+    }
+
+    /// Moves a key of the source to the trash (the workspace no longer has it).
+    async fn trash(&mut self, o: &crate::overlay::Overlay, key: &str, uid: &str) -> Result<()> {
+        let (space, src) = (self.p.space.as_str(), self.p.source.as_str());
+        let cond = format!("v.{key} = $4 AND v.deleted_at IS NULL");
+        if o.touch(self.w, space, src, &cond, &[Val::Text(Some(uid))]).await? == 0 {
+            return Ok(());
+        }
+        sqlx::query(AssertSqlSafe(format!(
+            "UPDATE {} SET deleted_by = $5, deleted_at = $6, trashed_with = NULL \
+             WHERE space_uid = $1 AND workspace_uid = $2 AND seq = $3 AND {key} = $4",
+            o.table
+        )))
+        .bind(space)
+        .bind(src)
+        .bind(self.w.seq)
+        .bind(uid)
+        .bind(&self.r.by)
+        .bind(ms(self.r.at))
+        .execute(&mut *self.w.tx)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    /// Gives the source the workspace's placement of an asset.
+    async fn placement(&mut self, asset: &str, t: &Three<Placement>) -> Result<()> {
+        let (space, src) = (self.p.space.as_str(), self.p.source.as_str());
+        let Some(pl) = &t.workspace else {
+            return self.trash(&PLACEMENTS, "asset_uid", asset).await;
+        };
+        let parent = self.live_parent(pl.parent_uid.as_deref()).await?;
+        let deleted_by = pl.deleted_at.map(|_| self.r.by.as_str());
+        if t.source.is_none() {
+            sqlx::query(AssertSqlSafe(PLACEMENTS.insert_sql("$4, $5, $6, $7, $8")))
+                .bind(space)
+                .bind(src)
+                .bind(self.w.seq)
+                .bind(asset)
+                .bind(parent)
+                .bind(deleted_by)
+                .bind(pl.deleted_at)
+                .bind(pl.trashed_with.as_deref())
+                .execute(&mut *self.w.tx)
+                .await
+                .map_err(db_err)?;
+            return Ok(());
+        }
+        PLACEMENTS.touch(self.w, space, src, "v.asset_uid = $4", &[Val::Text(Some(asset))]).await?;
+        sqlx::query(
+            "UPDATE workspace_assets SET parent_uid = $5, deleted_by = $6, deleted_at = $7, trashed_with = $8 \
+             WHERE space_uid = $1 AND workspace_uid = $2 AND seq = $3 AND asset_uid = $4",
+        )
+        .bind(space)
+        .bind(src)
+        .bind(self.w.seq)
+        .bind(asset)
+        .bind(parent)
+        .bind(deleted_by)
+        .bind(pl.deleted_at)
+        .bind(pl.trashed_with.as_deref())
+        .execute(&mut *self.w.tx)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    /// Gives the source the workspace's content of one locale, as a new version
+    /// naming the merge. `false` when the locale was dropped instead.
+    async fn content(&mut self, asset: &str, locale: &str, t: &Three<Content>) -> Result<bool> {
+        let (space, src) = (self.p.space.as_str(), self.p.source.as_str());
+        let key = [Val::Text(Some(asset)), Val::Text(Some(locale))];
+        let touched = HEADS.touch(self.w, space, src, "v.asset_uid = $4 AND v.locale = $5", &key).await? > 0;
+        let Some(c) = &t.workspace else {
+            if touched {
+                sqlx::query(
+                    "UPDATE asset_locales SET tombstone = 1 WHERE space_uid = $1 AND workspace_uid = $2 AND seq = $3 \
+                     AND asset_uid = $4 AND locale = $5",
+                )
+                .bind(space)
+                .bind(src)
+                .bind(self.w.seq)
+                .bind(asset)
+                .bind(locale)
+                .execute(&mut *self.w.tx)
+                .await
+                .map_err(db_err)?;
+            }
+            return Ok(false);
+        };
+        let number = t.source.as_ref().map_or(0, |s| s.version) + 1;
+        let k = trove_app::ports::AssetKey {
+            space_uid: space.to_owned(),
+            workspace_uid: src.to_owned(),
+            asset_uid: asset.to_owned(),
+            locale: locale.to_owned(),
+        };
+        if touched {
+            set_head(self.w, &k, number).await?;
+        } else {
+            sqlx::query(AssertSqlSafe(HEADS.insert_sql("$4, $5, $6")))
+                .bind(space)
+                .bind(src)
+                .bind(self.w.seq)
+                .bind(asset)
+                .bind(locale)
+                .bind(number)
+                .execute(&mut *self.w.tx)
+                .await
+                .map_err(db_err)?;
+        }
+        sqlx::query(
+            "INSERT INTO asset_versions (space_uid, workspace_uid, asset_uid, locale, number, seq, title, description, \
+               tags, custom, file_uid, merged_from, created_by, created_at) \
+             SELECT space_uid, $2, asset_uid, locale, $6, $3, title, description, tags, custom, file_uid, $7, $8, $9 \
+             FROM asset_versions WHERE space_uid = $1 AND workspace_uid = $10 AND asset_uid = $4 AND locale = $5 \
+             AND number = $11",
+        )
+        .bind(space)
+        .bind(src)
+        .bind(self.w.seq)
+        .bind(asset)
+        .bind(locale)
+        .bind(number)
+        .bind(&self.p.ws)
+        .bind(&self.r.by)
+        .bind(ms(self.r.at))
+        .bind(&c.owner_uid)
+        .bind(c.version)
+        .execute(&mut *self.w.tx)
+        .await
+        .map_err(db_err)?;
+        Ok(true)
+    }
+}

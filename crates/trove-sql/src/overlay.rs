@@ -1,0 +1,249 @@
+//! Workspaces as copy-on-write overlays: the write side of the temporal tables.
+//!
+//! A workspace reads every key through its lineage (itself, then each ancestor as of
+//! the fork), which the `live_*` views of migration 0002 resolve. Writes never
+//! update a current row in place. Each write transaction of a space first takes a
+//! new `seq` from the space's clock ([`begin_write`]); a change to a key then
+//! [`Overlay::touch`]es it (appends a copy of its live state, owned by the writing
+//! workspace and stamped with `seq`, closing the row it replaces) and updates only
+//! that new row. So the rows an ancestor had at any fork point stay as they were,
+//! and forks see them unchanged.
+//!
+//! Physical deletion (trash purge, workspace deletion) is the one operation that
+//! removes rows a descendant may still read through; [`Overlay::copy_down`] first
+//! gives each direct child its own copy of what it sees.
+
+use sqlx::{Any, Transaction};
+use sqlx::{AnyPool, AssertSqlSafe};
+use trove_domain::{Error, Result};
+
+use crate::db_err;
+
+/// `max_seq` of a workspace's own lineage entry: it sees all of its own rows.
+pub(crate) const OWN_MAX_SEQ: i64 = i64::MAX;
+
+/// A bound parameter of a condition passed to the overlay helpers.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Val<'a> {
+    Text(Option<&'a str>),
+    Int(Option<i64>),
+}
+
+/// Binds `vals` in order to `q`.
+pub(crate) fn bind_all<'q>(
+    mut q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>,
+    vals: &[Val<'q>],
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
+    for v in vals {
+        q = match *v {
+            Val::Text(t) => q.bind(t),
+            Val::Int(i) => q.bind(i),
+        };
+    }
+    q
+}
+
+/// One write transaction of a space, holding the space's clock.
+pub(crate) struct Writer {
+    pub tx: Transaction<'static, Any>,
+    /// This transaction's position in the space's history.
+    pub seq: i64,
+}
+
+/// Begins a write transaction in `space` and takes the next seq of its clock. The
+/// clock row stays locked until commit, so the space's writers (and forks) are
+/// totally ordered; this must be the transaction's first statement.
+pub(crate) async fn begin_write(pool: &AnyPool, space: &str) -> Result<Writer> {
+    let mut tx = pool.begin().await.map_err(db_err)?;
+    let seq: Option<i64> = sqlx::query_scalar("UPDATE spaces SET clock = clock + 1 WHERE uid = $1 RETURNING clock")
+        .bind(space)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    let seq = seq.ok_or_else(|| Error::not_found("space_not_found", format!("space {space} does not exist")))?;
+    Ok(Writer { tx, seq })
+}
+
+/// A temporal per-workspace table: its key columns (after `space_uid`,
+/// `workspace_uid`) and its data columns.
+pub(crate) struct Overlay {
+    pub table: &'static str,
+    pub key: &'static [&'static str],
+    pub data: &'static [&'static str],
+}
+
+pub(crate) const FOLDERS: Overlay = Overlay {
+    table: "folders",
+    key: &["uid"],
+    data: &[
+        "title",
+        "description",
+        "parent_uid",
+        "created_by",
+        "created_at",
+        "updated_by",
+        "updated_at",
+        "deleted_by",
+        "deleted_at",
+        "trashed_with",
+    ],
+};
+
+pub(crate) const PLACEMENTS: Overlay = Overlay {
+    table: "workspace_assets",
+    key: &["asset_uid"],
+    data: &["parent_uid", "deleted_by", "deleted_at", "trashed_with"],
+};
+
+pub(crate) const HEADS: Overlay =
+    Overlay { table: "asset_locales", key: &["asset_uid", "locale"], data: &["head_version"] };
+
+pub(crate) const NAMES: Overlay =
+    Overlay { table: "version_names", key: &["asset_uid", "locale", "number"], data: &["name"] };
+
+/// Every overlay, in the order workspace deletion copies them down.
+pub(crate) const ALL: [&Overlay; 4] = [&FOLDERS, &PLACEMENTS, &HEADS, &NAMES];
+
+fn prefixed(cols: &[&str], alias: &str) -> String {
+    cols.iter().map(|c| format!("{alias}.{c}")).collect::<Vec<_>>().join(", ")
+}
+
+impl Overlay {
+    fn key_match(&self, a: &str, b: &str) -> String {
+        self.key.iter().map(|k| format!("{a}.{k} = {b}.{k}")).collect::<Vec<_>>().join(" AND ")
+    }
+
+    fn columns(&self) -> String {
+        [self.key, self.data].concat().join(", ")
+    }
+
+    /// Makes the keys of workspace `ws` that match `cond` writable in this
+    /// transaction: each gets a row owned by `ws` with seq `w.seq`, a copy of its
+    /// live state (inherited or own), and the row it replaces is closed. Keys already
+    /// touched in this transaction are left as they are. `cond` is over the live
+    /// view aliased `v`, with parameters from `$4` on (`$1` space, `$2` workspace,
+    /// `$3` seq). Afterwards, change the touched rows with `... AND seq = $seq`.
+    pub async fn touch(&self, w: &mut Writer, space: &str, ws: &str, cond: &str, vals: &[Val<'_>]) -> Result<u64> {
+        let t = self.table;
+        let sql = format!(
+            "INSERT INTO {t} (space_uid, workspace_uid, seq, superseded_seq, tombstone, {cols}) \
+             SELECT v.space_uid, v.workspace_uid, $3, NULL, 0, {vcols} FROM live_{t} v \
+             WHERE v.space_uid = $1 AND v.workspace_uid = $2 AND ({cond}) \
+             AND NOT EXISTS (SELECT 1 FROM {t} o WHERE o.space_uid = $1 AND o.workspace_uid = $2 AND {km} AND o.seq = $3)",
+            cols = self.columns(),
+            vcols = prefixed(&[self.key, self.data].concat(), "v"),
+            km = self.key_match("o", "v"),
+        );
+        let q = sqlx::query(AssertSqlSafe(sql)).bind(space).bind(ws).bind(w.seq);
+        let n = bind_all(q, vals).execute(&mut *w.tx).await.map_err(db_err)?.rows_affected();
+        if n > 0 {
+            self.close(w, space, ws).await?;
+        }
+        Ok(n)
+    }
+
+    /// Closes the rows that this transaction's new rows in `ws` replace.
+    async fn close(&self, w: &mut Writer, space: &str, ws: &str) -> Result<()> {
+        let t = self.table;
+        let keys = self.key.join(", ");
+        let sql = format!(
+            "UPDATE {t} SET superseded_seq = $3 WHERE space_uid = $1 AND workspace_uid = $2 \
+             AND ({keys}) IN (SELECT {keys} FROM {t} n WHERE n.space_uid = $1 AND n.workspace_uid = $2 AND n.seq = $3) \
+             AND superseded_seq IS NULL AND seq < $3"
+        );
+        sqlx::query(AssertSqlSafe(sql)).bind(space).bind(ws).bind(w.seq).execute(&mut *w.tx).await.map_err(db_err)?;
+        Ok(())
+    }
+
+    /// Inserts brand-new keys for `ws` from `select`, a query producing the key and
+    /// data columns in order (with `$1` space, `$2` workspace, `$3` seq available).
+    pub fn insert_sql(&self, values: &str) -> String {
+        format!(
+            "INSERT INTO {t} (space_uid, workspace_uid, seq, superseded_seq, tombstone, {cols}) VALUES ($1, $2, $3, NULL, 0, {values})",
+            t = self.table,
+            cols = self.columns()
+        )
+    }
+
+    /// Before rows of `ws` whose keys match `cond` are physically deleted: every
+    /// direct child of `ws` that still reads such a key through `ws` gets its own copy
+    /// of the row it sees, placed before the child's own history of the key, so the
+    /// child (and its descendants) read exactly what they read before. `cond` names
+    /// key columns only, unqualified, with parameters from `$4` on.
+    pub async fn copy_down(&self, w: &mut Writer, space: &str, ws: &str, cond: &str, vals: &[Val<'_>]) -> Result<()> {
+        let tab = self.table;
+        // $3 (the seq) is unused here but bound like everywhere else, so callers number
+        // their parameters the same way for every helper.
+        let sql = format!(
+            "INSERT INTO {tab} (space_uid, workspace_uid, seq, superseded_seq, tombstone, {cols}) \
+             SELECT t.space_uid, c.workspace_uid, t.seq, \
+               (SELECT MIN(o.seq) FROM {tab} o WHERE o.space_uid = t.space_uid AND o.workspace_uid = c.workspace_uid AND {km}), \
+               t.tombstone, {tcols} \
+             FROM workspace_lineage c JOIN {tab} t ON t.space_uid = c.space_uid AND t.workspace_uid = c.ancestor_uid \
+               AND t.seq <= c.max_seq AND (t.superseded_seq IS NULL OR t.superseded_seq > c.max_seq) \
+             WHERE c.space_uid = $1 AND c.ancestor_uid = $2 AND c.depth > 0 AND $3 = $3 \
+               AND c.depth = (SELECT MIN(m.depth) FROM workspace_lineage m WHERE m.space_uid = c.space_uid \
+                              AND m.workspace_uid = c.workspace_uid AND m.depth > 0) \
+               AND ({cond}) \
+               AND NOT EXISTS (SELECT 1 FROM {tab} o WHERE o.space_uid = t.space_uid AND o.workspace_uid = c.workspace_uid \
+                               AND {km} AND o.seq <= c.max_seq)",
+            cols = self.columns(),
+            tcols = prefixed(&[self.key, self.data].concat(), "t"),
+            km = self.key_match("o", "t"),
+        );
+        let q = sqlx::query(AssertSqlSafe(sql)).bind(space).bind(ws).bind(w.seq);
+        bind_all(q, vals).execute(&mut *w.tx).await.map_err(db_err)?;
+        Ok(())
+    }
+
+    /// Removes the keys of `ws` matching `cond` for good: copies them down to
+    /// children, deletes every row of them in `ws`, and leaves a tombstone where an
+    /// ancestor still has the key, so it does not reappear. `cond` as for
+    /// [`Overlay::copy_down`].
+    pub async fn purge(&self, w: &mut Writer, space: &str, ws: &str, cond: &str, vals: &[Val<'_>]) -> Result<()> {
+        let t = self.table;
+        self.copy_down(w, space, ws, cond, vals).await?;
+        let del = format!("DELETE FROM {t} WHERE space_uid = $1 AND workspace_uid = $2 AND $3 = $3 AND ({cond})");
+        let q = sqlx::query(AssertSqlSafe(del)).bind(space).bind(ws).bind(w.seq);
+        bind_all(q, vals).execute(&mut *w.tx).await.map_err(db_err)?;
+        let tomb = format!(
+            "INSERT INTO {t} (space_uid, workspace_uid, seq, superseded_seq, tombstone, {cols}) \
+             SELECT v.space_uid, v.workspace_uid, $3, NULL, 1, {vcols} FROM live_{t} v \
+             WHERE v.space_uid = $1 AND v.workspace_uid = $2 AND ({cond})",
+            cols = self.columns(),
+            vcols = prefixed(&[self.key, self.data].concat(), "v"),
+        );
+        let q = sqlx::query(AssertSqlSafe(tomb)).bind(space).bind(ws).bind(w.seq);
+        bind_all(q, vals).execute(&mut *w.tx).await.map_err(db_err)?;
+        Ok(())
+    }
+}
+
+/// Versions are immutable rows without a temporal history: before versions of `ws`
+/// matching `cond` (key columns, parameters from `$4`) are deleted, each direct
+/// child gets its own copy of those it sees.
+pub(crate) async fn copy_down_versions(
+    w: &mut Writer,
+    space: &str,
+    ws: &str,
+    cond: &str,
+    vals: &[Val<'_>],
+) -> Result<()> {
+    let sql = format!(
+        "INSERT INTO asset_versions (space_uid, workspace_uid, asset_uid, locale, number, seq, title, description, tags, \
+           custom, file_uid, merged_from, created_by, created_at) \
+         SELECT t.space_uid, c.workspace_uid, t.asset_uid, t.locale, t.number, t.seq, t.title, t.description, t.tags, \
+           t.custom, t.file_uid, t.merged_from, t.created_by, t.created_at \
+         FROM workspace_lineage c JOIN asset_versions t ON t.space_uid = c.space_uid AND t.workspace_uid = c.ancestor_uid \
+           AND t.seq <= c.max_seq \
+         WHERE c.space_uid = $1 AND c.ancestor_uid = $2 AND c.depth > 0 AND $3 = $3 \
+           AND c.depth = (SELECT MIN(m.depth) FROM workspace_lineage m WHERE m.space_uid = c.space_uid \
+                          AND m.workspace_uid = c.workspace_uid AND m.depth > 0) \
+           AND ({cond}) \
+           AND NOT EXISTS (SELECT 1 FROM asset_versions o WHERE o.space_uid = t.space_uid AND o.workspace_uid = c.workspace_uid \
+                           AND o.asset_uid = t.asset_uid AND o.locale = t.locale AND o.number = t.number)"
+    );
+    let q = sqlx::query(AssertSqlSafe(sql)).bind(space).bind(ws).bind(w.seq);
+    bind_all(q, vals).execute(&mut *w.tx).await.map_err(db_err)?;
+    Ok(())
+}
