@@ -305,6 +305,7 @@ pub struct ItemChanges {
     pub kind: &'static str,
     pub uid: String,
     /// The item itself: existence, placement (and for folders, title and description).
+    /// `conflict` is set when the item or any of its locales conflicts.
     #[serde(flatten)]
     pub sides: Sides,
     /// Per locale (assets only), only the locales that changed.
@@ -313,6 +314,37 @@ pub struct ItemChanges {
 }
 
 impl AssetStates {
+    /// One side deleted the asset while the other changed it (moved it, or changed
+    /// any locale): that is a conflict even though the two changes touch different
+    /// parts of the asset.
+    pub fn delete_conflict(&self) -> bool {
+        let p = self.placement.sides();
+        let deleted = |c: &Option<SideChange>| c.as_ref().is_some_and(|c| c.change == ChangeKind::Deleted);
+        let changed = |c: &Option<SideChange>| c.as_ref().is_some_and(|c| c.change != ChangeKind::Deleted);
+        let ws_content = self.locales.iter().any(|(_, t)| t.sides().workspace.is_some());
+        let src_content = self.locales.iter().any(|(_, t)| t.sides().source.is_some());
+        (deleted(&p.workspace) && (changed(&p.source) || src_content))
+            || (deleted(&p.source) && (changed(&p.workspace) || ws_content))
+    }
+
+    /// Whether the asset itself (not one locale) conflicts.
+    pub fn placement_conflict(&self) -> bool {
+        self.delete_conflict() || self.placement.resolve() == Resolution::Conflict
+    }
+
+    /// What a merge does with the asset's existence and placement under `strategy`;
+    /// `None` for a conflict the strategy refuses to settle.
+    pub fn placement_decision(&self, strategy: MergeStrategy) -> Option<Resolution> {
+        if !self.delete_conflict() {
+            return self.placement.decide(strategy);
+        }
+        match strategy {
+            MergeStrategy::FailOnConflict => None,
+            MergeStrategy::PreferWorkspace => Some(Resolution::TakeWorkspace),
+            MergeStrategy::PreferSource => Some(Resolution::KeepSource),
+        }
+    }
+
     /// The changes, or `None` when nothing changed on either side.
     pub fn changes(&self) -> Option<ItemChanges> {
         let locales: Vec<LocaleChanges> = self
@@ -321,7 +353,9 @@ impl AssetStates {
             .map(|(l, t)| LocaleChanges { locale: l.clone(), sides: t.sides() })
             .filter(|l| !l.sides.is_empty())
             .collect();
-        let sides = self.placement.sides();
+        let mut sides = self.placement.sides();
+        // The item conflicts if it does itself or any of its locales does.
+        sides.conflict = self.placement_conflict() || locales.iter().any(|l| l.sides.conflict);
         (!sides.is_empty() || !locales.is_empty()).then(|| ItemChanges {
             kind: "asset",
             uid: self.uid.clone(),

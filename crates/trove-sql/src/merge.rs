@@ -263,7 +263,7 @@ fn unsettled(folders: &[(String, Three<FolderState>)], assets: &[AssetStates], s
     let mut out: Vec<String> =
         folders.iter().filter(|(_, t)| t.decide(s).is_none()).map(|(u, _)| format!("folder/{u}")).collect();
     for a in assets {
-        if a.placement.decide(s).is_none() {
+        if a.placement_decision(s).is_none() {
             out.push(format!("asset/{}", a.uid));
         }
         for (l, t) in &a.locales {
@@ -282,7 +282,7 @@ fn conflicts(folders: &[(String, Three<FolderState>)], assets: &[AssetStates]) -
         .map(|(u, _)| format!("folder/{u}"))
         .collect();
     for a in assets {
-        if a.placement.resolve() == Resolution::Conflict {
+        if a.placement_conflict() {
             out.push(format!("asset/{}", a.uid));
         }
         for (l, t) in &a.locales {
@@ -325,11 +325,14 @@ pub(crate) async fn merge(store: &SqlStore, space: &str, uid: &str, r: &MergeReq
     }
     for a in &assets {
         let mut touched = false;
-        if a.placement.decide(r.strategy) == Some(Resolution::TakeWorkspace) {
+        let decision = a.placement_decision(r.strategy);
+        if decision == Some(Resolution::TakeWorkspace) {
             m.placement(&a.uid, &a.placement).await?;
             touched = true;
         }
-        if a.placement.workspace.is_some() {
+        // A deletion the source wins keeps the workspace's edits of that asset out.
+        let source_kept = a.delete_conflict() && decision == Some(Resolution::KeepSource);
+        if a.placement.workspace.is_some() && !source_kept {
             for (locale, t) in &a.locales {
                 if t.decide(r.strategy) == Some(Resolution::TakeWorkspace) {
                     if m.content(&a.uid, locale, t).await? {

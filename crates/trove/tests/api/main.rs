@@ -11,6 +11,7 @@ mod auth;
 mod delivery;
 mod errors;
 mod folders;
+mod merge;
 mod openapi;
 mod operations;
 mod spaces;
