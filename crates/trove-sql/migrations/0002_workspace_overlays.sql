@@ -169,16 +169,23 @@ CREATE INDEX version_names_by_seq ON version_names (space_uid, workspace_uid, se
 -- The live state of every workspace: for each key, the row valid at the nearest
 -- lineage entry that has the key at all, unless that row is a tombstone. The
 -- column workspace_uid is the workspace looking; owner_uid is where the row lives.
+-- A workspace's own rows need no check (depth 0), and the nearest shadowing
+-- candidate, the workspace itself, is tested by one key lookup before the general
+-- walk over intermediate ancestors, which only forks of forks need.
 CREATE VIEW live_folders AS
 SELECT t.space_uid, l.workspace_uid, t.uid, t.seq, t.workspace_uid AS owner_uid, t.title, t.description,
     t.parent_uid, t.created_by, t.created_at, t.updated_by, t.updated_at, t.deleted_by, t.deleted_at, t.trashed_with
 FROM workspace_lineage l
 JOIN folders t ON t.space_uid = l.space_uid AND t.workspace_uid = l.ancestor_uid AND t.seq <= l.max_seq
     AND (t.superseded_seq IS NULL OR t.superseded_seq > l.max_seq)
-WHERE t.tombstone = 0 AND NOT EXISTS (
-    SELECT 1 FROM workspace_lineage l2 JOIN folders t2 ON t2.space_uid = l2.space_uid
-        AND t2.workspace_uid = l2.ancestor_uid AND t2.uid = t.uid AND t2.seq <= l2.max_seq
-    WHERE l2.space_uid = l.space_uid AND l2.workspace_uid = l.workspace_uid AND l2.depth < l.depth);
+WHERE t.tombstone = 0 AND (l.depth = 0 OR (
+    NOT EXISTS (SELECT 1 FROM folders o WHERE o.space_uid = l.space_uid AND o.workspace_uid = l.workspace_uid
+        AND o.uid = t.uid)
+    AND (l.depth = 1 OR NOT EXISTS (
+        SELECT 1 FROM workspace_lineage l2 JOIN folders t2 ON t2.space_uid = l2.space_uid
+            AND t2.workspace_uid = l2.ancestor_uid AND t2.uid = t.uid AND t2.seq <= l2.max_seq
+        WHERE l2.space_uid = l.space_uid AND l2.workspace_uid = l.workspace_uid
+            AND l2.depth > 0 AND l2.depth < l.depth))));
 
 CREATE VIEW live_workspace_assets AS
 SELECT t.space_uid, l.workspace_uid, t.asset_uid, t.seq, t.workspace_uid AS owner_uid, t.parent_uid,
@@ -186,32 +193,42 @@ SELECT t.space_uid, l.workspace_uid, t.asset_uid, t.seq, t.workspace_uid AS owne
 FROM workspace_lineage l
 JOIN workspace_assets t ON t.space_uid = l.space_uid AND t.workspace_uid = l.ancestor_uid AND t.seq <= l.max_seq
     AND (t.superseded_seq IS NULL OR t.superseded_seq > l.max_seq)
-WHERE t.tombstone = 0 AND NOT EXISTS (
-    SELECT 1 FROM workspace_lineage l2 JOIN workspace_assets t2 ON t2.space_uid = l2.space_uid
-        AND t2.workspace_uid = l2.ancestor_uid AND t2.asset_uid = t.asset_uid AND t2.seq <= l2.max_seq
-    WHERE l2.space_uid = l.space_uid AND l2.workspace_uid = l.workspace_uid AND l2.depth < l.depth);
+WHERE t.tombstone = 0 AND (l.depth = 0 OR (
+    NOT EXISTS (SELECT 1 FROM workspace_assets o WHERE o.space_uid = l.space_uid AND o.workspace_uid = l.workspace_uid
+        AND o.asset_uid = t.asset_uid)
+    AND (l.depth = 1 OR NOT EXISTS (
+        SELECT 1 FROM workspace_lineage l2 JOIN workspace_assets t2 ON t2.space_uid = l2.space_uid
+            AND t2.workspace_uid = l2.ancestor_uid AND t2.asset_uid = t.asset_uid AND t2.seq <= l2.max_seq
+        WHERE l2.space_uid = l.space_uid AND l2.workspace_uid = l.workspace_uid
+            AND l2.depth > 0 AND l2.depth < l.depth))));
 
 CREATE VIEW live_asset_locales AS
 SELECT t.space_uid, l.workspace_uid, t.asset_uid, t.locale, t.seq, t.workspace_uid AS owner_uid, t.head_version
 FROM workspace_lineage l
 JOIN asset_locales t ON t.space_uid = l.space_uid AND t.workspace_uid = l.ancestor_uid AND t.seq <= l.max_seq
     AND (t.superseded_seq IS NULL OR t.superseded_seq > l.max_seq)
-WHERE t.tombstone = 0 AND NOT EXISTS (
-    SELECT 1 FROM workspace_lineage l2 JOIN asset_locales t2 ON t2.space_uid = l2.space_uid
-        AND t2.workspace_uid = l2.ancestor_uid AND t2.asset_uid = t.asset_uid AND t2.locale = t.locale
-        AND t2.seq <= l2.max_seq
-    WHERE l2.space_uid = l.space_uid AND l2.workspace_uid = l.workspace_uid AND l2.depth < l.depth);
+WHERE t.tombstone = 0 AND (l.depth = 0 OR (
+    NOT EXISTS (SELECT 1 FROM asset_locales o WHERE o.space_uid = l.space_uid AND o.workspace_uid = l.workspace_uid
+        AND o.asset_uid = t.asset_uid AND o.locale = t.locale)
+    AND (l.depth = 1 OR NOT EXISTS (
+        SELECT 1 FROM workspace_lineage l2 JOIN asset_locales t2 ON t2.space_uid = l2.space_uid
+            AND t2.workspace_uid = l2.ancestor_uid AND t2.asset_uid = t.asset_uid AND t2.locale = t.locale AND t2.seq <= l2.max_seq
+        WHERE l2.space_uid = l.space_uid AND l2.workspace_uid = l.workspace_uid
+            AND l2.depth > 0 AND l2.depth < l.depth))));
 
 CREATE VIEW live_version_names AS
 SELECT t.space_uid, l.workspace_uid, t.asset_uid, t.locale, t.number, t.seq, t.workspace_uid AS owner_uid, t.name
 FROM workspace_lineage l
 JOIN version_names t ON t.space_uid = l.space_uid AND t.workspace_uid = l.ancestor_uid AND t.seq <= l.max_seq
     AND (t.superseded_seq IS NULL OR t.superseded_seq > l.max_seq)
-WHERE t.tombstone = 0 AND NOT EXISTS (
-    SELECT 1 FROM workspace_lineage l2 JOIN version_names t2 ON t2.space_uid = l2.space_uid
-        AND t2.workspace_uid = l2.ancestor_uid AND t2.asset_uid = t.asset_uid AND t2.locale = t.locale
-        AND t2.number = t.number AND t2.seq <= l2.max_seq
-    WHERE l2.space_uid = l.space_uid AND l2.workspace_uid = l.workspace_uid AND l2.depth < l.depth);
+WHERE t.tombstone = 0 AND (l.depth = 0 OR (
+    NOT EXISTS (SELECT 1 FROM version_names o WHERE o.space_uid = l.space_uid AND o.workspace_uid = l.workspace_uid
+        AND o.asset_uid = t.asset_uid AND o.locale = t.locale AND o.number = t.number)
+    AND (l.depth = 1 OR NOT EXISTS (
+        SELECT 1 FROM workspace_lineage l2 JOIN version_names t2 ON t2.space_uid = l2.space_uid
+            AND t2.workspace_uid = l2.ancestor_uid AND t2.asset_uid = t.asset_uid AND t2.locale = t.locale AND t2.number = t.number AND t2.seq <= l2.max_seq
+        WHERE l2.space_uid = l.space_uid AND l2.workspace_uid = l.workspace_uid
+            AND l2.depth > 0 AND l2.depth < l.depth))));
 
 -- Versions are immutable and numbered past whatever a fork inherited, so a
 -- workspace's versions are simply every lineage entry's versions it may see.

@@ -10,7 +10,7 @@ use trove_domain::{Error, Result};
 
 use crate::folders::require_live_folder;
 use crate::overlay::{HEADS, NAMES, PLACEMENTS, Val, Writer, begin_write};
-use crate::rows::{VERSION_COLUMNS, VERSION_NAME_JOIN, get, ms, tags_to_text, ts, version_from_row};
+use crate::rows::{VERSION_COLUMNS, get, ms, tags_to_text, ts, version_from_row};
 use crate::{SqlStore, db_err};
 
 /// Live assets of a workspace joined with their head version and file in one locale.
@@ -26,7 +26,6 @@ fn head_query(extra_where: &str, tail: &str) -> String {
            AND l.asset_uid = wa.asset_uid AND l.locale = $3 \
          JOIN live_asset_versions v ON v.space_uid = l.space_uid AND v.workspace_uid = l.workspace_uid \
            AND v.asset_uid = l.asset_uid AND v.locale = l.locale AND v.number = l.head_version \
-         {VERSION_NAME_JOIN} \
          JOIN files f ON f.uid = v.file_uid \
          WHERE wa.space_uid = $1 AND wa.workspace_uid = $2 AND wa.deleted_at IS NULL{extra_where} {tail}"
     )
@@ -140,7 +139,7 @@ async fn require_live_assets(w: &mut Writer, space: &str, ws: &str, uids: &[Stri
 /// narrows to one number.
 fn versions_query(one: bool) -> String {
     format!(
-        "SELECT {VERSION_COLUMNS} FROM live_asset_versions v {VERSION_NAME_JOIN} JOIN files f ON f.uid = v.file_uid \
+        "SELECT {VERSION_COLUMNS} FROM live_asset_versions v JOIN files f ON f.uid = v.file_uid \
          WHERE v.space_uid = $1 AND v.workspace_uid = $2 AND v.asset_uid = $3 AND v.locale = $4{} ORDER BY v.number DESC",
         if one { " AND v.number = $5" } else { "" }
     )
@@ -207,30 +206,38 @@ impl AssetRepo for SqlStore {
         folder: &FolderFilter,
         page: PageRequest,
     ) -> Result<Page<Asset>> {
+        // Page over placements alone (newest first: asset UIDs are ULIDs), then
+        // read the page's heads, so only one page of assets is joined with its
+        // versions and files whatever the size of the workspace.
         let (filter, parent, next) = match folder {
-            FolderFilter::Any => ("", None, 4),
-            FolderFilter::In(None) => (" AND wa.parent_uid IS NULL", None, 4),
-            FolderFilter::In(Some(p)) => (" AND wa.parent_uid = $4", Some(p.as_str()), 5),
+            FolderFilter::Any => ("", None, 3),
+            FolderFilter::In(None) => (" AND wa.parent_uid IS NULL", None, 3),
+            FolderFilter::In(Some(p)) => (" AND wa.parent_uid = $3", Some(p.as_str()), 4),
         };
-        let sql = head_query(
-            filter,
-            &format!("ORDER BY a.created_at DESC, wa.asset_uid DESC LIMIT ${next} OFFSET ${}", next + 1),
+        let base = format!(
+            "FROM live_workspace_assets wa WHERE wa.space_uid = $1 AND wa.workspace_uid = $2 AND wa.deleted_at IS NULL{filter}"
         );
+        let sql = format!("SELECT wa.asset_uid {base} ORDER BY wa.asset_uid DESC LIMIT ${next} OFFSET ${}", next + 1);
+        let mut q = sqlx::query_scalar::<_, String>(AssertSqlSafe(sql)).bind(space).bind(ws);
+        if let Some(p) = parent {
+            q = q.bind(p);
+        }
+        let uids = q.bind(page.limit).bind(page.skip).fetch_all(&self.read).await.map_err(db_err)?;
+        let mut q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(format!("SELECT COUNT(*) {base}"))).bind(space).bind(ws);
+        if let Some(p) = parent {
+            q = q.bind(p);
+        }
+        let count = q.fetch_one(&self.read).await.map_err(db_err)?;
+        if uids.is_empty() {
+            return Ok(Page { items: Vec::new(), count });
+        }
+        let list = (0..uids.len()).map(|i| format!("${}", i + 4)).collect::<Vec<_>>().join(", ");
+        let sql = head_query(&format!(" AND wa.asset_uid IN ({list})"), "ORDER BY wa.asset_uid DESC");
         let mut q = sqlx::query(AssertSqlSafe(sql)).bind(space).bind(ws).bind(locale);
-        if let Some(p) = parent {
-            q = q.bind(p);
+        for u in &uids {
+            q = q.bind(u);
         }
-        let rows = q.bind(page.limit).bind(page.skip).fetch_all(&self.read).await.map_err(db_err)?;
-        let count_sql = format!(
-            "SELECT COUNT(*) AS n FROM live_workspace_assets wa JOIN live_asset_locales l ON l.space_uid = wa.space_uid \
-             AND l.workspace_uid = wa.workspace_uid AND l.asset_uid = wa.asset_uid AND l.locale = $3 \
-             WHERE wa.space_uid = $1 AND wa.workspace_uid = $2 AND wa.deleted_at IS NULL{filter}"
-        );
-        let mut q = sqlx::query(AssertSqlSafe(count_sql)).bind(space).bind(ws).bind(locale);
-        if let Some(p) = parent {
-            q = q.bind(p);
-        }
-        let count: i64 = get(&q.fetch_one(&self.read).await.map_err(db_err)?, "n")?;
+        let rows = q.fetch_all(&self.read).await.map_err(db_err)?;
         let items = rows.iter().map(|r| asset_from_row(r, space, ws)).collect::<Result<_>>()?;
         Ok(Page { items, count })
     }

@@ -33,19 +33,20 @@ fn json_err(e: serde_json::Error) -> Error {
     Error::internal(format!("stored JSON is unreadable: {e}"))
 }
 
-/// The columns of a version (alias `v`, over `live_asset_versions`) joined with its
-/// name (`vn`, see [`VERSION_NAME_JOIN`]) and its file (`f`), as named by [`version_from_row`].
-pub const VERSION_COLUMNS: &str = "v.number AS v_number, vn.name AS v_name, v.locale AS v_locale, \
+/// The columns of a version (alias `v`, over `live_asset_versions`) with its name as
+/// its workspace sees it, and its file (`f`), as named by [`version_from_row`]. The
+/// name is a scalar subquery rather than an outer join, so the engine looks up the
+/// one name instead of resolving the whole names view.
+pub const VERSION_COLUMNS: &str = "v.number AS v_number, \
+     (SELECT vn.name FROM live_version_names vn WHERE vn.space_uid = v.space_uid AND vn.workspace_uid = v.workspace_uid \
+        AND vn.asset_uid = v.asset_uid AND vn.locale = v.locale AND vn.number = v.number) AS v_name, \
+     v.locale AS v_locale, \
      v.merged_from AS v_merged_from, \
      v.title AS v_title, v.description AS v_description, v.tags AS v_tags, v.custom AS v_custom, \
      v.created_by AS v_created_by, v.created_at AS v_created_at, \
      f.uid AS f_uid, f.space_uid AS f_space_uid, f.asset_uid AS f_asset_uid, f.blob_hash AS f_blob_hash, \
      f.file_name AS f_file_name, f.content_type AS f_content_type, f.size AS f_size, \
      f.width AS f_width, f.height AS f_height, f.created_by AS f_created_by, f.created_at AS f_created_at";
-
-/// Joins a version `v` with its name as its workspace sees it.
-pub const VERSION_NAME_JOIN: &str = "LEFT JOIN live_version_names vn ON vn.space_uid = v.space_uid \
-     AND vn.workspace_uid = v.workspace_uid AND vn.asset_uid = v.asset_uid AND vn.locale = v.locale AND vn.number = v.number";
 
 /// Reads a file from columns prefixed `f_`.
 pub fn file_from_row(row: &AnyRow) -> Result<StoredFile> {
