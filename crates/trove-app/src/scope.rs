@@ -27,7 +27,7 @@ impl App {
             if self.meta.get_space(space).await?.is_none() {
                 return Err(space_not_found(space));
             }
-            return Err(Error::not_found("workspace_not_found", format!("workspace {ws_uid} does not exist")));
+            return Err(Error::not_found("workspace_not_found", format!("workspace {ws_uid:?} does not exist")));
         };
         let locale = match locale {
             None => ws.default_locale.clone(),

@@ -28,7 +28,7 @@ pub struct WorkspacePatch {
 }
 
 fn workspace_not_found(uid: &str) -> Error {
-    Error::not_found("workspace_not_found", format!("workspace {uid} does not exist"))
+    Error::not_found("workspace_not_found", format!("workspace {uid:?} does not exist"))
 }
 
 impl App {

@@ -345,8 +345,14 @@ impl AssetStates {
         }
     }
 
-    /// The changes, or `None` when nothing changed on either side.
+    /// The changes, or `None` when nothing changed on either side. An asset live in
+    /// none of the three states (added and deleted again in the workspace, say) has
+    /// nothing to show.
     pub fn changes(&self) -> Option<ItemChanges> {
+        let p = &self.placement;
+        if ![&p.base, &p.workspace, &p.source].iter().any(|s| s.as_ref().is_some_and(Placement::live)) {
+            return None;
+        }
         let locales: Vec<LocaleChanges> = self
             .locales
             .iter()

@@ -2,7 +2,8 @@
 //!
 //! Queries themselves are shared; what differs is how a connection is set up, how
 //! many connections make sense, and how a transaction locks rows it is about to
-//! delete.
+//! delete. (Writers within a space need no row locks: they are ordered by the
+//! space's clock, see `crate::overlay`.)
 
 use trove_domain::{Error, Result};
 
@@ -29,7 +30,8 @@ impl Dialect {
     ///
     /// SQLite: WAL so readers never block the writer; `synchronous = FULL` so a
     /// committed transaction survives power loss, not only a process crash; foreign
-    /// keys (off by default in SQLite); a busy timeout for the rare cross-process wait.
+    /// keys (off by default in SQLite); a busy timeout for the rare cross-process wait;
+    /// memory-mapped reads.
     pub fn session_setup(self) -> &'static [&'static str] {
         match self {
             Dialect::Sqlite => &[
@@ -37,8 +39,14 @@ impl Dialect {
                 "PRAGMA synchronous = FULL",
                 "PRAGMA foreign_keys = ON",
                 "PRAGMA busy_timeout = 10000",
+                // Reads map the file instead of copying pages into each connection's
+                // small private cache: one shared copy in the OS page cache serves
+                // every connection, and scans of large workspaces stop thrashing.
+                "PRAGMA mmap_size = 1073741824",
             ],
-            Dialect::Postgres => &[],
+            // Trove's queries are short index walks; the JIT compiler's start-up
+            // (hundreds of ms on a large view) costs far more than it saves.
+            Dialect::Postgres => &["SET jit = off"],
         }
     }
 
@@ -55,24 +63,6 @@ impl Dialect {
     /// separate single connection; PostgreSQL handles concurrent writers itself.
     pub fn shares_pool(self) -> bool {
         matches!(self, Dialect::Postgres)
-    }
-
-    /// Suffix for a `SELECT` whose rows the transaction will change, so concurrent
-    /// writers of the same rows wait (SQLite's single writer already excludes them).
-    pub fn lock_rows(self) -> &'static str {
-        match self {
-            Dialect::Sqlite => "",
-            Dialect::Postgres => " FOR UPDATE",
-        }
-    }
-
-    /// Suffix for a `SELECT` that checks rows the transaction relies on but does not
-    /// change: others may read them, nobody may change them until commit.
-    pub fn lock_rows_shared(self) -> &'static str {
-        match self {
-            Dialect::Sqlite => "",
-            Dialect::Postgres => " FOR SHARE",
-        }
     }
 
     /// Suffix for a `SELECT` whose rows the transaction will delete, so concurrent

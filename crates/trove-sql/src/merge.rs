@@ -176,7 +176,18 @@ async fn pair(c: &mut AnyConnection, space: &str, uid: &str) -> Result<Pair> {
     let Some(source) = ws.source_uid else {
         return Err(Error::conflict("workspace_has_no_source", format!("workspace {uid} was not forked from another")));
     };
-    if read_workspace(c, space, &source).await?.is_none() {
+    // The source must still be what the workspace reads through: a deleted source
+    // leaves the lineage, and a new workspace that reuses its UID is not it.
+    let nearest: Option<String> = sqlx::query_scalar(
+        "SELECT ancestor_uid FROM workspace_lineage WHERE space_uid = $1 AND workspace_uid = $2 AND depth > 0 \
+         ORDER BY depth LIMIT 1",
+    )
+    .bind(space)
+    .bind(uid)
+    .fetch_optional(&mut *c)
+    .await
+    .map_err(db_err)?;
+    if nearest.as_deref() != Some(source.as_str()) || read_workspace(c, space, &source).await?.is_none() {
         return Err(Error::conflict(
             "source_deleted",
             format!("workspace {source}, which {uid} was forked from, has been deleted"),
@@ -302,13 +313,18 @@ pub(crate) async fn merge(store: &SqlStore, space: &str, uid: &str, r: &MergeReq
     let (folders, assets) = gather(&mut w.tx, &p).await?;
     let refused = unsettled(&folders, &assets, r.strategy);
     if !refused.is_empty() {
+        let mut items: Vec<&str> = refused.iter().filter_map(|c| c.split('/').nth(1)).collect();
+        items.dedup();
         let mut e = Error::new(
             ErrorKind::Conflict,
             "merge_conflict",
-            format!("{} item(s) changed in both the workspace and its source; nothing was merged", refused.len()),
+            format!(
+                "{} item(s) changed differently in the workspace and in its source; nothing was merged",
+                items.len()
+            ),
         );
         for c in refused {
-            e.fields.insert(c, vec!["changed in both the workspace and the source".to_owned()]);
+            e.fields.insert(c, vec!["changed differently in the workspace and in the source".to_owned()]);
         }
         return Err(e);
     }
@@ -318,21 +334,30 @@ pub(crate) async fn merge(store: &SqlStore, space: &str, uid: &str, r: &MergeReq
     // source before anything is placed in it.
     let mut ordered: Vec<&(String, Three<FolderState>)> = folders.iter().collect();
     ordered.sort_by_key(|(uid, t)| depth(&folders, uid, t));
+    // Only what the workspace visibly changed is taken (a folder or asset added and
+    // then deleted in the workspace differs from the base but is nothing to merge),
+    // so a merge does exactly what compare lists.
     for (uid, t) in ordered {
-        if t.decide(r.strategy) == Some(Resolution::TakeWorkspace) && m.folder(uid, t).await? {
+        let take = t.decide(r.strategy) == Some(Resolution::TakeWorkspace) && t.sides().workspace.is_some();
+        if take && m.folder(uid, t).await? {
             report.folders += 1;
         }
     }
     for a in &assets {
         let mut touched = false;
         let decision = a.placement_decision(r.strategy);
-        if decision == Some(Resolution::TakeWorkspace) {
+        let take = decision == Some(Resolution::TakeWorkspace)
+            && (a.placement.sides().workspace.is_some() || a.delete_conflict());
+        if take {
             m.placement(&a.uid, &a.placement).await?;
             touched = true;
         }
+        // The source has the asset after this merge if it took the workspace's
+        // placement (and the workspace has one) or kept its own.
+        let in_source = if take { a.placement.workspace.is_some() } else { a.placement.source.is_some() };
         // A deletion the source wins keeps the workspace's edits of that asset out.
         let source_kept = a.delete_conflict() && decision == Some(Resolution::KeepSource);
-        if a.placement.workspace.is_some() && !source_kept {
+        if in_source && a.placement.workspace.is_some() && !source_kept {
             for (locale, t) in &a.locales {
                 if t.decide(r.strategy) == Some(Resolution::TakeWorkspace) {
                     if m.content(&a.uid, locale, t).await? {

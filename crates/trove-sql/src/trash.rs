@@ -226,20 +226,8 @@ impl TrashRepo for SqlStore {
             // Candidates as every workspace sees them (a fork may see an item its
             // source trashed before the fork); each is re-checked in its space's
             // write transaction.
-            let assets = candidates(
-                &self.read,
-                "SELECT space_uid, workspace_uid, asset_uid AS uid FROM live_workspace_assets \
-                 WHERE deleted_at IS NOT NULL AND deleted_at < $1 ORDER BY space_uid LIMIT $2",
-                cutoff,
-            )
-            .await?;
-            let folders = candidates(
-                &self.read,
-                "SELECT space_uid, workspace_uid, uid FROM live_folders \
-                 WHERE deleted_at IS NOT NULL AND deleted_at < $1 ORDER BY space_uid LIMIT $2",
-                cutoff,
-            )
-            .await?;
+            let assets = candidates(&self.read, "workspace_assets", "asset_uid", cutoff).await?;
+            let folders = candidates(&self.read, "folders", "uid", cutoff).await?;
             if assets.is_empty() && folders.is_empty() {
                 return Ok(report);
             }
@@ -266,14 +254,29 @@ impl TrashRepo for SqlStore {
     }
 }
 
-/// (space, workspace, uid) of up to [`PURGE_BATCH`] expired trash items.
-async fn candidates(pool: &sqlx::AnyPool, sql: &str, cutoff: i64) -> Result<Vec<(String, String, String)>> {
-    let rows = sqlx::query(AssertSqlSafe(sql.to_owned()))
-        .bind(cutoff)
-        .bind(PURGE_BATCH)
-        .fetch_all(pool)
-        .await
-        .map_err(db_err)?;
+/// (space, workspace, uid) of up to [`PURGE_BATCH`] expired trash items of `table`
+/// (keyed by `key`), as each workspace sees them. The expired rows are found first,
+/// through the `deleted_at` index, and only then matched to the workspaces that see
+/// them, so the cost follows the size of the trash, not of the library.
+async fn candidates(
+    pool: &sqlx::AnyPool,
+    table: &str,
+    key: &str,
+    cutoff: i64,
+) -> Result<Vec<(String, String, String)>> {
+    let sql = format!(
+        "WITH expired AS MATERIALIZED ( \
+           SELECT space_uid, workspace_uid, {key} AS k, seq, superseded_seq FROM {table} \
+           WHERE deleted_at IS NOT NULL AND deleted_at < $1 AND tombstone = 0) \
+         SELECT l.space_uid, l.workspace_uid, e.k AS uid FROM expired e \
+         JOIN workspace_lineage l ON l.space_uid = e.space_uid AND l.ancestor_uid = e.workspace_uid \
+           AND e.seq <= l.max_seq AND (e.superseded_seq IS NULL OR e.superseded_seq > l.max_seq) \
+         WHERE NOT EXISTS (SELECT 1 FROM workspace_lineage l2 JOIN {table} t2 ON t2.space_uid = l2.space_uid \
+             AND t2.workspace_uid = l2.ancestor_uid AND t2.{key} = e.k AND t2.seq <= l2.max_seq \
+           WHERE l2.space_uid = l.space_uid AND l2.workspace_uid = l.workspace_uid AND l2.depth < l.depth) \
+         ORDER BY l.space_uid LIMIT $2"
+    );
+    let rows = sqlx::query(AssertSqlSafe(sql)).bind(cutoff).bind(PURGE_BATCH).fetch_all(pool).await.map_err(db_err)?;
     rows.iter().map(|r| Ok((get(r, "space_uid")?, get(r, "workspace_uid")?, get(r, "uid")?))).collect()
 }
 

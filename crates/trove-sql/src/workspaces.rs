@@ -21,7 +21,7 @@ const WORKSPACE_COLUMNS: &str =
     "space_uid, uid, name, description, source_uid, default_locale, created_by, created_at, updated_by, updated_at";
 
 pub(crate) fn workspace_not_found(uid: &str) -> Error {
-    Error::not_found("workspace_not_found", format!("workspace {uid} does not exist"))
+    Error::not_found("workspace_not_found", format!("workspace {uid:?} does not exist"))
 }
 
 fn workspace_from_row(row: &AnyRow, languages: Vec<String>) -> Result<Workspace> {
@@ -233,7 +233,7 @@ impl WorkspaceRepo for SqlStore {
                 .await
                 .map_err(db_err)?;
             if known.is_none() {
-                unknown.push(format!("{l} is not a language of the organization"));
+                unknown.push(format!("{l:?} is not a language of the organization"));
             }
         }
         if !unknown.is_empty() {

@@ -1,7 +1,7 @@
 //! `/api/spaces/{space}/workspaces`: fork, manage, languages, compare and merge.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{FromRequest, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use trove_app::workspaces::{NewWorkspace, WorkspacePatch};
@@ -176,16 +176,26 @@ pub async fn merge(
     State(s): State<AppState>,
     Allowed(who, _): Allowed<perm::WorkspaceMerge>,
     ApiPath((space, ws)): ApiPath<(String, String)>,
-    body: axum::body::Bytes,
+    request: axum::extract::Request,
 ) -> ApiResult<Json<MergeEnvelope>> {
-    // The body is optional: an empty one merges with the default strategy.
-    let b: MergeBody = if body.iter().all(u8::is_ascii_whitespace) {
-        MergeBody::default()
+    // The body is optional: without one the merge uses the default strategy. A body
+    // must be JSON, parsed (and refused) like every other JSON body.
+    let b: MergeBody = if request.headers().contains_key(axum::http::header::CONTENT_TYPE) {
+        let ApiJson(b) = ApiJson::<MergeBody>::from_request(request, &s).await?;
+        b
     } else {
-        serde_json::from_slice(&body).map_err(|e| match e.classify() {
-            serde_json::error::Category::Data => Error::new(ErrorKind::Validation, "invalid_body", e.to_string()),
-            _ => Error::bad_request("invalid_json", e.to_string()),
-        })?
+        let bytes = axum::body::to_bytes(request.into_body(), 64 * 1024)
+            .await
+            .map_err(|_| Error::new(ErrorKind::PayloadTooLarge, "body_too_large", "the body is too large"))?;
+        if !bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(Error::new(
+                ErrorKind::UnsupportedMediaType,
+                "unsupported_content_type",
+                "the body must be JSON (Content-Type: application/json)",
+            )
+            .into());
+        }
+        MergeBody::default()
     };
     let strategy = match b.strategy.as_deref() {
         None => MergeStrategy::default(),

@@ -176,6 +176,15 @@ async fn conflicts_follow_the_strategy() {
         .map(|st| (st, ()))
         .unwrap();
     assert_eq!((status, body), (StatusCode::BAD_REQUEST, ()));
+    let url = format!("/api/spaces/{space}/workspaces/ws/merge");
+    let plain =
+        s.req(Method::POST, &url).header("Content-Type", "text/plain").body(r#"{"strategy":"prefer_workspace"}"#);
+    let (status, body) = crate::common::json(plain.send().await.unwrap()).await;
+    assert_error(status, &body, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_content_type");
+    let huge = s.req(Method::POST, &url).header("Content-Type", "application/json").body(vec![b' '; 3 << 20]);
+    let (status, body) = crate::common::json(huge.send().await.unwrap()).await;
+    assert_error(status, &body, StatusCode::PAYLOAD_TOO_LARGE, "body_too_large");
+    assert_eq!(title(&s, &space, "main", &b_uid).await, "b.txt", "refused merges change nothing");
 
     let (status, body) = merge(&s, &space, "ws", Some("prefer_source")).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -270,5 +279,40 @@ async fn source_edits_during_a_merge_lose_nothing() {
         assert_eq!(title(&s, &space, "main", a).await, "edited in main");
         assert_eq!(title(&s, &space, "ws", a).await.split('.').next().map(|t| t.starts_with('e')), Some(true));
     }
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn only_visible_changes_merge_and_a_replaced_source_is_not_the_source() {
+    let s = TestServer::start().await;
+    let space = s.create_space("Edge").await;
+    fork(&s, &space, "ws", "main").await;
+    // Added and then deleted in the workspace: compare lists nothing, merge brings nothing.
+    let g = folder_in(&s, &space, "ws", "Temp", None).await;
+    let t = upload_in(&s, &space, "ws", "t.txt", b"temp", Some(&g)).await;
+    assert_eq!(s.delete(&at(&space, &format!("/folders/{g}"), "ws")).await.0, StatusCode::OK);
+    let cmp = compare(&s, &space, "ws").await;
+    assert_eq!(cmp["count"], 0, "{cmp}");
+    let (status, body) = merge(&s, &space, "ws", None).await;
+    assert_eq!(
+        (status, body["merge"]["assets"].as_u64(), body["merge"]["folders"].as_u64()),
+        (StatusCode::OK, Some(0), Some(0)),
+        "{body}"
+    );
+    let (_, trash) = s.get(&at(&space, "/trash", "main")).await;
+    assert_eq!(trash["count"], 0, "{trash}");
+    assert_eq!(asset(&s, &space, "main", &uid(&t)).await.0, StatusCode::NOT_FOUND);
+
+    // A child of a deleted workspace has no source to merge into, even once another
+    // workspace takes the deleted one's UID.
+    fork(&s, &space, "child", "ws").await;
+    assert_eq!(s.delete(&format!("/api/spaces/{space}/workspaces/ws")).await.0, StatusCode::OK);
+    let (status, body) = merge(&s, &space, "child", None).await;
+    assert_error(status, &body, StatusCode::CONFLICT, "source_deleted");
+    fork(&s, &space, "ws", "main").await;
+    let (status, body) = merge(&s, &space, "child", None).await;
+    assert_error(status, &body, StatusCode::CONFLICT, "source_deleted");
+    let (status, body) = s.get(&format!("/api/spaces/{space}/workspaces/child/compare")).await;
+    assert_error(status, &body, StatusCode::CONFLICT, "source_deleted");
     s.stop().await;
 }

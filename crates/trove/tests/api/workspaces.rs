@@ -225,6 +225,15 @@ async fn changes_stay_in_their_workspace_in_both_directions() {
     assert_eq!(s.fetch(a["url"].as_str().unwrap()).await.1, b"alpha one".to_vec());
     let (status, _) = s.fetch(&format!("{permanent}?workspace=nope")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    let b_permanent = b["permanent_url"].as_str().unwrap().to_owned();
+    replace_in(&s, &space, "main", &b_uid, "b.txt", b"bravo two, in main").await;
+    assert_eq!(s.fetch(&b_permanent).await.1, b"bravo two, in main".to_vec());
+    assert_eq!(s.fetch(&permanent_in(&b_permanent, "ws")).await.1, b"bravo one".to_vec());
+    // A restore in the source does not reach the fork either.
+    let (status, _) =
+        s.send_json(Method::POST, &at(&space, &format!("/assets/{b_uid}/versions/1/restore"), "main"), json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(asset(&s, &space, "ws", &b_uid).await.1["version"], 1);
 
     // Uploads.
     let c = upload_in(&s, &space, "main", "c.txt", b"charlie", None).await;
@@ -366,6 +375,17 @@ async fn purge_in_one_workspace_keeps_what_forks_still_use() {
     assert_eq!(asset(&s, &space, "one", &a_uid).await.0, StatusCode::NOT_FOUND);
     assert_eq!(asset(&s, &space, "two", &a_uid).await.0, StatusCode::OK, "two forked before one deleted it");
     assert_eq!(s.fetch(&format!("{permanent}?workspace=two")).await, (StatusCode::OK, data.clone()));
+
+    // A purge in a fork leaves the source alone.
+    let kept = bytes(42, 5000);
+    let k = upload_in(&s, &space, "main", "k.bin", &kept, None).await;
+    fork(&s, &space, "three", "main").await;
+    assert_eq!(s.delete(&at(&space, &format!("/assets/{}", uid(&k)), "three")).await.0, StatusCode::OK);
+    gone_from("three").await;
+    assert_eq!(asset(&s, &space, "three", &uid(&k)).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(asset(&s, &space, "main", &uid(&k)).await.0, StatusCode::OK);
+    assert_eq!(s.fetch(k["permanent_url"].as_str().unwrap()).await, (StatusCode::OK, kept.clone()));
+    assert!(s.blob_files().iter().any(|p| p.ends_with(sha256(&kept))));
 
     // The last workspace using the blob goes: the blob is freed.
     let (status, _) = s.delete(&format!("/api/spaces/{space}/workspaces/two")).await;
