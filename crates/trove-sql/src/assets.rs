@@ -9,6 +9,7 @@ use trove_domain::model::{Asset, Deletion, Page, PageRequest, StoredFile, Versio
 use trove_domain::{Error, Result};
 
 use crate::folders::require_live_folder;
+use crate::listing::page_assets;
 use crate::overlay::{HEADS, NAMES, PLACEMENTS, Val, Writer, begin_write};
 use crate::rows::{VERSION_COLUMNS, get, ms, tags_to_text, ts, version_from_row};
 use crate::{SqlStore, db_err};
@@ -206,28 +207,14 @@ impl AssetRepo for SqlStore {
         folder: &FolderFilter,
         page: PageRequest,
     ) -> Result<Page<Asset>> {
-        // Page over placements alone (newest first: asset UIDs are ULIDs), then
-        // read the page's heads, so only one page of assets is joined with its
-        // versions and files whatever the size of the workspace.
-        let (filter, parent, next) = match folder {
-            FolderFilter::Any => ("", None, 3),
-            FolderFilter::In(None) => (" AND wa.parent_uid IS NULL", None, 3),
-            FolderFilter::In(Some(p)) => (" AND wa.parent_uid = $3", Some(p.as_str()), 4),
+        // The page's UIDs first (see `crate::listing`), then only those assets are
+        // joined with their head versions and files.
+        let (filter, vals): (&str, Vec<Val<'_>>) = match folder {
+            FolderFilter::Any => ("", vec![]),
+            FolderFilter::In(None) => (" AND parent_uid IS NULL", vec![]),
+            FolderFilter::In(Some(p)) => (" AND parent_uid = $4", vec![Val::Text(Some(p.as_str()))]),
         };
-        let base = format!(
-            "FROM live_workspace_assets wa WHERE wa.space_uid = $1 AND wa.workspace_uid = $2 AND wa.deleted_at IS NULL{filter}"
-        );
-        let sql = format!("SELECT wa.asset_uid {base} ORDER BY wa.asset_uid DESC LIMIT ${next} OFFSET ${}", next + 1);
-        let mut q = sqlx::query_scalar::<_, String>(AssertSqlSafe(sql)).bind(space).bind(ws);
-        if let Some(p) = parent {
-            q = q.bind(p);
-        }
-        let uids = q.bind(page.limit).bind(page.skip).fetch_all(&self.read).await.map_err(db_err)?;
-        let mut q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(format!("SELECT COUNT(*) {base}"))).bind(space).bind(ws);
-        if let Some(p) = parent {
-            q = q.bind(p);
-        }
-        let count = q.fetch_one(&self.read).await.map_err(db_err)?;
+        let (uids, count) = page_assets(&self.read, space, ws, filter, &vals, page.skip, page.limit).await?;
         if uids.is_empty() {
             return Ok(Page { items: Vec::new(), count });
         }

@@ -438,3 +438,61 @@ async fn deleting_a_workspace_keeps_forks_of_it_intact() {
     assert_eq!(list["count"], 2);
     s.stop().await;
 }
+
+#[tokio::test]
+async fn a_fork_lists_and_pages_like_a_workspace_of_its_own() {
+    let s = TestServer::start().await;
+    let space = s.create_space("Pages").await;
+    let f = folder_in(&s, &space, "main", "F", None).await;
+    let mut base = Vec::new();
+    for i in 0..5 {
+        let parent = (i < 2).then_some(f.as_str());
+        base.push(uid(&upload_in(&s, &space, "main", &format!("m{i}.txt"), format!("m{i}").as_bytes(), parent).await));
+    }
+    fork(&s, &space, "ws", "main").await;
+    upload_in(&s, &space, "main", "late.txt", b"late", None).await;
+    assert_eq!(s.delete(&at(&space, &format!("/assets/{}", base[4]), "ws")).await.0, StatusCode::OK);
+    edit(&s, &space, "ws", &base[3], json!({"title": "edited in ws"})).await;
+    let (status, _) = s
+        .send_json(
+            Method::POST,
+            &at(&space, "/assets/bulk/move", "ws"),
+            json!({"asset_uids": [base[0]], "target_folder_uid": null}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let mut added = Vec::new();
+    for i in 0..2 {
+        added.push(uid(&upload_in(&s, &space, "ws", &format!("w{i}.txt"), b"w", None).await));
+    }
+    let (_, all) = s.get(&at(&space, "/assets?limit=100", "ws")).await;
+    assert_eq!(all["count"], 6, "{all}");
+    let listed: Vec<String> = all["assets"].as_array().unwrap().iter().map(uid).collect();
+    let mut want: Vec<String> = base[..4].iter().chain(&added).cloned().collect();
+    want.sort_by(|a, b| b.cmp(a));
+    assert_eq!(listed, want, "newest first, without the trashed one or the source's later upload");
+    let edited = all["assets"].as_array().unwrap().iter().find(|a| a["uid"] == base[3].as_str()).unwrap();
+    assert_eq!(edited["title"], "edited in ws");
+    let mut paged = Vec::new();
+    for skip in (0..8).step_by(2) {
+        let (_, page) = s.get(&at(&space, &format!("/assets?limit=2&skip={skip}"), "ws")).await;
+        assert_eq!(page["count"], 6);
+        paged.extend(page["assets"].as_array().unwrap().iter().map(uid));
+    }
+    assert_eq!(paged, want, "pages add up to the whole list");
+    let (_, in_f) = s.get(&at(&space, &format!("/assets?folder={f}"), "ws")).await;
+    assert_eq!((in_f["count"].as_i64(), in_f["assets"][0]["uid"].as_str()), (Some(1), Some(base[1].as_str())));
+    let (_, in_f) = s.get(&at(&space, &format!("/assets?folder={f}"), "main")).await;
+    assert_eq!(in_f["count"], 2);
+    let (_, root) = s.get(&at(&space, "/assets?folder=root", "ws")).await;
+    assert_eq!(root["count"], 5);
+    let (_, main) = s.get(&at(&space, "/assets?limit=100", "main")).await;
+    assert_eq!(main["count"], 6, "main: its five, and the late one");
+    // A fork of the fork pages through two levels.
+    fork(&s, &space, "deeper", "ws").await;
+    edit(&s, &space, "deeper", &base[2], json!({"title": "deeper"})).await;
+    let (_, deep) = s.get(&at(&space, "/assets?limit=100", "deeper")).await;
+    assert_eq!(deep["count"], 6);
+    assert_eq!(deep["assets"].as_array().unwrap().iter().map(uid).collect::<Vec<_>>(), want);
+    s.stop().await;
+}
