@@ -313,11 +313,30 @@ pub struct ItemChanges {
     pub locales: Vec<LocaleChanges>,
 }
 
+impl Three<FolderState> {
+    /// Neither side has the folder live: whatever else differs, there is nothing to
+    /// merge and nothing to conflict about.
+    pub fn gone_on_both_sides(&self) -> bool {
+        let live = |f: &Option<FolderState>| f.as_ref().is_some_and(|f| f.deleted_at.is_none());
+        !live(&self.workspace) && !live(&self.source)
+    }
+}
+
 impl AssetStates {
+    /// Neither side has the asset live (both deleted it, or one purged what the other
+    /// trashed): nothing to merge and nothing to conflict about.
+    pub fn gone_on_both_sides(&self) -> bool {
+        let live = |p: &Option<Placement>| p.as_ref().is_some_and(Placement::live);
+        !live(&self.placement.workspace) && !live(&self.placement.source)
+    }
+
     /// One side deleted the asset while the other changed it (moved it, or changed
     /// any locale): that is a conflict even though the two changes touch different
     /// parts of the asset.
     pub fn delete_conflict(&self) -> bool {
+        if self.gone_on_both_sides() {
+            return false;
+        }
         let p = self.placement.sides();
         let deleted = |c: &Option<SideChange>| c.as_ref().is_some_and(|c| c.change == ChangeKind::Deleted);
         let changed = |c: &Option<SideChange>| c.as_ref().is_some_and(|c| c.change != ChangeKind::Deleted);
@@ -329,12 +348,15 @@ impl AssetStates {
 
     /// Whether the asset itself (not one locale) conflicts.
     pub fn placement_conflict(&self) -> bool {
-        self.delete_conflict() || self.placement.resolve() == Resolution::Conflict
+        !self.gone_on_both_sides() && (self.delete_conflict() || self.placement.resolve() == Resolution::Conflict)
     }
 
     /// What a merge does with the asset's existence and placement under `strategy`;
     /// `None` for a conflict the strategy refuses to settle.
     pub fn placement_decision(&self, strategy: MergeStrategy) -> Option<Resolution> {
+        if self.gone_on_both_sides() {
+            return Some(Resolution::Unchanged);
+        }
         if !self.delete_conflict() {
             return self.placement.decide(strategy);
         }
@@ -360,8 +382,10 @@ impl AssetStates {
             .filter(|l| !l.sides.is_empty())
             .collect();
         let mut sides = self.placement.sides();
-        // The item conflicts if it does itself or any of its locales does.
-        sides.conflict = self.placement_conflict() || locales.iter().any(|l| l.sides.conflict);
+        // The item conflicts if it does itself or any of its locales does (not once
+        // both sides deleted it).
+        let gone = self.gone_on_both_sides();
+        sides.conflict = !gone && (self.placement_conflict() || locales.iter().any(|l| l.sides.conflict));
         (!sides.is_empty() || !locales.is_empty()).then(|| ItemChanges {
             kind: "asset",
             uid: self.uid.clone(),
@@ -373,7 +397,8 @@ impl AssetStates {
 
 /// The changes of a folder, or `None` when nothing changed.
 pub fn folder_changes(uid: &str, t: &Three<FolderState>) -> Option<ItemChanges> {
-    let sides = t.sides();
+    let mut sides = t.sides();
+    sides.conflict &= !t.gone_on_both_sides();
     (!sides.is_empty()).then(|| ItemChanges { kind: "folder", uid: uid.to_owned(), sides, locales: Vec::new() })
 }
 

@@ -198,39 +198,46 @@ impl FolderRepo for SqlStore {
     async fn trash_folder(&self, space: &str, ws: &str, uid: &str, d: &Deletion) -> Result<()> {
         let mut w = begin_write(&self.write, space).await?;
         require_live_folder(&mut w, space, ws, uid).await?;
-        let at = ms(d.deleted_at);
-        // Assets first, while the subtree is still live and so still walkable.
-        let assets = format!("v.deleted_at IS NULL AND v.parent_uid IN {}", subtree("$4"));
-        PLACEMENTS.touch(&mut w, space, ws, &assets, &[Val::Text(Some(uid))]).await?;
-        let folders = format!("v.deleted_at IS NULL AND v.uid IN {}", subtree("$4"));
-        FOLDERS.touch(&mut w, space, ws, &folders, &[Val::Text(Some(uid))]).await?;
-        // Everything touched in this transaction is what goes to the trash.
-        sqlx::query(
-            "UPDATE workspace_assets SET deleted_by = $5, deleted_at = $6, trashed_with = $4 \
-             WHERE space_uid = $1 AND workspace_uid = $2 AND seq = $3 AND $4 = $4",
-        )
-        .bind(space)
-        .bind(ws)
-        .bind(w.seq)
-        .bind(uid)
-        .bind(&d.deleted_by)
-        .bind(at)
-        .execute(&mut *w.tx)
-        .await
-        .map_err(db_err)?;
-        sqlx::query(
-            "UPDATE folders SET deleted_by = $5, deleted_at = $6, trashed_with = CASE WHEN uid = $4 THEN NULL ELSE $4 END \
-             WHERE space_uid = $1 AND workspace_uid = $2 AND seq = $3",
-        )
-        .bind(space)
-        .bind(ws)
-        .bind(w.seq)
-        .bind(uid)
-        .bind(&d.deleted_by)
-        .bind(at)
-        .execute(&mut *w.tx)
-        .await
-        .map_err(db_err)?;
+        trash_subtree(&mut w, space, ws, uid, &d.deleted_by, ms(d.deleted_at)).await?;
         w.tx.commit().await.map_err(db_err)
     }
+}
+
+/// Moves folder `uid`, its live subfolders and the live assets in them to the trash
+/// of `ws`, all marked as trashed with `uid`.
+pub(crate) async fn trash_subtree(w: &mut Writer, space: &str, ws: &str, uid: &str, by: &str, at: i64) -> Result<()> {
+    // Assets first, while the subtree is still live and so still walkable.
+    let assets = format!("v.deleted_at IS NULL AND v.parent_uid IN {}", subtree("$4"));
+    PLACEMENTS.touch(w, space, ws, &assets, &[Val::Text(Some(uid))]).await?;
+    let folders = format!("v.deleted_at IS NULL AND v.uid IN {}", subtree("$4"));
+    FOLDERS.touch(w, space, ws, &folders, &[Val::Text(Some(uid))]).await?;
+    sqlx::query(AssertSqlSafe(format!(
+        "UPDATE workspace_assets SET deleted_by = $5, deleted_at = $6, trashed_with = $4 \
+         WHERE space_uid = $1 AND workspace_uid = $2 AND seq = $3 AND deleted_at IS NULL AND parent_uid IN {}",
+        subtree("$4")
+    )))
+    .bind(space)
+    .bind(ws)
+    .bind(w.seq)
+    .bind(uid)
+    .bind(by)
+    .bind(at)
+    .execute(&mut *w.tx)
+    .await
+    .map_err(db_err)?;
+    sqlx::query(AssertSqlSafe(format!(
+        "UPDATE folders SET deleted_by = $5, deleted_at = $6, trashed_with = CASE WHEN uid = $4 THEN NULL ELSE $4 END \
+         WHERE space_uid = $1 AND workspace_uid = $2 AND seq = $3 AND deleted_at IS NULL AND uid IN {}",
+        subtree("$4")
+    )))
+    .bind(space)
+    .bind(ws)
+    .bind(w.seq)
+    .bind(uid)
+    .bind(by)
+    .bind(at)
+    .execute(&mut *w.tx)
+    .await
+    .map_err(db_err)?;
+    Ok(())
 }

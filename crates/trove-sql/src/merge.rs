@@ -19,7 +19,7 @@ use trove_domain::workspace::{
 use trove_domain::{Error, ErrorKind, Result};
 
 use crate::assets::set_head;
-use crate::folders::subtree;
+use crate::folders::{subtree, trash_subtree};
 use crate::overlay::{FOLDERS, HEADS, OWN_MAX_SEQ, PLACEMENTS, Val, Writer, begin_write};
 use crate::rows::{get, ms};
 use crate::workspaces::{read_workspace, workspace_not_found};
@@ -42,13 +42,13 @@ fn as_of(table: &str, cols: &str, cond: &str) -> String {
 
 /// One workspace at one point of its history.
 #[derive(Clone, Copy)]
-struct At<'a> {
-    space: &'a str,
-    ws: &'a str,
-    seq: i64,
+pub(crate) struct At<'a> {
+    pub space: &'a str,
+    pub ws: &'a str,
+    pub seq: i64,
 }
 
-async fn placement(c: &mut AnyConnection, at: At<'_>, asset: &str) -> Result<Option<Placement>> {
+pub(crate) async fn placement(c: &mut AnyConnection, at: At<'_>, asset: &str) -> Result<Option<Placement>> {
     let sql = as_of("workspace_assets", "t.parent_uid, t.deleted_at, t.trashed_with", "t.asset_uid = $4");
     let row = sqlx::query(AssertSqlSafe(sql))
         .bind(at.space)
@@ -138,7 +138,7 @@ fn folder_from(r: &AnyRow) -> Result<FolderState> {
     })
 }
 
-async fn folder(c: &mut AnyConnection, at: At<'_>, uid: &str) -> Result<Option<FolderState>> {
+pub(crate) async fn folder(c: &mut AnyConnection, at: At<'_>, uid: &str) -> Result<Option<FolderState>> {
     let sql = as_of("folders", "t.title, t.description, t.parent_uid, t.deleted_at, t.trashed_with", "t.uid = $4");
     let row = sqlx::query(AssertSqlSafe(sql))
         .bind(at.space)
@@ -271,9 +271,12 @@ pub(crate) async fn compare(store: &SqlStore, space: &str, uid: &str) -> Result<
 
 /// Every conflict the strategy does not settle, as `kind/uid[/locale]`.
 fn unsettled(folders: &[(String, Three<FolderState>)], assets: &[AssetStates], s: MergeStrategy) -> Vec<String> {
-    let mut out: Vec<String> =
-        folders.iter().filter(|(_, t)| t.decide(s).is_none()).map(|(u, _)| format!("folder/{u}")).collect();
-    for a in assets {
+    let mut out: Vec<String> = folders
+        .iter()
+        .filter(|(_, t)| !t.gone_on_both_sides() && t.decide(s).is_none())
+        .map(|(u, _)| format!("folder/{u}"))
+        .collect();
+    for a in assets.iter().filter(|a| !a.gone_on_both_sides()) {
         if a.placement_decision(s).is_none() {
             out.push(format!("asset/{}", a.uid));
         }
@@ -289,10 +292,10 @@ fn unsettled(folders: &[(String, Three<FolderState>)], assets: &[AssetStates], s
 fn conflicts(folders: &[(String, Three<FolderState>)], assets: &[AssetStates]) -> Vec<String> {
     let mut out: Vec<String> = folders
         .iter()
-        .filter(|(_, t)| t.resolve() == Resolution::Conflict)
+        .filter(|(_, t)| !t.gone_on_both_sides() && t.resolve() == Resolution::Conflict)
         .map(|(u, _)| format!("folder/{u}"))
         .collect();
-    for a in assets {
+    for a in assets.iter().filter(|a| !a.gone_on_both_sides()) {
         if a.placement_conflict() {
             out.push(format!("asset/{}", a.uid));
         }
@@ -338,12 +341,31 @@ pub(crate) async fn merge(store: &SqlStore, space: &str, uid: &str, r: &MergeReq
     // then deleted in the workspace differs from the base but is nothing to merge),
     // so a merge does exactly what compare lists.
     for (uid, t) in ordered {
-        let take = t.decide(r.strategy) == Some(Resolution::TakeWorkspace) && t.sides().workspace.is_some();
-        if take && m.folder(uid, t).await? {
-            report.folders += 1;
+        let take = !t.gone_on_both_sides()
+            && t.decide(r.strategy) == Some(Resolution::TakeWorkspace)
+            && t.sides().workspace.is_some();
+        if !take {
+            continue;
         }
+        if m.folder(uid, t).await? {
+            report.folders += 1;
+            continue;
+        }
+        // The move would put the folder inside itself in the source, which moved
+        // the other way meanwhile: a conflict the strategy settles by leaving it.
+        let item = format!("folder/{uid}");
+        if r.strategy == MergeStrategy::FailOnConflict {
+            let mut e = Error::new(
+                ErrorKind::Conflict,
+                "merge_conflict",
+                "a folder move in the workspace would put a folder inside itself in the source; nothing was merged",
+            );
+            e.fields.insert(item, vec!["moved into a folder the source moved under it".to_owned()]);
+            return Err(e);
+        }
+        report.conflicts.push(item);
     }
-    for a in &assets {
+    for a in assets.iter().filter(|a| !a.gone_on_both_sides()) {
         let mut touched = false;
         let decision = a.placement_decision(r.strategy);
         let take = decision == Some(Resolution::TakeWorkspace)
@@ -378,6 +400,7 @@ pub(crate) async fn merge(store: &SqlStore, space: &str, uid: &str, r: &MergeReq
         .execute(&mut *w.tx)
         .await
         .map_err(db_err)?;
+    crate::trash::release_purged(&mut w, space, uid).await?;
     w.tx.commit().await.map_err(db_err)?;
     Ok(report)
 }
@@ -423,9 +446,18 @@ impl Merger<'_> {
     /// put the folder inside itself in the source (then nothing changes).
     async fn folder(&mut self, uid: &str, t: &Three<FolderState>) -> Result<bool> {
         let (space, src) = (self.p.space.as_str(), self.p.source.as_str());
+        let source_live = t.source.as_ref().is_some_and(|f| f.deleted_at.is_none());
         let Some(f) = &t.workspace else {
-            return self.trash(&FOLDERS, "uid", uid).await.map(|()| true);
+            // Gone from the workspace: the folder and what the source keeps in it go
+            // to the source's trash together.
+            if source_live {
+                trash_subtree(self.w, space, src, uid, &self.r.by, ms(self.r.at)).await?;
+            }
+            return Ok(true);
         };
+        if f.deleted_at.is_some() && source_live {
+            trash_subtree(self.w, space, src, uid, &self.r.by, ms(self.r.at)).await?;
+        }
         let parent = self.live_parent(f.parent_uid.as_deref()).await?;
         if let Some(parent) = &parent {
             let inside: Option<i64> =
@@ -461,6 +493,8 @@ impl Merger<'_> {
             .execute(&mut *self.w.tx)
             .await
             .map_err(db_err)?;
+            // The source may hold a tombstone of this folder (it purged one it had).
+            FOLDERS.close(self.w, space, src).await?;
             return Ok(true);
         }
         FOLDERS.touch(self.w, space, src, "v.uid = $4", &[Val::Text(Some(uid))]).await?;
@@ -531,6 +565,7 @@ impl Merger<'_> {
                 .execute(&mut *self.w.tx)
                 .await
                 .map_err(db_err)?;
+            PLACEMENTS.close(self.w, space, src).await?;
             return Ok(());
         }
         PLACEMENTS.touch(self.w, space, src, "v.asset_uid = $4", &[Val::Text(Some(asset))]).await?;
@@ -575,7 +610,20 @@ impl Merger<'_> {
             }
             return Ok(false);
         };
-        let number = t.source.as_ref().map_or(0, |s| s.version) + 1;
+        // Past every version the source can see of this locale, its own or inherited
+        // (a key the source purged and tombstoned may still show an ancestor's).
+        let seen: Option<i64> = sqlx::query_scalar(
+            "SELECT MAX(number) FROM live_asset_versions WHERE space_uid = $1 AND workspace_uid = $2 \
+             AND asset_uid = $3 AND locale = $4",
+        )
+        .bind(space)
+        .bind(src)
+        .bind(asset)
+        .bind(locale)
+        .fetch_one(&mut *self.w.tx)
+        .await
+        .map_err(db_err)?;
+        let number = seen.unwrap_or(0).max(t.source.as_ref().map_or(0, |s| s.version)) + 1;
         let k = trove_app::ports::AssetKey {
             space_uid: space.to_owned(),
             workspace_uid: src.to_owned(),
@@ -595,6 +643,7 @@ impl Merger<'_> {
                 .execute(&mut *self.w.tx)
                 .await
                 .map_err(db_err)?;
+            HEADS.close(self.w, space, src).await?;
         }
         sqlx::query(
             "INSERT INTO asset_versions (space_uid, workspace_uid, asset_uid, locale, number, seq, title, description, \

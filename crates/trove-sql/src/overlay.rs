@@ -142,8 +142,9 @@ impl Overlay {
         Ok(n)
     }
 
-    /// Closes the rows that this transaction's new rows in `ws` replace.
-    async fn close(&self, w: &mut Writer, space: &str, ws: &str) -> Result<()> {
+    /// Closes the rows that this transaction's new rows in `ws` replace (a touched
+    /// key's previous row, or a tombstone under a key inserted anew).
+    pub async fn close(&self, w: &mut Writer, space: &str, ws: &str) -> Result<()> {
         let t = self.table;
         let keys = self.key.join(", ");
         let sql = format!(
@@ -155,8 +156,9 @@ impl Overlay {
         Ok(())
     }
 
-    /// Inserts brand-new keys for `ws` from `select`, a query producing the key and
-    /// data columns in order (with `$1` space, `$2` workspace, `$3` seq available).
+    /// An insert of one new row for `ws`: `values` lists the key and data columns in
+    /// order (with `$1` space, `$2` workspace, `$3` seq available). Where the key may
+    /// have existed in `ws` before (a tombstone), [`Overlay::close`] afterwards.
     pub fn insert_sql(&self, values: &str) -> String {
         format!(
             "INSERT INTO {t} (space_uid, workspace_uid, seq, superseded_seq, tombstone, {cols}) VALUES ($1, $2, $3, NULL, 0, {values})",
@@ -200,21 +202,83 @@ impl Overlay {
     /// children, deletes every row of them in `ws`, and leaves a tombstone where an
     /// ancestor still has the key, so it does not reappear. `cond` as for
     /// [`Overlay::copy_down`].
-    pub async fn purge(&self, w: &mut Writer, space: &str, ws: &str, cond: &str, vals: &[Val<'_>]) -> Result<()> {
+    ///
+    /// With `keep = Some(base)` (a fork whose next merge still has to carry this
+    /// deletion to its source) the rows valid at `base` stay, closed now and followed
+    /// by a tombstone, so the merge still sees what the key was; only the history
+    /// after `base` goes. The merge releases them afterwards.
+    pub async fn purge(
+        &self,
+        w: &mut Writer,
+        space: &str,
+        ws: &str,
+        cond: &str,
+        vals: &[Val<'_>],
+        keep: Option<i64>,
+    ) -> Result<()> {
         let t = self.table;
         self.copy_down(w, space, ws, cond, vals).await?;
-        let del = format!("DELETE FROM {t} WHERE space_uid = $1 AND workspace_uid = $2 AND $3 = $3 AND ({cond})");
-        let q = sqlx::query(AssertSqlSafe(del)).bind(space).bind(ws).bind(w.seq);
-        bind_all(q, vals).execute(&mut *w.tx).await.map_err(db_err)?;
-        let tomb = format!(
-            "INSERT INTO {t} (space_uid, workspace_uid, seq, superseded_seq, tombstone, {cols}) \
-             SELECT v.space_uid, v.workspace_uid, $3, NULL, 1, {vcols} FROM live_{t} v \
-             WHERE v.space_uid = $1 AND v.workspace_uid = $2 AND ({cond})",
-            cols = self.columns(),
-            vcols = prefixed(&[self.key, self.data].concat(), "v"),
-        );
-        let q = sqlx::query(AssertSqlSafe(tomb)).bind(space).bind(ws).bind(w.seq);
-        bind_all(q, vals).execute(&mut *w.tx).await.map_err(db_err)?;
+        let cols = self.columns();
+        let n = vals.len() + 4;
+        let seq = w.seq;
+        let exec = |sql: String, base: Option<i64>| {
+            let mut q = bind_all(sqlx::query(AssertSqlSafe(sql)).bind(space).bind(ws).bind(seq), vals);
+            if let Some(b) = base {
+                q = q.bind(b);
+            }
+            q
+        };
+        match keep {
+            Some(base) => {
+                exec(format!("DELETE FROM {t} WHERE space_uid = $1 AND workspace_uid = $2 AND $3 = $3 AND ({cond}) AND seq > ${n}"), Some(base))
+                    .execute(&mut *w.tx)
+                    .await
+                    .map_err(db_err)?;
+                exec(
+                    format!(
+                        "UPDATE {t} SET superseded_seq = $3 WHERE space_uid = $1 AND workspace_uid = $2 AND ({cond}) \
+                         AND (superseded_seq IS NULL OR superseded_seq > ${n})"
+                    ),
+                    Some(base),
+                )
+                .execute(&mut *w.tx)
+                .await
+                .map_err(db_err)?;
+                exec(
+                    format!(
+                        "INSERT INTO {t} (space_uid, workspace_uid, seq, superseded_seq, tombstone, {cols}) \
+                         SELECT space_uid, workspace_uid, $3, NULL, 1, {cols} FROM {t} \
+                         WHERE space_uid = $1 AND workspace_uid = $2 AND ({cond}) AND superseded_seq = $3 AND seq < $3"
+                    ),
+                    None,
+                )
+                .execute(&mut *w.tx)
+                .await
+                .map_err(db_err)?;
+            }
+            None => {
+                exec(
+                    format!("DELETE FROM {t} WHERE space_uid = $1 AND workspace_uid = $2 AND $3 = $3 AND ({cond})"),
+                    None,
+                )
+                .execute(&mut *w.tx)
+                .await
+                .map_err(db_err)?;
+            }
+        }
+        // Keys the workspace now reads from an ancestor get a tombstone.
+        exec(
+            format!(
+                "INSERT INTO {t} (space_uid, workspace_uid, seq, superseded_seq, tombstone, {cols}) \
+                 SELECT v.space_uid, v.workspace_uid, $3, NULL, 1, {vcols} FROM live_{t} v \
+                 WHERE v.space_uid = $1 AND v.workspace_uid = $2 AND ({cond})",
+                vcols = prefixed(&[self.key, self.data].concat(), "v"),
+            ),
+            None,
+        )
+        .execute(&mut *w.tx)
+        .await
+        .map_err(db_err)?;
         Ok(())
     }
 }

@@ -6,7 +6,7 @@ use trove_app::ports::{PurgeReport, TrashFilter, TrashRepo};
 use trove_domain::model::{Page, PageRequest, Timestamp, TrashItem, TrashKind};
 use trove_domain::{Error, Result};
 
-use crate::overlay::{FOLDERS, HEADS, NAMES, PLACEMENTS, Val, Writer, begin_write, copy_down_versions};
+use crate::overlay::{FOLDERS, HEADS, NAMES, OWN_MAX_SEQ, PLACEMENTS, Val, Writer, begin_write, copy_down_versions};
 use crate::rows::{get, ms, ts};
 use crate::{SqlStore, db_err};
 
@@ -244,7 +244,7 @@ impl TrashRepo for SqlStore {
                 }
                 for (_, ws, uid) in folders.iter().filter(|c| c.0 == space) {
                     if still_trashed(&mut w, "live_folders", "uid", space, ws, uid, cutoff).await? {
-                        FOLDERS.purge(&mut w, space, ws, "uid = $4", &[Val::Text(Some(uid))]).await?;
+                        purge_folder(&mut w, space, ws, uid).await?;
                         report.folders += 1;
                     }
                 }
@@ -255,7 +255,9 @@ impl TrashRepo for SqlStore {
 }
 
 /// (space, workspace, uid) of up to [`PURGE_BATCH`] expired trash items of `table`
-/// (keyed by `key`), as each workspace sees them. The expired rows are found first,
+/// (keyed by `key`), as each workspace sees them, the workspace owning the row
+/// first: an owner's purge copies down to forks what they still read, and the
+/// forks' own purges then remove those copies too. The expired rows are found first,
 /// through the `deleted_at` index, and only then matched to the workspaces that see
 /// them, so the cost follows the size of the trash, not of the library.
 async fn candidates(
@@ -274,7 +276,7 @@ async fn candidates(
          WHERE NOT EXISTS (SELECT 1 FROM workspace_lineage l2 JOIN {table} t2 ON t2.space_uid = l2.space_uid \
              AND t2.workspace_uid = l2.ancestor_uid AND t2.{key} = e.k AND t2.seq <= l2.max_seq \
            WHERE l2.space_uid = l.space_uid AND l2.workspace_uid = l.workspace_uid AND l2.depth < l.depth) \
-         ORDER BY l.space_uid LIMIT $2"
+         ORDER BY l.space_uid, l.depth LIMIT $2"
     );
     let rows = sqlx::query(AssertSqlSafe(sql)).bind(cutoff).bind(PURGE_BATCH).fetch_all(pool).await.map_err(db_err)?;
     rows.iter().map(|r| Ok((get(r, "space_uid")?, get(r, "workspace_uid")?, get(r, "uid")?))).collect()
@@ -310,19 +312,94 @@ async fn still_trashed(
 /// version anywhere refers to, and the asset itself once no workspace has it.
 /// Blobs are freed later by garbage collection.
 pub(crate) async fn purge_asset(w: &mut Writer, space: &str, ws: &str, asset: &str) -> Result<()> {
+    // The deletion still has to reach the source when the asset was live at the
+    // merge base and still is in the source.
+    let keep = match merge_base(w, space, ws).await? {
+        Some((b, source)) => {
+            let base = crate::merge::At { space, ws, seq: b };
+            let now = crate::merge::At { space, ws: &source, seq: OWN_MAX_SEQ };
+            let live = |p: Option<trove_domain::workspace::Placement>| p.is_some_and(|p| p.deleted_at.is_none());
+            (live(crate::merge::placement(&mut w.tx, base, asset).await?)
+                && live(crate::merge::placement(&mut w.tx, now, asset).await?))
+            .then_some(b)
+        }
+        None => None,
+    };
     let key = [Val::Text(Some(asset))];
     for o in [&PLACEMENTS, &HEADS, &NAMES] {
-        o.purge(w, space, ws, "asset_uid = $4", &key).await?;
+        o.purge(w, space, ws, "asset_uid = $4", &key, keep).await?;
     }
     copy_down_versions(w, space, ws, "asset_uid = $4", &key).await?;
-    sqlx::query("DELETE FROM asset_versions WHERE space_uid = $1 AND workspace_uid = $2 AND asset_uid = $3")
+    // Versions the merge base still names stay with it (see `Overlay::purge`).
+    sqlx::query(
+        "DELETE FROM asset_versions WHERE space_uid = $1 AND workspace_uid = $2 AND asset_uid = $3 AND seq > $4",
+    )
+    .bind(space)
+    .bind(ws)
+    .bind(asset)
+    .bind(keep.unwrap_or(-1))
+    .execute(&mut *w.tx)
+    .await
+    .map_err(db_err)?;
+    free_asset_files(w, space, asset).await
+}
+
+/// Removes a folder from one workspace for good, keeping what the next merge needs.
+async fn purge_folder(w: &mut Writer, space: &str, ws: &str, uid: &str) -> Result<()> {
+    let keep = match merge_base(w, space, ws).await? {
+        Some((b, source)) => {
+            let base = crate::merge::At { space, ws, seq: b };
+            let now = crate::merge::At { space, ws: &source, seq: OWN_MAX_SEQ };
+            let live = |f: Option<trove_domain::workspace::FolderState>| f.is_some_and(|f| f.deleted_at.is_none());
+            (live(crate::merge::folder(&mut w.tx, base, uid).await?)
+                && live(crate::merge::folder(&mut w.tx, now, uid).await?))
+            .then_some(b)
+        }
+        None => None,
+    };
+    FOLDERS.purge(w, space, ws, "uid = $4", &[Val::Text(Some(uid))], keep).await
+}
+
+/// The seq the next merge of `ws` starts from, and its source; `None` for a
+/// workspace without a source.
+async fn merge_base(w: &mut Writer, space: &str, ws: &str) -> Result<Option<(i64, String)>> {
+    let row: Option<(Option<i64>, Option<String>)> =
+        sqlx::query_as("SELECT merged_seq, source_uid FROM workspaces WHERE space_uid = $1 AND uid = $2")
+            .bind(space)
+            .bind(ws)
+            .fetch_optional(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
+    Ok(match row {
+        Some((Some(b), Some(source))) => Some((b, source)),
+        _ => None,
+    })
+}
+
+/// After a merge of `ws`: what purges kept for this merge (keys now a tombstone over
+/// older rows) is purged for good, the new base no longer needing it.
+pub(crate) async fn release_purged(w: &mut Writer, space: &str, ws: &str) -> Result<()> {
+    for (table, key) in [("workspace_assets", "asset_uid"), ("folders", "uid")] {
+        let keys: Vec<String> = sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT DISTINCT t.{key} FROM {table} t WHERE t.space_uid = $1 AND t.workspace_uid = $2 \
+             AND t.tombstone = 1 AND t.superseded_seq IS NULL \
+             AND EXISTS (SELECT 1 FROM {table} o WHERE o.space_uid = $1 AND o.workspace_uid = $2 \
+                         AND o.{key} = t.{key} AND o.tombstone = 0)"
+        )))
         .bind(space)
         .bind(ws)
-        .bind(asset)
-        .execute(&mut *w.tx)
+        .fetch_all(&mut *w.tx)
         .await
         .map_err(db_err)?;
-    free_asset_files(w, space, asset).await
+        for k in keys {
+            if table == "folders" {
+                purge_folder(w, space, ws, &k).await?;
+            } else {
+                purge_asset(w, space, ws, &k).await?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Deletes the files of `asset` that no version refers to, and the asset once no

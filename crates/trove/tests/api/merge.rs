@@ -1,6 +1,8 @@
 //! Compare and merge: adds, edits, replaces, deletes and folder moves; conflicts
 //! under each strategy; repeated merges; and source edits racing a merge.
 
+use std::time::Duration;
+
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -232,7 +234,11 @@ async fn folder_moves_merge_and_a_cycle_is_refused() {
         s.send_json(Method::PUT, &at(&space, &format!("/folders/{p}"), "main"), json!({"parent_uid": q})).await;
     assert_eq!(status, StatusCode::OK);
     let (status, body) = merge(&s, &space, "ws", None).await;
+    assert_error(status, &body, StatusCode::CONFLICT, "merge_conflict");
+    assert!(body["errors"][format!("folder/{q}")].is_array(), "{body}");
+    let (status, body) = merge(&s, &space, "ws", Some("prefer_workspace")).await;
     assert_eq!((status, body["merge"]["folders"].as_u64()), (StatusCode::OK, Some(0)), "{body}");
+    assert_eq!(body["merge"]["conflicts"], json!([format!("folder/{q}")]));
     let (_, qm) = s.get(&at(&space, &format!("/folders/{q}"), "main")).await;
     assert_eq!(qm["folder"]["parent_uid"], Value::Null);
     // A move with no counterpart merges.
@@ -314,5 +320,97 @@ async fn only_visible_changes_merge_and_a_replaced_source_is_not_the_source() {
     assert_error(status, &body, StatusCode::CONFLICT, "source_deleted");
     let (status, body) = s.get(&format!("/api/spaces/{space}/workspaces/child/compare")).await;
     assert_error(status, &body, StatusCode::CONFLICT, "source_deleted");
+    s.stop().await;
+}
+
+async fn until_purged(s: &TestServer, space: &str, ws: &str) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let (_, t) = s.get(&at(space, "/trash", ws)).await;
+        if t["count"] == 0 {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "purge did not run in {ws}: {t}");
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+#[tokio::test]
+async fn deletions_purged_before_the_merge_still_merge_and_purged_keys_come_back_cleanly() {
+    let s = TestServer::start_with(|c| {
+        c.trash_retention = Duration::from_secs(1);
+        c.maintenance_interval = Duration::from_millis(300);
+    })
+    .await;
+    let space = s.create_space("PurgeMerge").await;
+    let old = upload_in(&s, &space, "main", "old.txt", b"old", None).await;
+    fork(&s, &space, "ws", "main").await;
+    // An asset made in the fork and merged, then deleted in the fork and purged there
+    // before the next merge: the deletion still reaches the source.
+    let made = upload_in(&s, &space, "ws", "made.txt", b"made in ws", None).await;
+    edit(&s, &space, "ws", &uid(&old), json!({"title": "old, edited in ws"})).await;
+    assert_eq!(merge(&s, &space, "ws", None).await.0, StatusCode::OK);
+    assert_eq!(title(&s, &space, "main", &uid(&made)).await, "made.txt");
+    for a in [&made, &old] {
+        assert_eq!(s.delete(&at(&space, &format!("/assets/{}", uid(a)), "ws")).await.0, StatusCode::OK);
+    }
+    until_purged(&s, &space, "ws").await;
+    let cmp = compare(&s, &space, "ws").await;
+    assert_eq!(entry(&cmp, &uid(&made))["workspace"]["change"], "deleted", "{cmp}");
+    assert_eq!(entry(&cmp, &uid(&old))["workspace"]["change"], "deleted", "{cmp}");
+    assert_eq!(entry(&cmp, &uid(&old))["conflict"], false, "{cmp}");
+    let (status, body) = merge(&s, &space, "ws", None).await;
+    assert_eq!((status, body["merge"]["assets"].as_u64()), (StatusCode::OK, Some(2)), "{body}");
+    assert_eq!(asset(&s, &space, "main", &uid(&made)).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(asset(&s, &space, "main", &uid(&old)).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(compare(&s, &space, "ws").await["count"], 0);
+    until_purged(&s, &space, "main").await;
+
+    // Deleted on both sides is no conflict.
+    let both = upload_in(&s, &space, "main", "both.txt", b"both", None).await;
+    fork(&s, &space, "ws2", "main").await;
+    assert_eq!(s.delete(&at(&space, &format!("/assets/{}", uid(&both)), "ws2")).await.0, StatusCode::OK);
+    assert_eq!(s.delete(&at(&space, &format!("/assets/{}", uid(&both)), "main")).await.0, StatusCode::OK);
+    let (status, body) = merge(&s, &space, "ws2", None).await;
+    assert_eq!((status, body["merge"]["conflicts"].clone()), (StatusCode::OK, json!([])), "{body}");
+
+    // A fork of a fork brings back what its source purged: one clean history.
+    let back = upload_in(&s, &space, "main", "back.txt", b"back", None).await;
+    fork(&s, &space, "mid", "main").await;
+    fork(&s, &space, "leaf", "mid").await;
+    assert_eq!(s.delete(&at(&space, &format!("/assets/{}", uid(&back)), "mid")).await.0, StatusCode::OK);
+    until_purged(&s, &space, "mid").await;
+    edit(&s, &space, "leaf", &uid(&back), json!({"title": "back from leaf"})).await;
+    let (status, body) = merge(&s, &space, "leaf", Some("prefer_workspace")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, got) = asset(&s, &space, "mid", &uid(&back)).await;
+    assert_eq!((status, got["title"].as_str()), (StatusCode::OK, Some("back from leaf")), "{got}");
+    let (_, v) = s.get(&at(&space, &format!("/assets/{}/versions", uid(&back)), "mid")).await;
+    let numbers: Vec<i64> = v["versions"].as_array().unwrap().iter().filter_map(|x| x["version"].as_i64()).collect();
+    assert_eq!(numbers, vec![2, 1], "no duplicate version numbers: {v}");
+    let (_, list) = s.get(&at(&space, "/assets", "mid")).await;
+    assert_eq!(list["assets"].as_array().unwrap().iter().filter(|a| a["uid"] == uid(&back).as_str()).count(), 1);
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_merged_folder_deletion_takes_the_sources_own_contents_along() {
+    let s = TestServer::start().await;
+    let space = s.create_space("FolderDel").await;
+    let g = folder_in(&s, &space, "main", "G", None).await;
+    fork(&s, &space, "ws", "main").await;
+    let late = upload_in(&s, &space, "main", "late.txt", b"late", Some(&g)).await;
+    let sub = folder_in(&s, &space, "main", "Sub", Some(&g)).await;
+    assert_eq!(s.delete(&at(&space, &format!("/folders/{g}"), "ws")).await.0, StatusCode::OK);
+    let (status, body) = merge(&s, &space, "ws", None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(asset(&s, &space, "main", &uid(&late)).await.0, StatusCode::NOT_FOUND, "in the trash with G");
+    let (status, _) = s.get(&at(&space, &format!("/folders/{sub}"), "main")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, trash) = s.get(&at(&space, "/trash", "main")).await;
+    assert_eq!((trash["count"].as_i64(), trash["items"][0]["uid"].as_str()), (Some(1), Some(g.as_str())), "{trash}");
+    let (status, _) = s.send_json(Method::POST, &at(&space, &format!("/trash/{g}/restore"), "main"), json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(asset(&s, &space, "main", &uid(&late)).await.1["parent_uid"], g.as_str());
     s.stop().await;
 }

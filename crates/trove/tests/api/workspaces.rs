@@ -496,3 +496,32 @@ async fn a_fork_lists_and_pages_like_a_workspace_of_its_own() {
     assert_eq!(deep["assets"].as_array().unwrap().iter().map(uid).collect::<Vec<_>>(), want);
     s.stop().await;
 }
+
+#[tokio::test]
+async fn an_item_trashed_before_a_fork_is_purged_everywhere_and_its_bytes_freed() {
+    let s = TestServer::start_with(|c| {
+        c.trash_retention = Duration::from_secs(1);
+        c.maintenance_interval = Duration::from_millis(300);
+    })
+    .await;
+    let space = s.create_space("Both").await;
+    let data = bytes(61, 4000);
+    let z = upload_in(&s, &space, "main", "z.bin", &data, None).await;
+    assert_eq!(s.delete(&at(&space, &format!("/assets/{}", uid(&z)), "main")).await.0, StatusCode::OK);
+    fork(&s, &space, "later", "main").await;
+    let (_, t) = s.get(&at(&space, "/trash", "later")).await;
+    assert_eq!(t["count"], 1, "the fork inherits the trash as it was: {t}");
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let (_, a) = s.get(&at(&space, "/trash", "main")).await;
+        let (_, b) = s.get(&at(&space, "/trash", "later")).await;
+        let freed = !s.blob_files().iter().any(|p| p.ends_with(sha256(&data)));
+        if a["count"] == 0 && b["count"] == 0 && freed {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "not purged everywhere: {a} {b}, freed {freed}");
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    assert_eq!(s.fetch(z["url"].as_str().unwrap()).await.0, StatusCode::NOT_FOUND);
+    s.stop().await;
+}
