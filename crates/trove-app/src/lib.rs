@@ -9,6 +9,7 @@ pub mod auth;
 pub mod delivery;
 pub mod folders;
 pub mod ingest;
+pub mod languages;
 pub mod maintenance;
 pub mod policy;
 pub mod ports;

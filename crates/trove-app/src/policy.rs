@@ -30,6 +30,10 @@ pub enum Action {
     WorkspaceUpdate,
     WorkspaceDelete,
     WorkspaceMerge,
+    LanguageRead,
+    LanguageCreate,
+    LanguageUpdate,
+    LanguageDelete,
 }
 
 /// Decides whether `who` may perform `action`, in `space` when the action is

@@ -32,6 +32,17 @@ impl App {
         let locale = match locale {
             None => ws.default_locale.clone(),
             Some(l) if l.eq_ignore_ascii_case(&ws.default_locale) => ws.default_locale.clone(),
+            Some(l) if ws.languages.iter().any(|x| x.eq_ignore_ascii_case(l)) => {
+                return Err(Error::new(
+                    trove_domain::ErrorKind::Validation,
+                    "locale_not_enabled",
+                    format!(
+                        "locale {l} is enabled in workspace {ws_uid}, but assets are read and written only in its \
+                         default language {} until localized variants are supported",
+                        ws.default_locale
+                    ),
+                ));
+            }
             Some(l) => {
                 return Err(Error::new(
                     trove_domain::ErrorKind::Validation,

@@ -6,6 +6,7 @@
 
 pub mod error;
 pub mod ids;
+pub mod languages;
 pub mod model;
 pub mod rules;
 pub mod workspace;

@@ -224,3 +224,17 @@ impl PageRequest {
         }
     }
 }
+
+/// A language of the organization. Following `fallback_code` from any language ends
+/// at the default language.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Language {
+    pub code: String,
+    pub name: String,
+    /// `None` only for the default language.
+    pub fallback_code: Option<String>,
+    pub is_default: bool,
+    /// Created by the organization rather than taken from the standard catalogue.
+    pub is_custom: bool,
+    pub created_at: Timestamp,
+}

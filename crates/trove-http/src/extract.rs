@@ -57,6 +57,10 @@ permissions!(
     WorkspaceUpdate,
     WorkspaceDelete,
     WorkspaceMerge,
+    LanguageRead,
+    LanguageCreate,
+    LanguageUpdate,
+    LanguageDelete,
 );
 
 /// An authenticated caller allowed to perform `P` (in the path's space, if any).

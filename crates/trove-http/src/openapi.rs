@@ -13,7 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::routes::{assets, delivery, folders, health, spaces, trash, versions, workspaces};
+use crate::routes::{assets, delivery, folders, health, languages, spaces, trash, versions, workspaces};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -26,6 +26,7 @@ use crate::routes::{assets, delivery, folders, health, spaces, trash, versions, 
     security(("bearer" = [])),
     components(schemas(crate::error::ErrorBody)),
     tags(
+        (name = "languages", description = "The organization's languages and fallback chains"),
         (name = "spaces", description = "Top-level containers"),
         (name = "workspaces", description = "Forkable parallel environments of a space: fork, compare, merge"),
         (name = "assets", description = "Files with versioned metadata"),
@@ -51,6 +52,8 @@ impl Modify for BearerAuth {
 /// Every route, with its OpenAPI description.
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(languages::list_languages, languages::create_language))
+        .routes(routes!(languages::get_language, languages::update_language, languages::delete_language))
         .routes(routes!(spaces::list_spaces, spaces::create_space))
         .routes(routes!(spaces::get_space, spaces::update_space, spaces::delete_space))
         .routes(routes!(workspaces::list_workspaces, workspaces::create_workspace))

@@ -2,7 +2,9 @@
 //! style (`{"asset": …}`, `{"assets": […], "count": N}`, with a `notice` on writes).
 
 use serde::Serialize;
-use trove_domain::model::{Asset, Dimensions, Folder, Space, StoredFile, Timestamp, TrashItem, Version, Workspace};
+use trove_domain::model::{
+    Asset, Dimensions, Folder, Language, Space, StoredFile, Timestamp, TrashItem, Version, Workspace,
+};
 use trove_domain::rules;
 use trove_domain::workspace::{ItemChanges, MergeReport};
 use utoipa::ToSchema;
@@ -447,4 +449,39 @@ impl MergeView {
 pub struct MergeEnvelope {
     pub notice: String,
     pub merge: MergeView,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LanguageView {
+    pub code: String,
+    pub name: String,
+    /// `null` only for the default language, which ends every chain.
+    pub fallback_code: Option<String>,
+    pub is_default: bool,
+    pub is_custom: bool,
+}
+
+impl From<&Language> for LanguageView {
+    fn from(l: &Language) -> Self {
+        LanguageView {
+            code: l.code.clone(),
+            name: l.name.clone(),
+            fallback_code: l.fallback_code.clone(),
+            is_default: l.is_default,
+            is_custom: l.is_custom,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LanguageEnvelope {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
+    pub language: LanguageView,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LanguagesListEnvelope {
+    pub languages: Vec<LanguageView>,
+    pub count: i64,
 }

@@ -41,7 +41,14 @@ const TABLES: &[(&str, &[Column], &[&str])] = &[
     ),
     (
         "languages",
-        &[("code", true), ("name", true), ("fallback_code", true), ("is_default", false), ("created_at", false)],
+        &[
+            ("code", true),
+            ("name", true),
+            ("fallback_code", true),
+            ("is_default", false),
+            ("created_at", false),
+            ("is_custom", false),
+        ],
         &["code"],
     ),
     (
@@ -281,6 +288,43 @@ async fn batch(
     rows.iter().map(|r| read_row(r, columns)).collect()
 }
 
+/// The batch in insertion order: as it is, except that a language comes after the
+/// language it falls back to (the reference is checked at once on both engines).
+fn fallbacks_first<'a>(table: &str, columns: &[Column], rows: &'a [Vec<Value>]) -> Vec<&'a Vec<Value>> {
+    let (Some(code), Some(fallback)) =
+        (columns.iter().position(|(c, _)| *c == "code"), columns.iter().position(|(c, _)| *c == "fallback_code"))
+    else {
+        return rows.iter().collect();
+    };
+    if table != "languages" {
+        return rows.iter().collect();
+    }
+    let text = |r: &Vec<Value>, i: usize| match &r[i] {
+        Value::Text(t) => t.clone(),
+        Value::Int(_) => None,
+    };
+    let in_batch: std::collections::HashSet<Option<String>> = rows.iter().map(|r| text(r, code)).collect();
+    let mut placed: std::collections::HashSet<Option<String>> = std::collections::HashSet::new();
+    let mut out: Vec<&Vec<Value>> = Vec::with_capacity(rows.len());
+    while out.len() < rows.len() {
+        let before = out.len();
+        for r in rows {
+            let c = text(r, code);
+            let f = text(r, fallback);
+            if !placed.contains(&c) && (f.is_none() || placed.contains(&f) || !in_batch.contains(&f)) {
+                placed.insert(c);
+                out.push(r);
+            }
+        }
+        if out.len() == before {
+            // A cycle (never stored by Trove): keep the rest in key order.
+            out.extend(rows.iter().filter(|r| !placed.contains(&text(r, code))));
+            break;
+        }
+    }
+    out
+}
+
 /// Progress of a database copy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CopyProgress<'a> {
@@ -359,7 +403,7 @@ impl SqlStore {
                     break;
                 }
                 let mut tx = to.write.begin().await.map_err(db_err)?;
-                for r in &rows {
+                for r in fallbacks_first(table, columns, &rows) {
                     let mut q = sqlx::query(AssertSqlSafe(insert.clone()));
                     for v in r {
                         q = match v {

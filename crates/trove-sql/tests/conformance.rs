@@ -460,6 +460,32 @@ async fn workspaces_compare_and_merge(s: &SqlStore) {
     assert_eq!(main_only.kind, ErrorKind::Conflict);
 }
 
+async fn languages_keep_their_chains(s: &SqlStore) {
+    let lang = |code: &str, fallback: &str| Language {
+        code: code.into(),
+        name: code.into(),
+        fallback_code: Some(fallback.into()),
+        is_default: false,
+        is_custom: true,
+        created_at: Utc::now().trunc_subsecs(3),
+    };
+    s.create_language(&lang("fr-fr", "en-us")).await.unwrap();
+    s.create_language(&lang("fr-ca", "fr-fr")).await.unwrap();
+    assert_eq!(s.create_language(&lang("fr-ca", "en-us")).await.unwrap_err().kind, ErrorKind::Validation);
+    assert_eq!(s.create_language(&lang("de-de", "xx")).await.unwrap_err().code, "unknown_language");
+    assert_eq!(s.update_language("fr-fr", None, Some("fr-ca")).await.unwrap_err().code, "fallback_cycle");
+    assert_eq!(s.get_language("fr-fr").await.unwrap().unwrap().fallback_code.as_deref(), Some("en-us"));
+    let renamed = s.update_language("fr-ca", Some("Québécois"), None).await.unwrap().unwrap();
+    assert_eq!((renamed.name.as_str(), renamed.fallback_code.as_deref()), ("Québécois", Some("fr-fr")));
+    assert!(s.update_language("xx", None, None).await.unwrap().is_none());
+    assert_eq!(s.delete_language("fr-fr").await.unwrap_err().code, "language_in_use");
+    assert_eq!(s.delete_language("en-us").await.unwrap_err().code, "language_in_use");
+    assert!(s.delete_language("fr-ca").await.unwrap());
+    assert!(!s.delete_language("fr-ca").await.unwrap());
+    let codes: Vec<String> = s.list_languages().await.unwrap().into_iter().map(|l| l.code).collect();
+    assert_eq!(codes, vec!["en-us", "fr-fr"]);
+}
+
 async fn job_claims_are_exclusive(s: &SqlStore) {
     let now = Utc::now();
     assert!(s.try_claim_job("j", "node-a", now, now + Duration::seconds(60)).await.unwrap());
@@ -480,6 +506,7 @@ macro_rules! conformance {
                 purge_and_garbage_collection,
                 workspaces_fork_isolate_and_delete,
                 workspaces_compare_and_merge,
+                languages_keep_their_chains,
                 job_claims_are_exclusive,
             );
         }

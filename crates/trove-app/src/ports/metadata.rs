@@ -9,8 +9,8 @@ use async_trait::async_trait;
 use futures::future::BoxFuture;
 use trove_domain::Result;
 use trove_domain::model::{
-    Asset, Deletion, Folder, Organization, Page, PageRequest, Principal, Space, StoredFile, Timestamp, TrashItem,
-    TrashKind, Version, Workspace,
+    Asset, Deletion, Folder, Language, Organization, Page, PageRequest, Principal, Space, StoredFile, Timestamp,
+    TrashItem, TrashKind, Version, Workspace,
 };
 use trove_domain::workspace::{ItemChanges, MergeReport, MergeStrategy};
 
@@ -165,6 +165,28 @@ pub trait WorkspaceRepo: Send + Sync {
 }
 
 #[async_trait]
+pub trait LanguageRepo: Send + Sync {
+    /// The organization's languages, by code.
+    async fn list_languages(&self) -> Result<Vec<Language>>;
+    async fn get_language(&self, code: &str) -> Result<Option<Language>>;
+    /// Adds a language. A taken code is a `code` field error (422); a fallback that
+    /// does not exist or would make a cycle is refused (422) by the chain rules of
+    /// `trove_domain::languages`, checked with the organization's languages locked.
+    async fn create_language(&self, language: &Language) -> Result<()>;
+    /// Renames and/or re-points the fallback; `None` if no such language.
+    async fn update_language(
+        &self,
+        code: &str,
+        name: Option<&str>,
+        fallback_code: Option<&str>,
+    ) -> Result<Option<Language>>;
+    /// Deletes a language nothing uses: not the default, nobody's fallback, enabled
+    /// in no workspace and held by no asset (`language_in_use`, 409). `false` if no
+    /// such language.
+    async fn delete_language(&self, code: &str) -> Result<bool>;
+}
+
+#[async_trait]
 pub trait FolderRepo: Send + Sync {
     /// Inserts a folder; `folder_not_found` (404) if the parent is not a live folder.
     async fn create_folder(&self, folder: &Folder) -> Result<()>;
@@ -267,11 +289,11 @@ pub trait JobRepo: Send + Sync {
 
 /// The whole metadata store, as the use cases see it.
 pub trait MetadataStore:
-    OrgRepo + SpaceRepo + WorkspaceRepo + FolderRepo + AssetRepo + TrashRepo + BlobRefRepo + JobRepo
+    OrgRepo + LanguageRepo + SpaceRepo + WorkspaceRepo + FolderRepo + AssetRepo + TrashRepo + BlobRefRepo + JobRepo
 {
 }
 
 impl<T> MetadataStore for T where
-    T: OrgRepo + SpaceRepo + WorkspaceRepo + FolderRepo + AssetRepo + TrashRepo + BlobRefRepo + JobRepo
+    T: OrgRepo + LanguageRepo + SpaceRepo + WorkspaceRepo + FolderRepo + AssetRepo + TrashRepo + BlobRefRepo + JobRepo
 {
 }

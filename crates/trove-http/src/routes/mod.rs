@@ -4,6 +4,7 @@ pub mod assets;
 pub mod delivery;
 pub mod folders;
 pub mod health;
+pub mod languages;
 pub mod spaces;
 pub mod trash;
 pub mod versions;

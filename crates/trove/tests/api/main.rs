@@ -11,6 +11,7 @@ mod auth;
 mod delivery;
 mod errors;
 mod folders;
+mod languages;
 mod merge;
 mod openapi;
 mod operations;

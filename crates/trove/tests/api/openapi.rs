@@ -22,7 +22,9 @@ async fn openapi_document_matches_the_snapshot_and_covers_every_route() {
 
     let paths = doc["paths"].as_object().unwrap();
     let expected = [
-        ("/api/spaces", &["get", "post"][..]),
+        ("/api/languages", &["get", "post"][..]),
+        ("/api/languages/{code}", &["get", "put", "delete"]),
+        ("/api/spaces", &["get", "post"]),
         ("/api/spaces/{space}", &["get", "put", "delete"]),
         ("/api/spaces/{space}/workspaces", &["get", "post"]),
         ("/api/spaces/{space}/workspaces/{workspace}", &["get", "put", "delete"]),

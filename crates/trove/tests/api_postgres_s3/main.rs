@@ -18,6 +18,8 @@ mod delivery;
 mod errors;
 #[path = "../api/folders.rs"]
 mod folders;
+#[path = "../api/languages.rs"]
+mod languages;
 #[path = "../api/merge.rs"]
 mod merge;
 #[path = "../api/openapi.rs"]
