@@ -82,20 +82,31 @@ async fn snapshot(base: &str) -> (Value, Vec<Vec<u8>>) {
     let spaces = call(Method::GET, format!("{base}/api/spaces"), None).await;
     let mut out = vec![spaces.clone()];
     let mut bytes = Vec::new();
+    out.push(call(Method::GET, format!("{base}/api/languages"), None).await);
     for s in spaces["spaces"].as_array().unwrap() {
         let sp = s["uid"].as_str().unwrap();
-        out.push(call(Method::GET, format!("{base}/api/spaces/{sp}/folders"), None).await);
-        out.push(call(Method::GET, format!("{base}/api/spaces/{sp}/trash"), None).await);
-        let assets = call(Method::GET, format!("{base}/api/spaces/{sp}/assets"), None).await;
-        out.push(assets.clone());
-        for a in assets["assets"].as_array().unwrap() {
-            let uid = a["uid"].as_str().unwrap();
-            let versions = call(Method::GET, format!("{base}/api/spaces/{sp}/assets/{uid}/versions"), None).await;
-            for v in versions["versions"].as_array().unwrap() {
-                bytes.push(get_bytes(format!("{base}{}", v["url"].as_str().unwrap())).await);
+        let workspaces = call(Method::GET, format!("{base}/api/spaces/{sp}/workspaces"), None).await;
+        out.push(workspaces.clone());
+        for w in workspaces["workspaces"].as_array().unwrap() {
+            let ws = w["uid"].as_str().unwrap();
+            let q = format!("workspace={ws}");
+            if ws != "main" {
+                out.push(call(Method::GET, format!("{base}/api/spaces/{sp}/workspaces/{ws}/compare"), None).await);
             }
-            out.push(versions);
-            bytes.push(get_bytes(format!("{base}{}", a["permanent_url"].as_str().unwrap())).await);
+            out.push(call(Method::GET, format!("{base}/api/spaces/{sp}/folders?{q}"), None).await);
+            out.push(call(Method::GET, format!("{base}/api/spaces/{sp}/trash?{q}"), None).await);
+            let assets = call(Method::GET, format!("{base}/api/spaces/{sp}/assets?{q}"), None).await;
+            out.push(assets.clone());
+            for a in assets["assets"].as_array().unwrap() {
+                let uid = a["uid"].as_str().unwrap();
+                let versions =
+                    call(Method::GET, format!("{base}/api/spaces/{sp}/assets/{uid}/versions?{q}"), None).await;
+                for v in versions["versions"].as_array().unwrap() {
+                    bytes.push(get_bytes(format!("{base}{}", v["url"].as_str().unwrap())).await);
+                }
+                out.push(versions);
+                bytes.push(get_bytes(format!("{base}{}", a["permanent_url"].as_str().unwrap())).await);
+            }
         }
     }
     (Value::Array(out), bytes)
@@ -171,7 +182,37 @@ async fn sqlite_and_files_copied_to_postgres_and_s3_serve_identically() {
         .unwrap();
     let gone = upload(&b, &sp, "old.bin", vec![9u8; 5000], None).await;
     call(reqwest::Method::DELETE, format!("{b}/api/spaces/{sp}/assets/{}", gone["uid"].as_str().unwrap()), None).await;
+    // A fork with changes on both sides, and languages whose fallbacks must be
+    // copied in chain order (fr-ca sorts before its fallback fr-fr).
+    call(reqwest::Method::POST, format!("{b}/api/spaces/{sp}/workspaces"), Some(json!({"uid": "campaign"}))).await;
+    call(
+        reqwest::Method::PUT,
+        format!("{b}/api/spaces/{sp}/assets/{a1_uid}?workspace=campaign"),
+        Some(json!({"title": "Hero for the campaign"})),
+    )
+    .await;
+    call(
+        reqwest::Method::PUT,
+        format!("{b}/api/spaces/{sp}/assets/{a1_uid}/versions/2/name?workspace=campaign"),
+        Some(json!({"name": "Campaign cut"})),
+    )
+    .await;
+    let form = Form::new().part("file", Part::bytes(b"campaign only".to_vec()).file_name("campaign.txt"));
+    let resp = client()
+        .post(format!("{b}/api/spaces/{sp}/assets?workspace=campaign"))
+        .bearer_auth(TOKEN)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    call(reqwest::Method::PUT, format!("{b}/api/spaces/{sp}/assets/{a1_uid}"), Some(json!({"title": "Hero, main"})))
+        .await;
+    call(reqwest::Method::POST, format!("{b}/api/languages"), Some(json!({"code": "fr-fr"}))).await;
+    call(reqwest::Method::POST, format!("{b}/api/languages"), Some(json!({"code": "fr-ca", "fallback_code": "fr-fr"})))
+        .await;
     let (before, before_bytes) = snapshot(&b).await;
+    assert!(before.to_string().contains("Hero for the campaign") && before.to_string().contains("Campaign cut"));
     s1.stop().await;
 
     // 2. Fresh PostgreSQL database and S3 bucket.
@@ -185,7 +226,7 @@ async fn sqlite_and_files_copied_to_postgres_and_s3_serve_identically() {
     // 3. Copy the files; a second copy into the now non-empty target needs --resume.
     let out = trove(&["copy-blobs", "--from", &blobs_from, "--to", &blobs_to], &s3).await;
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("4 verified"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("5 verified"), "{}", stderr(&out));
     let out = trove(&["copy-blobs", "--from", &blobs_from, "--to", &blobs_to], &s3).await;
     assert!(!out.status.success() && stderr(&out).contains("target_not_empty"), "{}", stderr(&out));
     // An interrupted copy: one object missing from the target is copied on resume.
@@ -193,7 +234,7 @@ async fn sqlite_and_files_copied_to_postgres_and_s3_serve_identically() {
     std::fs::remove_file(&victim).unwrap();
     let out = trove(&["copy-blobs", "--from", &blobs_from, "--to", &blobs_to, "--resume"], &s3).await;
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("1 copied") && stderr(&out).contains("3 already present"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("1 copied") && stderr(&out).contains("4 already present"), "{}", stderr(&out));
 
     // 4. Copy the metadata, with the same rules.
     let out = trove(&["copy-data", "--from", &sqlite_url, "--to", &pg_url], &s3).await;
