@@ -214,7 +214,9 @@ impl AssetRepo for SqlStore {
             FolderFilter::In(None) => (" AND parent_uid IS NULL", vec![]),
             FolderFilter::In(Some(p)) => (" AND parent_uid = $4", vec![Val::Text(Some(p.as_str()))]),
         };
-        let (uids, count) = page_assets(&self.read, space, ws, filter, &vals, page.skip, page.limit).await?;
+        // One read snapshot for the page, its count and its rows.
+        let mut tx = crate::dialect::begin_snapshot(&self.read, self.dialect).await?;
+        let (uids, count) = page_assets(&mut tx, space, ws, filter, &vals, page.skip, page.limit).await?;
         if uids.is_empty() {
             return Ok(Page { items: Vec::new(), count });
         }
@@ -224,7 +226,8 @@ impl AssetRepo for SqlStore {
         for u in &uids {
             q = q.bind(u);
         }
-        let rows = q.fetch_all(&self.read).await.map_err(db_err)?;
+        let rows = q.fetch_all(&mut *tx).await.map_err(db_err)?;
+        tx.commit().await.map_err(db_err)?;
         let items = rows.iter().map(|r| asset_from_row(r, space, ws)).collect::<Result<_>>()?;
         Ok(Page { items, count })
     }

@@ -76,6 +76,22 @@ impl Dialect {
     }
 }
 
+/// Begins a read-only transaction that sees one snapshot of the database for all its
+/// statements: on SQLite (WAL) every read transaction does; PostgreSQL needs
+/// `REPEATABLE READ` for it (its default takes a new snapshot per statement).
+pub(crate) async fn begin_snapshot(
+    pool: &sqlx::AnyPool,
+    dialect: Dialect,
+) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+    let mut tx = pool.begin().await.map_err(crate::db_err)?;
+    if dialect == Dialect::Postgres {
+        sqlx::Executor::execute(&mut *tx, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .await
+            .map_err(crate::db_err)?;
+    }
+    Ok(tx)
+}
+
 /// Turns the engine errors that mean "the client's input or a concurrent change"
 /// into Trove errors; `None` for anything else. The codes are each engine's own:
 /// PostgreSQL SQLSTATEs, SQLite extended result codes.

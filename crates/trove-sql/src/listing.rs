@@ -12,7 +12,7 @@
 
 use std::collections::HashSet;
 
-use sqlx::{AnyPool, AssertSqlSafe};
+use sqlx::{AnyConnection, AssertSqlSafe};
 use trove_domain::Result;
 
 use crate::db_err;
@@ -32,7 +32,7 @@ const VALID: &str = "space_uid = $1 AND workspace_uid = $2 AND seq <= $3 \
 /// ULIDs), and how many there are in all. `filter` narrows the live placements
 /// (over the bare table, parameters from `$4`, values in `vals`).
 pub(crate) async fn page_assets(
-    pool: &AnyPool,
+    c: &mut AnyConnection,
     space: &str,
     ws: &str,
     filter: &str,
@@ -45,7 +45,7 @@ pub(crate) async fn page_assets(
     )
     .bind(space)
     .bind(ws)
-    .fetch_all(pool)
+    .fetch_all(&mut *c)
     .await
     .map_err(db_err)?;
     let lineage: Vec<Entry> = rows.into_iter().map(|(ancestor, max_seq)| Entry { ancestor, max_seq }).collect();
@@ -63,14 +63,14 @@ pub(crate) async fn page_assets(
         let sql =
             format!("SELECT asset_uid FROM workspace_assets WHERE {VALID}{filter} ORDER BY asset_uid DESC LIMIT ${n}");
         let q = sqlx::query_scalar::<_, String>(AssertSqlSafe(sql)).bind(space).bind(&e.ancestor).bind(e.max_seq);
-        let keys = bind_all_scalar(q, vals).bind(want).fetch_all(pool).await.map_err(db_err)?;
+        let keys = bind_all_scalar(q, vals).bind(want).fetch_all(&mut *c).await.map_err(db_err)?;
         streams.push(keys.into_iter().filter(|k| !shadow.contains(k)).collect());
 
         let sql = format!("SELECT COUNT(*) FROM workspace_assets WHERE {VALID}{filter}");
         let q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql)).bind(space).bind(&e.ancestor).bind(e.max_seq);
-        count += bind_all_scalar(q, vals).fetch_one(pool).await.map_err(db_err)?;
+        count += bind_all_scalar(q, vals).fetch_one(&mut *c).await.map_err(db_err)?;
         if !shadow.is_empty() {
-            count -= shadowed(pool, space, e, filter, vals, &lineage[..d]).await?;
+            count -= shadowed(c, space, e, filter, vals, &lineage[..d]).await?;
         }
         if d + 1 < lineage.len() {
             // Every key this entry holds at all hides the farther entries' rows of it.
@@ -80,7 +80,7 @@ pub(crate) async fn page_assets(
             .bind(space)
             .bind(&e.ancestor)
             .bind(e.max_seq)
-            .fetch_all(pool)
+            .fetch_all(&mut *c)
             .await
             .map_err(db_err)?;
             shadow.extend(held);
@@ -92,7 +92,7 @@ pub(crate) async fn page_assets(
 /// How many of entry `e`'s live rows (matching `filter`) belong to keys a nearer
 /// entry holds: driven from the nearer entries' keys, which are few in a fork.
 async fn shadowed(
-    pool: &AnyPool,
+    c: &mut AnyConnection,
     space: &str,
     e: &Entry,
     filter: &str,
@@ -115,7 +115,7 @@ async fn shadowed(
     for n in nearer {
         q = q.bind(&n.ancestor);
     }
-    q.fetch_one(pool).await.map_err(db_err)
+    q.fetch_one(c).await.map_err(db_err)
 }
 
 fn bind_all_scalar<'q, O>(

@@ -261,9 +261,11 @@ async fn gather(c: &mut AnyConnection, p: &Pair) -> Result<(Vec<(String, Three<F
 }
 
 pub(crate) async fn compare(store: &SqlStore, space: &str, uid: &str) -> Result<Vec<ItemChanges>> {
-    let mut c = store.read.acquire().await.map_err(db_err)?;
+    // One snapshot for every state compared.
+    let mut c = crate::dialect::begin_snapshot(&store.read, store.dialect).await?;
     let p = pair(&mut c, space, uid).await?;
     let (folders, assets) = gather(&mut c, &p).await?;
+    c.commit().await.map_err(db_err)?;
     let mut out: Vec<ItemChanges> = folders.iter().filter_map(|(uid, t)| folder_changes(uid, t)).collect();
     out.extend(assets.iter().filter_map(AssetStates::changes));
     Ok(out)
