@@ -51,18 +51,22 @@ async fn languages(conn: &mut AnyConnection, space: &str, ws: &str) -> Result<Ve
     .map_err(db_err)
 }
 
+/// A workspace with its enabled languages, in one statement (one row per language).
 pub(crate) async fn read_workspace(conn: &mut AnyConnection, space: &str, uid: &str) -> Result<Option<Workspace>> {
-    let row = sqlx::query(AssertSqlSafe(format!(
-        "SELECT {WORKSPACE_COLUMNS} FROM workspaces WHERE space_uid = $1 AND uid = $2"
-    )))
+    let rows = sqlx::query(
+        "SELECT w.space_uid, w.uid, w.name, w.description, w.source_uid, w.default_locale, w.created_by, \
+           w.created_at, w.updated_by, w.updated_at, wl.locale AS language \
+         FROM workspaces w LEFT JOIN workspace_languages wl ON wl.space_uid = w.space_uid AND wl.workspace_uid = w.uid \
+         WHERE w.space_uid = $1 AND w.uid = $2 ORDER BY wl.locale",
+    )
     .bind(space)
     .bind(uid)
-    .fetch_optional(&mut *conn)
+    .fetch_all(&mut *conn)
     .await
     .map_err(db_err)?;
-    let Some(row) = row else { return Ok(None) };
-    let langs = languages(conn, space, uid).await?;
-    Ok(Some(workspace_from_row(&row, langs)?))
+    let Some(first) = rows.first() else { return Ok(None) };
+    let langs = rows.iter().map(|r| get::<Option<String>>(r, "language")).collect::<Result<Vec<_>>>()?;
+    Ok(Some(workspace_from_row(first, langs.into_iter().flatten().collect())?))
 }
 
 #[async_trait]
