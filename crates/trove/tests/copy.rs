@@ -1,6 +1,6 @@
 //! Moving a deployment: a populated SQLite + filesystem deployment is copied to
-//! PostgreSQL + S3 with `trove copy-data` and `trove copy-blobs`, and the copy then
-//! answers the API identically, byte for byte.
+//! PostgreSQL + S3 with `trove copy-data` and `trove copy-blobs`, and back again; each
+//! copy then answers the API identically, byte for byte.
 
 mod support;
 
@@ -131,7 +131,7 @@ fn stderr(o: &Output) -> String {
 }
 
 #[tokio::test]
-async fn sqlite_and_files_copied_to_postgres_and_s3_serve_identically() {
+async fn deployments_copied_between_sqlite_files_and_postgres_s3_serve_identically() {
     if skip_requested() {
         eprintln!("TROVE_SKIP_POSTGRES is set: skipping");
         return;
@@ -265,6 +265,21 @@ async fn sqlite_and_files_copied_to_postgres_and_s3_serve_identically() {
     assert_eq!(after_bytes, before_bytes);
     assert!(after_bytes.contains(&png) && after_bytes.contains(&b"version one".to_vec()));
     s2.stop().await;
+
+    // 6. And back: PostgreSQL + S3 to a fresh SQLite database and file store.
+    let back = tempfile::tempdir().unwrap();
+    let back_db = format!("sqlite://{}?mode=rwc", back.path().join("trove.db").display());
+    let back_blobs = format!("file://{}", back.path().join("blobs").display());
+    let out = trove(&["copy-blobs", "--from", &blobs_to, "--to", &back_blobs], &s3).await;
+    assert!(out.status.success() && stderr(&out).contains("5 verified"), "{}", stderr(&out));
+    let out = trove(&["copy-data", "--from", &pg_url, "--to", &back_db], &s3).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let s3_back =
+        start(Config { listen: "127.0.0.1:0".into(), data_dir: back.path().to_path_buf(), ..Config::default() }).await;
+    let (again, again_bytes) = snapshot(&s3_back.base).await;
+    assert_eq!(again, before);
+    assert_eq!(again_bytes, before_bytes);
+    s3_back.stop().await;
 }
 
 /// The stored blobs below `root` (files named by a SHA-256).
