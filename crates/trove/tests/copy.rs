@@ -61,12 +61,16 @@ async fn call(method: reqwest::Method, url: String, body: Option<Value>) -> Valu
 }
 
 async fn upload(base: &str, space: &str, name: &str, bytes: Vec<u8>, folder: Option<&str>) -> Value {
+    upload_in(base, space, "main", name, bytes, folder).await
+}
+
+async fn upload_in(base: &str, space: &str, ws: &str, name: &str, bytes: Vec<u8>, folder: Option<&str>) -> Value {
     let mut form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_owned()));
     if let Some(f) = folder {
         form = form.text("parent_uid", f.to_owned());
     }
     let resp = client()
-        .post(format!("{base}/api/spaces/{space}/assets"))
+        .post(format!("{base}/api/spaces/{space}/assets?workspace={ws}"))
         .bearer_auth(TOKEN)
         .multipart(form)
         .send()
@@ -197,15 +201,7 @@ async fn deployments_copied_between_sqlite_files_and_postgres_s3_serve_identical
         Some(json!({"name": "Campaign cut"})),
     )
     .await;
-    let form = Form::new().part("file", Part::bytes(b"campaign only".to_vec()).file_name("campaign.txt"));
-    let resp = client()
-        .post(format!("{b}/api/spaces/{sp}/assets?workspace=campaign"))
-        .bearer_auth(TOKEN)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 201);
+    upload_in(&b, &sp, "campaign", "campaign.txt", b"campaign only".to_vec(), None).await;
     call(reqwest::Method::PUT, format!("{b}/api/spaces/{sp}/assets/{a1_uid}"), Some(json!({"title": "Hero, main"})))
         .await;
     call(reqwest::Method::POST, format!("{b}/api/languages"), Some(json!({"code": "fr-fr"}))).await;
