@@ -29,7 +29,9 @@ const VALID: &str = "space_uid = $1 AND workspace_uid = $2 AND seq <= $3 \
      AND (superseded_seq IS NULL OR superseded_seq > $3) AND tombstone = 0 AND deleted_at IS NULL";
 
 /// The asset UIDs of one page of workspace `ws`, newest first (asset UIDs are
-/// ULIDs), and how many there are in all. `filter` narrows the live placements
+/// ULIDs), and how many there are in all. In a fork the keys up to the page are
+/// held in memory while the streams are merged, so deep pages of large forks cost
+/// memory in proportion to `skip`. `filter` narrows the live placements
 /// (over the bare table, parameters from `$4`, values in `vals`).
 pub(crate) async fn page_assets(
     c: &mut AnyConnection,
@@ -49,6 +51,21 @@ pub(crate) async fn page_assets(
     .await
     .map_err(db_err)?;
     let lineage: Vec<Entry> = rows.into_iter().map(|(ancestor, max_seq)| Entry { ancestor, max_seq }).collect();
+    if let [only] = lineage.as_slice() {
+        // A workspace without ancestors (`main`): nothing to merge, so the engine
+        // pages itself and no key of the skipped pages is held in memory.
+        let n = vals.len() + 4;
+        let sql = format!(
+            "SELECT asset_uid FROM workspace_assets WHERE {VALID}{filter} ORDER BY asset_uid DESC LIMIT ${n} OFFSET ${}",
+            n + 1
+        );
+        let q = sqlx::query_scalar::<_, String>(AssertSqlSafe(sql)).bind(space).bind(&only.ancestor).bind(only.max_seq);
+        let keys = bind_all_scalar(q, vals).bind(limit).bind(skip).fetch_all(&mut *c).await.map_err(db_err)?;
+        let sql = format!("SELECT COUNT(*) FROM workspace_assets WHERE {VALID}{filter}");
+        let q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql)).bind(space).bind(&only.ancestor).bind(only.max_seq);
+        let count = bind_all_scalar(q, vals).fetch_one(&mut *c).await.map_err(db_err)?;
+        return Ok((keys, count));
+    }
     let skip = usize::try_from(skip).unwrap_or(0);
     let limit = usize::try_from(limit).unwrap_or(0);
 
