@@ -9,6 +9,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use trove_app::ports::BlobStore;
@@ -82,7 +83,15 @@ impl Server {
         let router = trove_http::router(state);
         let maintenance = tokio::spawn(self.app.clone().maintenance_loop(self.config.maintenance_interval));
         let mut stop = shutdown.clone();
-        let serve = axum::serve(self.listener, router).with_graceful_shutdown(async move {
+        // Responses go out as several writes (headers, then body chunks); with Nagle's
+        // algorithm a small one waits for the client's delayed ACK, up to 40 ms per
+        // response on a kept-alive connection. Every accepted stream sends at once.
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::warn!(error = %e, "could not set TCP_NODELAY on a connection");
+            }
+        });
+        let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
             let _ = stop.wait_for(|s| *s).await;
         });
         let timeout = self.config.shutdown_timeout;
