@@ -1,0 +1,264 @@
+//! Applying a merge: the workspace's side of each item written into the source.
+
+use sqlx::AssertSqlSafe;
+use trove_app::ports::MergeRequest;
+use trove_domain::Result;
+use trove_domain::workspace::{Content, FolderState, Placement, Three};
+
+use super::Pair;
+use crate::assets::set_head;
+use crate::db_err;
+use crate::folders::{subtree, trash_subtree};
+use crate::overlay::{FOLDERS, HEADS, PLACEMENTS, Val, Writer};
+use crate::rows::ms;
+
+/// Applies the workspace's side of items to the source, inside the merge's writer.
+pub(super) struct Merger<'a> {
+    pub w: &'a mut Writer,
+    pub p: &'a Pair,
+    pub r: &'a MergeRequest,
+}
+
+impl Merger<'_> {
+    /// `parent` if it is a live folder of the source, else the root.
+    async fn live_parent(&mut self, parent: Option<&str>) -> Result<Option<String>> {
+        let Some(parent) = parent else { return Ok(None) };
+        let live: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM live_folders WHERE space_uid = $1 AND workspace_uid = $2 AND uid = $3 AND deleted_at IS NULL",
+        )
+        .bind(&self.p.space)
+        .bind(&self.p.source)
+        .bind(parent)
+        .fetch_optional(&mut *self.w.tx)
+        .await
+        .map_err(db_err)?;
+        Ok(live.map(|_| parent.to_owned()))
+    }
+
+    /// Gives the source the workspace's folder state. `false` when the move would
+    /// put the folder inside itself in the source (then nothing changes).
+    pub async fn folder(&mut self, uid: &str, t: &Three<FolderState>) -> Result<bool> {
+        let (space, src) = (self.p.space.as_str(), self.p.source.as_str());
+        let source_live = t.source.as_ref().is_some_and(|f| f.deleted_at.is_none());
+        let Some(f) = &t.workspace else {
+            // Gone from the workspace: the folder and what the source keeps in it go
+            // to the source's trash together.
+            if source_live {
+                trash_subtree(self.w, space, src, uid, &self.r.by, ms(self.r.at)).await?;
+            }
+            return Ok(true);
+        };
+        if f.deleted_at.is_some() && source_live {
+            trash_subtree(self.w, space, src, uid, &self.r.by, ms(self.r.at)).await?;
+        }
+        let parent = self.live_parent(f.parent_uid.as_deref()).await?;
+        if let Some(parent) = &parent {
+            let inside: Option<i64> =
+                sqlx::query_scalar(AssertSqlSafe(format!("SELECT 1 WHERE $4 IN {} AND $3 = $3", subtree("$3"))))
+                    .bind(space)
+                    .bind(src)
+                    .bind(uid)
+                    .bind(parent)
+                    .fetch_optional(&mut *self.w.tx)
+                    .await
+                    .map_err(db_err)?;
+            if inside.is_some() {
+                return Ok(false);
+            }
+        }
+        let at = ms(self.r.at);
+        if t.source.is_none() {
+            sqlx::query(AssertSqlSafe(
+                "INSERT INTO folders (space_uid, workspace_uid, seq, superseded_seq, tombstone, uid, title, description, \
+                   parent_uid, created_by, created_at, updated_by, updated_at, deleted_by, deleted_at, trashed_with) \
+                 SELECT space_uid, $2, $3, NULL, 0, uid, title, description, $5, created_by, created_at, $6, $7, \
+                   deleted_by, deleted_at, trashed_with \
+                 FROM live_folders WHERE space_uid = $1 AND workspace_uid = $8 AND uid = $4",
+            ))
+            .bind(space)
+            .bind(src)
+            .bind(self.w.seq)
+            .bind(uid)
+            .bind(parent)
+            .bind(&self.r.by)
+            .bind(at)
+            .bind(&self.p.ws)
+            .execute(&mut *self.w.tx)
+            .await
+            .map_err(db_err)?;
+            // The source may hold a tombstone of this folder (it purged one it had).
+            FOLDERS.close(self.w, space, src).await?;
+            return Ok(true);
+        }
+        FOLDERS.touch(self.w, space, src, "v.uid = $4", &[Val::Text(Some(uid))]).await?;
+        sqlx::query(
+            "UPDATE folders SET title = $5, description = $6, parent_uid = $7, deleted_at = $8, trashed_with = $9, \
+             deleted_by = CASE WHEN $8 IS NULL THEN NULL ELSE $10 END, updated_by = $10, updated_at = $11 \
+             WHERE space_uid = $1 AND workspace_uid = $2 AND seq = $3 AND uid = $4",
+        )
+        .bind(space)
+        .bind(src)
+        .bind(self.w.seq)
+        .bind(uid)
+        .bind(&f.title)
+        .bind(f.description.as_deref())
+        .bind(parent)
+        .bind(f.deleted_at)
+        .bind(f.trashed_with.as_deref())
+        .bind(&self.r.by)
+        .bind(at)
+        .execute(&mut *self.w.tx)
+        .await
+        .map_err(db_err)?;
+        Ok(true)
+    }
+
+    /// Moves a key of the source to the trash (the workspace no longer has it).
+    async fn trash(&mut self, o: &crate::overlay::Overlay, key: &str, uid: &str) -> Result<()> {
+        let (space, src) = (self.p.space.as_str(), self.p.source.as_str());
+        let cond = format!("v.{key} = $4 AND v.deleted_at IS NULL");
+        if o.touch(self.w, space, src, &cond, &[Val::Text(Some(uid))]).await? == 0 {
+            return Ok(());
+        }
+        sqlx::query(AssertSqlSafe(format!(
+            "UPDATE {} SET deleted_by = $5, deleted_at = $6, trashed_with = NULL \
+             WHERE space_uid = $1 AND workspace_uid = $2 AND seq = $3 AND {key} = $4",
+            o.table
+        )))
+        .bind(space)
+        .bind(src)
+        .bind(self.w.seq)
+        .bind(uid)
+        .bind(&self.r.by)
+        .bind(ms(self.r.at))
+        .execute(&mut *self.w.tx)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    /// Gives the source the workspace's placement of an asset.
+    pub async fn placement(&mut self, asset: &str, t: &Three<Placement>) -> Result<()> {
+        let (space, src) = (self.p.space.as_str(), self.p.source.as_str());
+        let Some(pl) = &t.workspace else {
+            return self.trash(&PLACEMENTS, "asset_uid", asset).await;
+        };
+        let parent = self.live_parent(pl.parent_uid.as_deref()).await?;
+        let deleted_by = pl.deleted_at.map(|_| self.r.by.as_str());
+        if t.source.is_none() {
+            sqlx::query(AssertSqlSafe(PLACEMENTS.insert_sql("$4, $5, $6, $7, $8")))
+                .bind(space)
+                .bind(src)
+                .bind(self.w.seq)
+                .bind(asset)
+                .bind(parent)
+                .bind(deleted_by)
+                .bind(pl.deleted_at)
+                .bind(pl.trashed_with.as_deref())
+                .execute(&mut *self.w.tx)
+                .await
+                .map_err(db_err)?;
+            PLACEMENTS.close(self.w, space, src).await?;
+            return Ok(());
+        }
+        PLACEMENTS.touch(self.w, space, src, "v.asset_uid = $4", &[Val::Text(Some(asset))]).await?;
+        sqlx::query(
+            "UPDATE workspace_assets SET parent_uid = $5, deleted_by = $6, deleted_at = $7, trashed_with = $8 \
+             WHERE space_uid = $1 AND workspace_uid = $2 AND seq = $3 AND asset_uid = $4",
+        )
+        .bind(space)
+        .bind(src)
+        .bind(self.w.seq)
+        .bind(asset)
+        .bind(parent)
+        .bind(deleted_by)
+        .bind(pl.deleted_at)
+        .bind(pl.trashed_with.as_deref())
+        .execute(&mut *self.w.tx)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    /// Gives the source the workspace's content of one locale, as a new version
+    /// naming the merge. `false` when the locale was dropped instead.
+    pub async fn content(&mut self, asset: &str, locale: &str, t: &Three<Content>) -> Result<bool> {
+        let (space, src) = (self.p.space.as_str(), self.p.source.as_str());
+        let key = [Val::Text(Some(asset)), Val::Text(Some(locale))];
+        let touched = HEADS.touch(self.w, space, src, "v.asset_uid = $4 AND v.locale = $5", &key).await? > 0;
+        let Some(c) = &t.workspace else {
+            if touched {
+                sqlx::query(
+                    "UPDATE asset_locales SET tombstone = 1 WHERE space_uid = $1 AND workspace_uid = $2 AND seq = $3 \
+                     AND asset_uid = $4 AND locale = $5",
+                )
+                .bind(space)
+                .bind(src)
+                .bind(self.w.seq)
+                .bind(asset)
+                .bind(locale)
+                .execute(&mut *self.w.tx)
+                .await
+                .map_err(db_err)?;
+            }
+            return Ok(false);
+        };
+        // Past every version the source can see of this locale, its own or inherited
+        // (a key the source purged and tombstoned may still show an ancestor's).
+        let seen: Option<i64> = sqlx::query_scalar(
+            "SELECT MAX(number) FROM live_asset_versions WHERE space_uid = $1 AND workspace_uid = $2 \
+             AND asset_uid = $3 AND locale = $4",
+        )
+        .bind(space)
+        .bind(src)
+        .bind(asset)
+        .bind(locale)
+        .fetch_one(&mut *self.w.tx)
+        .await
+        .map_err(db_err)?;
+        let number = seen.unwrap_or(0).max(t.source.as_ref().map_or(0, |s| s.version)) + 1;
+        let k = trove_app::ports::AssetKey {
+            space_uid: space.to_owned(),
+            workspace_uid: src.to_owned(),
+            asset_uid: asset.to_owned(),
+            locale: locale.to_owned(),
+        };
+        if touched {
+            set_head(self.w, &k, number).await?;
+        } else {
+            sqlx::query(AssertSqlSafe(HEADS.insert_sql("$4, $5, $6")))
+                .bind(space)
+                .bind(src)
+                .bind(self.w.seq)
+                .bind(asset)
+                .bind(locale)
+                .bind(number)
+                .execute(&mut *self.w.tx)
+                .await
+                .map_err(db_err)?;
+            HEADS.close(self.w, space, src).await?;
+        }
+        sqlx::query(
+            "INSERT INTO asset_versions (space_uid, workspace_uid, asset_uid, locale, number, seq, title, description, \
+               tags, custom, file_uid, merged_from, created_by, created_at) \
+             SELECT space_uid, $2, asset_uid, locale, $6, $3, title, description, tags, custom, file_uid, $7, $8, $9 \
+             FROM asset_versions WHERE space_uid = $1 AND workspace_uid = $10 AND asset_uid = $4 AND locale = $5 \
+             AND number = $11",
+        )
+        .bind(space)
+        .bind(src)
+        .bind(self.w.seq)
+        .bind(asset)
+        .bind(locale)
+        .bind(number)
+        .bind(&self.p.ws)
+        .bind(&self.r.by)
+        .bind(ms(self.r.at))
+        .bind(&c.owner_uid)
+        .bind(c.version)
+        .execute(&mut *self.w.tx)
+        .await
+        .map_err(db_err)?;
+        Ok(true)
+    }
+}
