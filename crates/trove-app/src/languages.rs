@@ -7,9 +7,9 @@ use trove_domain::{Error, FieldErrors, Result, rules};
 
 use crate::{App, now};
 
-/// Input for a new language. A standard code takes its catalogue name; any other
-/// code is a custom language and needs a name. The fallback defaults to the
-/// organization's default language.
+/// Input for a new language. A standard code takes its catalogue name unless one is
+/// given; any other code is a custom language and needs a name. The fallback
+/// defaults to the organization's default language.
 #[derive(Debug, Clone, Default)]
 pub struct NewLanguage {
     pub code: Option<String>,

@@ -49,14 +49,19 @@ pub fn check_fallbacks(fallbacks: &BTreeMap<String, Option<String>>, default: &s
                     ));
                 }
                 None => {
-                    return Err(chain_error("unknown_language", format!("{at} is not a language of the organization")));
+                    return Err(chain_error(
+                        "unknown_language",
+                        format!("{at:?} is not a language of the organization"),
+                    ));
                 }
             };
-            if chain.contains(&next) {
-                chain.push(next);
+            if let Some(i) = chain.iter().position(|c| *c == next) {
+                // Name the loop alone, not the languages leading into it.
+                let mut cycle = chain[i..].to_vec();
+                cycle.push(next);
                 return Err(chain_error(
                     "fallback_cycle",
-                    format!("the fallback chain would loop: {}", chain.join(" → ")),
+                    format!("the fallback chain would loop: {}", cycle.join(" → ")),
                 ));
             }
             chain.push(next.clone());

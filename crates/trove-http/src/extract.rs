@@ -86,10 +86,17 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(rej) => Err(ApiError(json_rejection(rej.status(), rej.body_text()))),
+        // Bodies are flat JSON objects; serde would also read a struct from an array.
+        let value = match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(axum::Json(v)) => v,
+            Err(rej) => return Err(ApiError(json_rejection(rej.status(), rej.body_text()))),
+        };
+        if !value.is_object() {
+            return Err(ApiError(Error::new(ErrorKind::Validation, "invalid_body", "the body must be a JSON object")));
         }
+        serde_json::from_value(value)
+            .map(ApiJson)
+            .map_err(|e| ApiError(Error::new(ErrorKind::Validation, "invalid_body", e.to_string())))
     }
 }
 

@@ -29,6 +29,12 @@ async fn malformed_bodies_and_queries_are_4xx() {
     assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid_json");
     let (status, body) = send(Method::POST, "/api/spaces".into(), "application/json", b"{\"title\": 5}".to_vec()).await;
     assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "invalid_body");
+    // Bodies are objects: an array that serde could read as the struct is refused.
+    let (_, before) = s.get("/api/spaces").await;
+    let (status, body) = send(Method::POST, "/api/spaces".into(), "application/json", b"[\"x\", null]".to_vec()).await;
+    assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "invalid_body");
+    let (_, after) = s.get("/api/spaces").await;
+    assert_eq!(after["count"], before["count"], "nothing was created from the array");
     let (status, body) =
         send(Method::POST, "/api/spaces".into(), "application/json", b"{\"title\": \"a\", \"colour\": 1}".to_vec())
             .await;
