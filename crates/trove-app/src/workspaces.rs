@@ -120,7 +120,13 @@ impl App {
     }
 
     /// Replaces the enabled languages. The default language is locked in.
-    pub async fn set_workspace_languages(&self, space: &str, uid: &str, languages: Vec<String>) -> Result<Workspace> {
+    pub async fn set_workspace_languages(
+        &self,
+        actor: &Principal,
+        space: &str,
+        uid: &str,
+        languages: Vec<String>,
+    ) -> Result<Workspace> {
         let ws = self.get_workspace(space, uid).await?;
         let mut codes: Vec<String> = languages.iter().map(|l| l.trim().to_ascii_lowercase()).collect();
         codes.sort();
@@ -134,7 +140,7 @@ impl App {
             e.fields.insert("languages".to_owned(), vec![format!("must include {}", ws.default_locale)]);
             return Err(e);
         }
-        self.meta.set_workspace_languages(space, uid, &codes).await?;
+        self.meta.set_workspace_languages(space, uid, &codes, &actor.user_uid, now()).await?;
         self.get_workspace(space, uid).await
     }
 

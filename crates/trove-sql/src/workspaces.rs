@@ -224,7 +224,14 @@ impl WorkspaceRepo for SqlStore {
         Ok(true)
     }
 
-    async fn set_workspace_languages(&self, space: &str, uid: &str, locales: &[String]) -> Result<()> {
+    async fn set_workspace_languages(
+        &self,
+        space: &str,
+        uid: &str,
+        locales: &[String],
+        by: &str,
+        at: trove_domain::model::Timestamp,
+    ) -> Result<()> {
         let mut w = begin_write(&self.write, space).await?;
         if read_workspace(&mut w.tx, space, uid).await?.is_none() {
             return Err(workspace_not_found(uid));
@@ -245,6 +252,14 @@ impl WorkspaceRepo for SqlStore {
             e.fields.insert("languages".to_owned(), unknown);
             return Err(e);
         }
+        sqlx::query("UPDATE workspaces SET updated_by = $3, updated_at = $4 WHERE space_uid = $1 AND uid = $2")
+            .bind(space)
+            .bind(uid)
+            .bind(by)
+            .bind(ms(at))
+            .execute(&mut *w.tx)
+            .await
+            .map_err(db_err)?;
         sqlx::query("DELETE FROM workspace_languages WHERE space_uid = $1 AND workspace_uid = $2")
             .bind(space)
             .bind(uid)

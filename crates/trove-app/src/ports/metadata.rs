@@ -151,9 +151,16 @@ pub trait WorkspaceRepo: Send + Sync {
     /// Deletes a workspace with its assets, folders and history. Workspaces forked
     /// from it keep everything they read through it. `false` if it did not exist.
     async fn delete_workspace(&self, space_uid: &str, uid: &str) -> Result<bool>;
-    /// Replaces the enabled languages; every code must be an organization language
-    /// (`unknown_language`, 422).
-    async fn set_workspace_languages(&self, space_uid: &str, uid: &str, locales: &[String]) -> Result<()>;
+    /// Replaces the enabled languages, recording who changed the workspace and when;
+    /// every code must be an organization language (`unknown_language`, 422).
+    async fn set_workspace_languages(
+        &self,
+        space_uid: &str,
+        uid: &str,
+        locales: &[String],
+        by: &str,
+        at: Timestamp,
+    ) -> Result<()>;
     /// Everything that changed in the workspace or its source since the fork (or
     /// the last merge), folders first, then assets, each by UID.
     async fn compare_workspace(&self, space_uid: &str, uid: &str) -> Result<Vec<ItemChanges>>;

@@ -142,11 +142,11 @@ pub async fn get_languages(
     responses((status = 200, body = LanguagesEnvelope), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn set_languages(
     State(s): State<AppState>,
-    _: Allowed<perm::WorkspaceUpdate>,
+    Allowed(who, _): Allowed<perm::WorkspaceUpdate>,
     ApiPath((space, ws)): ApiPath<(String, String)>,
     ApiJson(b): ApiJson<LanguagesBody>,
 ) -> ApiResult<Json<LanguagesEnvelope>> {
-    let w = s.app.set_workspace_languages(&space, &ws, b.languages).await?;
+    let w = s.app.set_workspace_languages(&who, &space, &ws, b.languages).await?;
     Ok(Json(LanguagesEnvelope {
         notice: Some("Workspace languages updated.".into()),
         default_language: w.default_locale,

@@ -172,8 +172,15 @@ async fn workspace_languages_lock_the_default() {
     assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "unknown_language");
     let (status, body) = s.send_json(Method::PUT, &url, json!({"languages": "en-us"})).await;
     assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "invalid_body");
+    let (_, before) = s.get(&format!("/api/spaces/{space}/workspaces/ws")).await;
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     let (status, body) = s.send_json(Method::PUT, &url, json!({"languages": ["EN-US", "en-us"]})).await;
     assert_eq!((status, &body["languages"]), (StatusCode::OK, &json!(["en-us"])), "{body}");
+    let (_, after) = s.get(&format!("/api/spaces/{space}/workspaces/ws")).await;
+    assert_ne!(
+        after["workspace"]["updated_at"], before["workspace"]["updated_at"],
+        "a language change modifies the workspace"
+    );
     let (status, body) = s.get(&format!("/api/spaces/{space}/workspaces/nope/languages")).await;
     assert_error(status, &body, StatusCode::NOT_FOUND, "workspace_not_found");
     // A fork inherits its source's set.
