@@ -107,7 +107,7 @@ impl FolderRepo for SqlStore {
         parent: &FolderFilter,
         page: PageRequest,
     ) -> Result<Page<Folder>> {
-        // Every placeholder must appear in the SQL (PostgreSQL infers parameter types
+        // Every bound parameter must appear in the SQL (PostgreSQL infers parameter types
         // from it), so the parent filter changes the numbering of the rest.
         let (filter, parent_uid, next) = match parent {
             FolderFilter::Any => ("", None, 3),
