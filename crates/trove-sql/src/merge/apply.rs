@@ -145,23 +145,21 @@ impl Merger<'_> {
         };
         let parent = self.live_parent(pl.parent_uid.as_deref()).await?;
         let deleted_by = pl.deleted_at.map(|_| self.r.by.as_str());
+        // The source's own row of the asset: a new one if the source never had it
+        // (closing any tombstone it left), else a touched copy; then the same update.
         if t.source.is_none() {
-            sqlx::query(AssertSqlSafe(PLACEMENTS.insert_sql("$4, $5, $6, $7, $8")))
+            sqlx::query(AssertSqlSafe(PLACEMENTS.insert_sql("$4, NULL, NULL, NULL, NULL")))
                 .bind(space)
                 .bind(src)
                 .bind(self.w.seq)
                 .bind(asset)
-                .bind(parent)
-                .bind(deleted_by)
-                .bind(pl.deleted_at)
-                .bind(pl.trashed_with.as_deref())
                 .execute(&mut *self.w.tx)
                 .await
                 .map_err(db_err)?;
             PLACEMENTS.close(self.w, space, src).await?;
-            return Ok(());
+        } else {
+            PLACEMENTS.touch(self.w, space, src, "v.asset_uid = $4", &[Val::Text(Some(asset))]).await?;
         }
-        PLACEMENTS.touch(self.w, space, src, "v.asset_uid = $4", &[Val::Text(Some(asset))]).await?;
         sqlx::query(
             "UPDATE workspace_assets SET parent_uid = $5, deleted_by = $6, deleted_at = $7, trashed_with = $8 \
              WHERE space_uid = $1 AND workspace_uid = $2 AND seq = $3 AND asset_uid = $4",
