@@ -5,7 +5,7 @@ use trove_domain::model::{Asset, AssetContent, Deletion, Page, PageRequest, Prin
 use trove_domain::{Error, FieldErrors, Result, rules};
 
 use crate::ingest::Ingested;
-use crate::ports::{AssetKey, FolderFilter, NewAsset};
+use crate::ports::{AssetFilter, AssetKey, FolderFilter, NewAsset};
 use crate::scope::Scope;
 use crate::{App, now};
 
@@ -19,6 +19,18 @@ pub struct MetadataInput {
     pub description: Option<String>,
     pub tags: Option<Vec<String>>,
     pub parent_uid: Option<Option<String>>,
+}
+
+/// Language conditions of a listing; each names a locale the workspace enables.
+#[derive(Debug, Clone, Default)]
+pub struct LocaleFilter {
+    /// Assets with a variant in this locale or in its fallback chain (what a CMS
+    /// entry in that locale may pick).
+    pub available_in: Option<String>,
+    /// Assets localized in this locale.
+    pub localized_in: Option<String>,
+    /// Assets not localized in this locale (they inherit there, if anything).
+    pub not_localized_in: Option<String>,
 }
 
 /// A JSON metadata update. Absent fields keep their value.
@@ -48,13 +60,20 @@ impl AssetPatch {
     }
 }
 
+/// The asset in the scope: written in its locale, read through its chain.
 pub(crate) fn key(scope: &Scope, asset: &str) -> AssetKey {
     AssetKey {
         space_uid: scope.space_uid.clone(),
         workspace_uid: scope.workspace_uid.clone(),
         asset_uid: asset.to_owned(),
         locale: scope.locale.clone(),
+        fallbacks: scope.chain.iter().skip(1).cloned().collect(),
     }
+}
+
+/// The asset's variant in exactly `locale` (no fallback).
+pub(crate) fn exact_key(scope: &Scope, asset: &str, locale: &str) -> AssetKey {
+    AssetKey { locale: locale.to_owned(), fallbacks: Vec::new(), ..key(scope, asset) }
 }
 
 pub(crate) fn asset_not_found(uid: &str) -> Error {
@@ -135,13 +154,31 @@ impl App {
         self.meta.get_asset(&key(scope, uid)).await?.ok_or_else(|| asset_not_found(uid))
     }
 
-    pub async fn list_assets(&self, scope: &Scope, folder: FolderFilter, page: PageRequest) -> Result<Page<Asset>> {
+    /// A page of the assets available in the scope's locale (a variant in it or in
+    /// its fallback chain), each read through that chain.
+    pub async fn list_assets(
+        &self,
+        scope: &Scope,
+        folder: FolderFilter,
+        locales: LocaleFilter,
+        page: PageRequest,
+    ) -> Result<Page<Asset>> {
         if let FolderFilter::In(Some(f)) = &folder
             && self.meta.get_folder(&scope.space_uid, &scope.workspace_uid, f).await?.is_none()
         {
             return Err(Error::not_found("folder_not_found", format!("folder {f} does not exist")));
         }
-        self.meta.list_assets(&scope.space_uid, &scope.workspace_uid, &scope.locale, &folder, page).await
+        let mut filter = AssetFilter::folder(folder);
+        if let Some(l) = &locales.available_in {
+            filter.available_in = Some(self.chain_in(scope, l).await?);
+        }
+        if let Some(l) = &locales.localized_in {
+            filter.localized_in = self.chain_in(scope, l).await?.first().cloned();
+        }
+        if let Some(l) = &locales.not_localized_in {
+            filter.not_localized_in = self.chain_in(scope, l).await?.first().cloned();
+        }
+        self.meta.list_assets(&scope.space_uid, &scope.workspace_uid, &scope.chain, &filter, page).await
     }
 
     /// Applies a JSON metadata update. Content changes append a version (refused
@@ -188,7 +225,7 @@ impl App {
         }
         // The versioned change goes first: if it is stale, nothing else is applied.
         if patch.is_content_change() {
-            self.append(actor, scope, uid, expected, content, current.head.file.clone(), None).await?;
+            self.save(actor, scope, &current, expected, content, current.head.file.clone(), None).await?;
         }
         if let Some(slug) = &slug {
             self.meta.set_slug(&scope.space_uid, uid, slug).await?;
@@ -219,7 +256,7 @@ impl App {
             self.require_folder(scope, &p).await?;
         }
         let file = self.store_file(up, actor, &scope.space_uid, uid).await?;
-        self.append(actor, scope, uid, expected, content, file.clone(), Some(file)).await?;
+        self.save(actor, scope, &current, expected, content, file.clone(), Some(file)).await?;
         if let Some(parent) = meta.parent_uid {
             let target = normalize_parent(parent);
             self.meta.move_assets(&scope.space_uid, &scope.workspace_uid, &[uid.to_owned()], target.as_deref()).await?;
@@ -240,13 +277,16 @@ impl App {
         }
     }
 
-    /// Appends a version on top of `based_on` with the given content and file.
+    /// Saves new content (and file) of `current` in the scope's locale, as the next
+    /// version on top of `based_on`: appended to the locale's variant, or, when the
+    /// values were inherited, as the first version of a new variant that from then
+    /// on no longer inherits.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) async fn append(
+    pub(crate) async fn save(
         &self,
         actor: &Principal,
         scope: &Scope,
-        uid: &str,
+        current: &Asset,
         based_on: i64,
         content: AssetContent,
         file: trove_domain::model::StoredFile,
@@ -262,7 +302,13 @@ impl App {
             created_by: actor.user_uid.clone(),
             created_at: now(),
         };
-        self.meta.append_version(&key(scope, uid), based_on, &version, new_file.as_ref()).await
+        let key = exact_key(scope, &current.uid, &scope.locale);
+        if current.head.locale == scope.locale {
+            self.meta.append_version(&key, based_on, &version, new_file.as_ref()).await
+        } else {
+            let inherited = (current.head.locale.as_str(), based_on);
+            self.meta.localize(&key, inherited, &version, new_file.as_ref()).await.map(|_| ())
+        }
     }
 
     /// Moves one asset to the trash.

@@ -7,7 +7,7 @@ use trove_domain::{Error, Result};
 
 use crate::App;
 use crate::ingest::blob_key;
-use crate::ports::{AssetKey, ByteStream};
+use crate::ports::ByteStream;
 
 fn file_not_found() -> Error {
     Error::not_found("file_not_found", "no such file")
@@ -37,13 +37,9 @@ impl App {
             trove_domain::ErrorKind::NotFound => file_not_found(),
             _ => e,
         })?;
-        let key = AssetKey {
-            space_uid: scope.space_uid,
-            workspace_uid: scope.workspace_uid,
-            asset_uid: asset.to_owned(),
-            locale: scope.locale,
-        };
-        let current = self.meta.get_asset(&key).await?.ok_or_else(file_not_found)?;
+        // The file of the nearest language of the chain with a variant: its own
+        // file if it has one, else the one it inherits.
+        let current = self.meta.get_asset(&crate::assets::key(&scope, asset)).await?.ok_or_else(file_not_found)?;
         if current.slug != slug {
             return Err(file_not_found());
         }

@@ -10,6 +10,7 @@ pub mod delivery;
 pub mod folders;
 pub mod ingest;
 pub mod languages;
+pub mod localization;
 pub mod maintenance;
 pub mod policy;
 pub mod ports;

@@ -4,7 +4,7 @@ use trove_domain::model::{Asset, Principal, Version};
 use trove_domain::{Error, Result, rules};
 
 use crate::App;
-use crate::assets::{asset_not_found, key};
+use crate::assets::{asset_not_found, exact_key, key};
 use crate::scope::Scope;
 
 fn version_not_found(n: i64) -> Error {
@@ -12,22 +12,36 @@ fn version_not_found(n: i64) -> Error {
 }
 
 impl App {
-    /// Every version of the asset in the scope's locale, newest first.
+    /// Every version of the asset as the scope's locale reads it, newest first: the
+    /// history of its own variant, or of the variant it inherits from.
     pub async fn list_versions(&self, scope: &Scope, uid: &str) -> Result<Vec<Version>> {
-        self.get_asset(scope, uid).await?;
-        self.meta.list_versions(&key(scope, uid)).await
+        let source = self.get_asset(scope, uid).await?.head.locale;
+        self.meta.list_versions(&exact_key(scope, uid, &source)).await
     }
 
     pub async fn get_version(&self, scope: &Scope, uid: &str, n: i64) -> Result<Version> {
-        self.get_asset(scope, uid).await?;
-        self.meta.get_version(&key(scope, uid), n).await?.ok_or_else(|| version_not_found(n))
+        let source = self.get_asset(scope, uid).await?.head.locale;
+        self.meta.get_version(&exact_key(scope, uid, &source), n).await?.ok_or_else(|| version_not_found(n))
     }
 
-    /// Names a version (or clears its name with `None`). Creates no version.
+    /// Names a version (or clears its name with `None`) of the scope locale's own
+    /// variant. Creates no version. A language that inherits has no history of its
+    /// own to name (`not_localized`, 409): the versions belong to the language they
+    /// come from.
     pub async fn name_version(&self, scope: &Scope, uid: &str, n: i64, name: Option<&str>) -> Result<Version> {
         let name = name.map(rules::version_name).transpose()?;
-        self.get_asset(scope, uid).await?;
-        if !self.meta.name_version(&key(scope, uid), n, name.as_deref()).await? {
+        let source = self.get_asset(scope, uid).await?.head.locale;
+        if source != scope.locale {
+            return Err(Error::conflict(
+                "not_localized",
+                format!(
+                    "asset {uid} is not localized in {}; its versions there are those of {source}: name them with \
+                     locale={source}",
+                    scope.locale
+                ),
+            ));
+        }
+        if !self.meta.name_version(&exact_key(scope, uid, &source), n, name.as_deref()).await? {
             return Err(version_not_found(n));
         }
         self.get_version(scope, uid, n).await
@@ -49,8 +63,11 @@ impl App {
         {
             return Err(Error::stale(current.head.number));
         }
-        let old = self.meta.get_version(&key(scope, uid), n).await?.ok_or_else(|| version_not_found(n))?;
-        self.append(actor, scope, uid, current.head.number, old.content, old.file, None).await?;
+        // The version is one of the history the locale reads; restoring it in a
+        // language that inherits localizes that language with it.
+        let source = exact_key(scope, uid, &current.head.locale);
+        let old = self.meta.get_version(&source, n).await?.ok_or_else(|| version_not_found(n))?;
+        self.save(actor, scope, &current, current.head.number, old.content, old.file, None).await?;
         self.get_asset(scope, uid).await
     }
 }

@@ -71,6 +71,41 @@ pub fn check_fallbacks(fallbacks: &BTreeMap<String, Option<String>>, default: &s
     Ok(())
 }
 
+/// The fallback walk from `start`: the code, its fallback, that one's fallback, and
+/// so on, until a language without one. Stored chains are acyclic; a repeat ends
+/// the walk anyway, so a read can never loop.
+pub fn walk(start: &str, fallbacks: &BTreeMap<String, Option<String>>) -> Vec<String> {
+    let mut out = vec![start.to_owned()];
+    let mut at = start;
+    while let Some(Some(next)) = fallbacks.get(at) {
+        if out.contains(next) {
+            break;
+        }
+        out.push(next.clone());
+        at = next;
+    }
+    out
+}
+
+/// The locales a read in `walk[0]` resolves through, nearest first: the languages
+/// of the fallback walk that the workspace enables, ending at its default language,
+/// which every chain reaches. A language the workspace does not enable is passed
+/// over, not a dead end: fr-ca → fr-fr → en-us with fr-fr disabled reads fr-ca,
+/// then en-us.
+pub fn resolution_chain(walk: &[String], enabled: &[String], default: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(walk.len() + 1);
+    for code in walk {
+        if code == default {
+            break;
+        }
+        if enabled.contains(code) && !out.contains(code) {
+            out.push(code.clone());
+        }
+    }
+    out.push(default.to_owned());
+    out
+}
+
 fn chain_error(code: &'static str, message: String) -> Error {
     let mut e = Error::new(ErrorKind::Validation, code, message.clone());
     e.fields.insert("fallback_code".to_owned(), vec![message]);
@@ -293,6 +328,25 @@ mod tests {
 
     fn map(pairs: &[(&str, Option<&str>)]) -> BTreeMap<String, Option<String>> {
         pairs.iter().map(|(c, f)| ((*c).to_owned(), f.map(str::to_owned))).collect()
+    }
+
+    #[test]
+    fn resolution_skips_disabled_languages_and_ends_at_the_default() {
+        let m = map(&[("en-us", None), ("fr-fr", Some("en-us")), ("fr-ca", Some("fr-fr"))]);
+        let w = walk("fr-ca", &m);
+        assert_eq!(w, ["fr-ca", "fr-fr", "en-us"]);
+        let all = ["en-us".to_owned(), "fr-fr".to_owned(), "fr-ca".to_owned()];
+        assert_eq!(resolution_chain(&w, &all, "en-us"), ["fr-ca", "fr-fr", "en-us"]);
+        let no_fr = ["en-us".to_owned(), "fr-ca".to_owned()];
+        assert_eq!(resolution_chain(&w, &no_fr, "en-us"), ["fr-ca", "en-us"]);
+        assert_eq!(resolution_chain(&walk("en-us", &m), &all, "en-us"), ["en-us"]);
+    }
+
+    #[test]
+    fn a_walk_stops_at_a_repeat() {
+        let m = map(&[("a", Some("b")), ("b", Some("a"))]);
+        assert_eq!(walk("a", &m), ["a", "b"]);
+        assert_eq!(resolution_chain(&walk("a", &m), &["a".to_owned()], "en-us"), ["a", "en-us"]);
     }
 
     #[test]

@@ -157,6 +157,12 @@ pub struct Asset {
     pub space_uid: String,
     pub workspace_uid: String,
     pub uid: String,
+    /// The locale asked for. `head.locale` is the one the values came from: the
+    /// same when the asset is localized in it, else the nearest language of its
+    /// fallback chain that is.
+    pub locale: String,
+    /// The workspace's default language, where every fallback chain ends.
+    pub default_locale: String,
     pub parent_uid: Option<String>,
     /// The permanent-URL slug: the first file name, or a custom slug set once.
     pub slug: String,
@@ -164,6 +170,27 @@ pub struct Asset {
     pub created_by: String,
     pub created_at: Timestamp,
     pub head: Version,
+}
+
+/// One language's variant of an asset: the locale and its head version.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Variant {
+    pub locale: String,
+    pub head_version: i64,
+}
+
+/// How an asset reads in one enabled language of its workspace.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct LocaleStatus {
+    pub locale: String,
+    /// The asset has its own variant in this language.
+    pub localized: bool,
+    /// Where reads in this language take their values: the language itself when
+    /// localized, else the nearest of its fallback chain that is; `None` when no
+    /// language of the chain has a variant (the asset is not available in it).
+    pub source_locale: Option<String>,
+    /// The head version of `source_locale`'s variant.
+    pub version: Option<i64>,
 }
 
 /// What kind of thing sits in the trash.

@@ -1,14 +1,15 @@
 //! Extractors: authentication with the per-route permission, and JSON, query and
 //! header parsing whose failures are Trove's JSON errors rather than axum's text.
 
+use std::collections::HashMap;
 use std::marker::PhantomData;
 
-use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
+use axum::extract::{FromRequest, FromRequestParts, Query, RawPathParams, Request};
 use axum::http::header::{AUTHORIZATION, IF_MATCH};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
-use trove_app::policy::{Action, authorize};
+use trove_app::policy::{Action, Resource, authorize};
 use trove_domain::model::Principal;
 use trove_domain::{Error, ErrorKind, Result, rules};
 
@@ -73,8 +74,15 @@ impl<P: Permission> FromRequestParts<AppState> for Allowed<P> {
         let header = parts.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
         let who = state.app.authenticate(header).await?;
         let params = RawPathParams::from_request_parts(parts, state).await.ok();
-        let space = params.as_ref().and_then(|p| p.iter().find(|(k, _)| *k == "space").map(|(_, v)| v));
-        authorize(&who, P::ACTION, space)?;
+        let path = |name: &str| params.as_ref().and_then(|p| p.iter().find(|(k, _)| *k == name).map(|(_, v)| v));
+        // A malformed query string is the route's 400, reported by its own extractor.
+        let query = Query::<HashMap<String, String>>::try_from_uri(&parts.uri).map(|q| q.0).unwrap_or_default();
+        let on = Resource {
+            space: path("space"),
+            workspace: query.get("workspace").map(String::as_str),
+            locale: path("locale").or(query.get("locale").map(String::as_str)),
+        };
+        authorize(&who, P::ACTION, &on)?;
         Ok(Allowed(who, PhantomData))
     }
 }

@@ -13,13 +13,13 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::routes::{assets, delivery, folders, health, languages, spaces, trash, versions, workspaces};
+use crate::routes::{assets, delivery, folders, health, languages, localization, spaces, trash, versions, workspaces};
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Trove",
-        description = "Open-source digital asset management: spaces, workspaces, versioned assets, folders, trash and delivery URLs.",
+        description = "Open-source digital asset management: spaces, workspaces, localized and versioned assets, folders, trash and delivery URLs.",
         license(name = "Apache-2.0")
     ),
     modifiers(&BearerAuth),
@@ -30,6 +30,7 @@ use crate::routes::{assets, delivery, folders, health, languages, spaces, trash,
         (name = "spaces", description = "Top-level containers"),
         (name = "workspaces", description = "Forkable parallel environments of a space: fork, compare, merge"),
         (name = "assets", description = "Files with versioned metadata"),
+        (name = "localization", description = "Localized variants per language: status and unlocalize; localize by writing with `locale`"),
         (name = "versions", description = "Immutable history per locale"),
         (name = "folders", description = "Nested folders per workspace"),
         (name = "trash", description = "Deleted items, restorable until purged"),
@@ -65,6 +66,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(assets::get_asset, assets::update_asset, assets::delete_asset))
         .routes(routes!(assets::bulk_move))
         .routes(routes!(assets::bulk_delete))
+        .routes(routes!(localization::list_locales))
+        .routes(routes!(localization::unlocalize))
         .routes(routes!(versions::list_versions))
         .routes(routes!(versions::get_version))
         .routes(routes!(versions::name_version))

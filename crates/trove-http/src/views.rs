@@ -38,11 +38,21 @@ impl Urls {
         format!("{}/v3/assets/{}/{}/{}/{}", self.base, f.space_uid, f.asset_uid, f.uid, encode_segment(&f.file_name))
     }
 
+    /// The permanent URL of the asset as read: its workspace and, unless it is the
+    /// default language, its locale are part of it.
     pub fn permanent(&self, a: &Asset) -> String {
         let mut url = format!("{}/v3/assets/{}/{}/{}", self.base, a.space_uid, a.uid, encode_segment(&a.slug));
+        let mut sep = '?';
         if a.workspace_uid != trove_domain::ids::MAIN_WORKSPACE {
-            url.push_str("?workspace=");
+            url.push(sep);
+            url.push_str("workspace=");
             url.push_str(&a.workspace_uid);
+            sep = '&';
+        }
+        if a.locale != a.default_locale {
+            url.push(sep);
+            url.push_str("locale=");
+            url.push_str(&a.locale);
         }
         url
     }
@@ -121,7 +131,13 @@ pub struct AssetView {
     pub uid: String,
     pub space_uid: String,
     pub workspace: String,
+    /// The locale asked for.
     pub locale: String,
+    /// The locale the values (and file) came from: `locale` itself when the asset
+    /// is localized in it, else the nearest language of its fallback chain that is.
+    pub source_locale: String,
+    /// Whether the asset has its own variant in `locale`.
+    pub localized: bool,
     pub is_dir: bool,
     /// The head version number; also the ETag (`"v<version>"`).
     pub version: i64,
@@ -151,7 +167,9 @@ impl AssetView {
             uid: a.uid.clone(),
             space_uid: a.space_uid.clone(),
             workspace: a.workspace_uid.clone(),
-            locale: h.locale.clone(),
+            locale: a.locale.clone(),
+            source_locale: h.locale.clone(),
+            localized: a.locale == h.locale,
             is_dir: false,
             version: h.number,
             version_name: h.name.clone(),

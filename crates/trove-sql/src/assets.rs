@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
-use trove_app::ports::{AssetKey, AssetRepo, FolderFilter, NewAsset};
+use trove_app::ports::{AssetFilter, AssetKey, AssetRepo, FolderFilter, NewAsset};
 use trove_domain::model::{Asset, Deletion, Page, PageRequest, StoredFile, Version};
 use trove_domain::{Error, Result};
 
@@ -14,9 +14,16 @@ use crate::overlay::{HEADS, NAMES, PLACEMENTS, Val, Writer, begin_write};
 use crate::rows::{VERSION_COLUMNS, get, ms, tags_to_text, ts, version_from_row};
 use crate::{SqlStore, db_err};
 
-/// Live assets of a workspace joined with their head version and file in one locale.
-/// Parameters: `$1` space, `$2` workspace, `$3` locale.
-fn head_query(extra_where: &str, tail: &str) -> String {
+/// Live assets of a workspace joined with the head version and file of the first
+/// locale of a resolution chain each has a variant in. Parameters: `$1` space, `$2`
+/// workspace, then the chain's `n` codes from `$3`; `extra_where` continues at
+/// `$3 + n`. The choice reads the placement's list of variant locales, so it costs
+/// no lookup of its own, and an asset with no variant in the chain is no row.
+fn head_query(n: usize, extra_where: &str, tail: &str) -> String {
+    let pick = (0..n)
+        .map(|i| format!("WHEN wa.locales LIKE '%,' || CAST(${p} AS TEXT) || ',%' THEN CAST(${p} AS TEXT)", p = i + 3))
+        .collect::<Vec<_>>()
+        .join(" ");
     format!(
         "SELECT wa.asset_uid AS a_uid, wa.parent_uid AS a_parent_uid, a.slug AS a_slug, \
            a.slug_is_custom AS a_slug_is_custom, a.created_by AS a_created_by, a.created_at AS a_created_at, \
@@ -24,7 +31,7 @@ fn head_query(extra_where: &str, tail: &str) -> String {
          FROM live_workspace_assets wa \
          JOIN assets a ON a.space_uid = wa.space_uid AND a.uid = wa.asset_uid \
          JOIN live_asset_locales l ON l.space_uid = wa.space_uid AND l.workspace_uid = wa.workspace_uid \
-           AND l.asset_uid = wa.asset_uid AND l.locale = $3 \
+           AND l.asset_uid = wa.asset_uid AND l.locale = (CASE {pick} END) \
          JOIN live_asset_versions v ON v.space_uid = l.space_uid AND v.workspace_uid = l.workspace_uid \
            AND v.asset_uid = l.asset_uid AND v.locale = l.locale AND v.number = l.head_version \
          JOIN files f ON f.uid = v.file_uid \
@@ -32,11 +39,44 @@ fn head_query(extra_where: &str, tail: &str) -> String {
     )
 }
 
-fn asset_from_row(row: &AnyRow, space: &str, ws: &str) -> Result<Asset> {
+/// Binds a resolution chain after the space and workspace of [`head_query`].
+fn bind_chain<'q>(
+    mut q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>,
+    chain: &'q [String],
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
+    for c in chain {
+        q = q.bind(c.as_str());
+    }
+    q
+}
+
+/// The placements' form of a set of locales, `,en-us,fr-fr,`: a locale's variant
+/// is there when the text contains `,code,` (codes hold no `,`, `%` or `_`).
+pub(crate) fn locales_text<'a>(locales: impl IntoIterator<Item = &'a str>) -> String {
+    let mut v: Vec<&str> = locales.into_iter().collect();
+    v.sort_unstable();
+    v.dedup();
+    format!(",{},", v.join(","))
+}
+
+/// A placement condition (over the bare `workspace_assets` table) that the asset
+/// has a variant in one of `chain`'s locales, its parameters numbered from `first`.
+pub(crate) fn has_variant_in(chain: &[String], first: usize) -> String {
+    let any = (0..chain.len())
+        .map(|i| format!("locales LIKE '%,' || CAST(${} AS TEXT) || ',%'", first + i))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    format!(" AND ({any})")
+}
+
+/// An asset row of [`head_query`], read through `chain`.
+fn asset_from_row(row: &AnyRow, space: &str, ws: &str, chain: &[String]) -> Result<Asset> {
     Ok(Asset {
         space_uid: space.to_owned(),
         workspace_uid: ws.to_owned(),
         uid: get(row, "a_uid")?,
+        locale: chain.first().cloned().unwrap_or_default(),
+        default_locale: chain.last().cloned().unwrap_or_default(),
         parent_uid: get(row, "a_parent_uid")?,
         slug: get(row, "a_slug")?,
         slug_is_custom: get::<i64>(row, "a_slug_is_custom")? != 0,
@@ -136,11 +176,13 @@ async fn require_live_assets(w: &mut Writer, space: &str, ws: &str, uids: &[Stri
     Err(e)
 }
 
-/// The versions of `key` visible in its workspace, newest first; `$5` optionally
-/// narrows to one number.
+/// The versions of `key`'s current variant visible in its workspace, newest first;
+/// `$5` optionally narrows to one number.
 fn versions_query(one: bool) -> String {
     format!(
         "SELECT {VERSION_COLUMNS} FROM live_asset_versions v JOIN files f ON f.uid = v.file_uid \
+         JOIN live_asset_locales l ON l.space_uid = v.space_uid AND l.workspace_uid = v.workspace_uid \
+           AND l.asset_uid = v.asset_uid AND l.locale = v.locale AND v.number >= l.first_version \
          WHERE v.space_uid = $1 AND v.workspace_uid = $2 AND v.asset_uid = $3 AND v.locale = $4{} ORDER BY v.number DESC",
         if one { " AND v.number = $5" } else { "" }
     )
@@ -163,17 +205,18 @@ impl AssetRepo for SqlStore {
             .execute(&mut *w.tx)
             .await
             .map_err(db_err)?;
-        sqlx::query(AssertSqlSafe(PLACEMENTS.insert_sql("$4, $5, NULL, NULL, NULL")))
+        sqlx::query(AssertSqlSafe(PLACEMENTS.insert_sql("$4, $5, NULL, NULL, NULL, $6")))
             .bind(&k.space_uid)
             .bind(&k.workspace_uid)
             .bind(w.seq)
             .bind(&k.asset_uid)
             .bind(n.parent_uid.as_deref())
+            .bind(locales_text([k.locale.as_str()]))
             .execute(&mut *w.tx)
             .await
             .map_err(db_err)?;
         insert_file(&mut w.tx, &n.file).await?;
-        sqlx::query(AssertSqlSafe(HEADS.insert_sql("$4, $5, $6")))
+        sqlx::query(AssertSqlSafe(HEADS.insert_sql("$4, $5, $6, $6")))
             .bind(&k.space_uid)
             .bind(&k.workspace_uid)
             .bind(w.seq)
@@ -188,47 +231,65 @@ impl AssetRepo for SqlStore {
     }
 
     async fn get_asset(&self, k: &AssetKey) -> Result<Option<Asset>> {
-        let row = sqlx::query(AssertSqlSafe(head_query(" AND wa.asset_uid = $4", "")))
-            .bind(&k.space_uid)
-            .bind(&k.workspace_uid)
-            .bind(&k.locale)
-            .bind(&k.asset_uid)
-            .fetch_optional(&self.read)
-            .await
-            .map_err(db_err)?;
-        row.map(|r| asset_from_row(&r, &k.space_uid, &k.workspace_uid)).transpose()
+        let chain = k.chain();
+        let sql = head_query(chain.len(), &format!(" AND wa.asset_uid = ${}", chain.len() + 3), "");
+        let q = sqlx::query(AssertSqlSafe(sql)).bind(&k.space_uid).bind(&k.workspace_uid);
+        let row = bind_chain(q, &chain).bind(&k.asset_uid).fetch_optional(&self.read).await.map_err(db_err)?;
+        row.map(|r| asset_from_row(&r, &k.space_uid, &k.workspace_uid, &chain)).transpose()
     }
 
     async fn list_assets(
         &self,
         space: &str,
         ws: &str,
-        locale: &str,
-        folder: &FolderFilter,
+        chain: &[String],
+        filter: &AssetFilter,
         page: PageRequest,
     ) -> Result<Page<Asset>> {
+        if chain.is_empty() {
+            return Ok(Page { items: Vec::new(), count: 0 });
+        }
         // The page's UIDs first (see `crate::listing`), then only those assets are
-        // joined with their head versions and files.
-        let (filter, vals): (&str, Vec<Val<'_>>) = match folder {
-            FolderFilter::Any => ("", vec![]),
-            FolderFilter::In(None) => (" AND parent_uid IS NULL", vec![]),
-            FolderFilter::In(Some(p)) => (" AND parent_uid = $4", vec![Val::Text(Some(p.as_str()))]),
-        };
+        // joined with their head versions and files. Conditions are over the bare
+        // placements, parameters from $4.
+        let mut cond = String::new();
+        let mut vals: Vec<Val<'_>> = Vec::new();
+        match &filter.folder {
+            FolderFilter::Any => {}
+            FolderFilter::In(None) => cond.push_str(" AND parent_uid IS NULL"),
+            FolderFilter::In(Some(p)) => {
+                cond.push_str(" AND parent_uid = $4");
+                vals.push(Val::Text(Some(p.as_str())));
+            }
+        }
+        for c in std::iter::once(chain).chain(filter.available_in.as_deref()) {
+            cond.push_str(&has_variant_in(c, vals.len() + 4));
+            vals.extend(c.iter().map(|l| Val::Text(Some(l.as_str()))));
+        }
+        if let Some(l) = &filter.localized_in {
+            cond.push_str(&has_variant_in(std::slice::from_ref(l), vals.len() + 4));
+            vals.push(Val::Text(Some(l.as_str())));
+        }
+        if let Some(l) = &filter.not_localized_in {
+            cond.push_str(&format!(" AND locales NOT LIKE '%,' || CAST(${} AS TEXT) || ',%'", vals.len() + 4));
+            vals.push(Val::Text(Some(l.as_str())));
+        }
         // One read snapshot for the page, its count and its rows.
         let mut tx = crate::dialect::begin_snapshot(&self.read, self.dialect).await?;
-        let (uids, count) = page_assets(&mut tx, space, ws, filter, &vals, page.skip, page.limit).await?;
+        let (uids, count) = page_assets(&mut tx, space, ws, &cond, &vals, page.skip, page.limit).await?;
         if uids.is_empty() {
             return Ok(Page { items: Vec::new(), count });
         }
-        let list = (0..uids.len()).map(|i| format!("${}", i + 4)).collect::<Vec<_>>().join(", ");
-        let sql = head_query(&format!(" AND wa.asset_uid IN ({list})"), "ORDER BY wa.asset_uid DESC");
-        let mut q = sqlx::query(AssertSqlSafe(sql)).bind(space).bind(ws).bind(locale);
+        let first = chain.len() + 3;
+        let list = (0..uids.len()).map(|i| format!("${}", i + first)).collect::<Vec<_>>().join(", ");
+        let sql = head_query(chain.len(), &format!(" AND wa.asset_uid IN ({list})"), "ORDER BY wa.asset_uid DESC");
+        let mut q = bind_chain(sqlx::query(AssertSqlSafe(sql)).bind(space).bind(ws), chain);
         for u in &uids {
             q = q.bind(u);
         }
         let rows = q.fetch_all(&mut *tx).await.map_err(db_err)?;
         tx.commit().await.map_err(db_err)?;
-        let items = rows.iter().map(|r| asset_from_row(r, space, ws)).collect::<Result<_>>()?;
+        let items = rows.iter().map(|r| asset_from_row(r, space, ws, chain)).collect::<Result<_>>()?;
         Ok(Page { items, count })
     }
 

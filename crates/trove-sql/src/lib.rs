@@ -19,6 +19,7 @@ mod overlay;
 mod rows;
 mod spaces;
 mod trash;
+mod variants;
 mod workspaces;
 
 use std::time::Duration;

@@ -92,11 +92,11 @@ pub(crate) const FOLDERS: Overlay = Overlay {
 pub(crate) const PLACEMENTS: Overlay = Overlay {
     table: "workspace_assets",
     key: &["asset_uid"],
-    data: &["parent_uid", "deleted_by", "deleted_at", "trashed_with"],
+    data: &["parent_uid", "deleted_by", "deleted_at", "trashed_with", "locales"],
 };
 
 pub(crate) const HEADS: Overlay =
-    Overlay { table: "asset_locales", key: &["asset_uid", "locale"], data: &["head_version"] };
+    Overlay { table: "asset_locales", key: &["asset_uid", "locale"], data: &["head_version", "first_version"] };
 
 pub(crate) const NAMES: Overlay =
     Overlay { table: "version_names", key: &["asset_uid", "locale", "number"], data: &["name"] };

@@ -105,7 +105,13 @@ fn merge_request(strategy: MergeStrategy) -> MergeRequest {
 }
 
 fn key(space: &str, asset: &str) -> AssetKey {
-    AssetKey { space_uid: space.into(), workspace_uid: "main".into(), asset_uid: asset.into(), locale: "en-us".into() }
+    AssetKey {
+        space_uid: space.into(),
+        workspace_uid: "main".into(),
+        asset_uid: asset.into(),
+        locale: "en-us".into(),
+        fallbacks: Vec::new(),
+    }
 }
 
 fn file(space: &str, asset: &str, uid: &str, hash: &str) -> StoredFile {
@@ -319,8 +325,16 @@ async fn folders_moves_and_trash(s: &SqlStore) {
     assert_eq!(bad.kind, ErrorKind::NotFound);
     assert_eq!(s.get_asset(&key("sp1", "am1")).await.unwrap().unwrap().parent_uid.as_deref(), Some("c"));
     s.move_assets("sp1", "main", &["am1".into()], None).await.unwrap();
-    let root_assets =
-        s.list_assets("sp1", "main", "en-us", &FolderFilter::In(None), PageRequest::new(None, None)).await.unwrap();
+    let root_assets = s
+        .list_assets(
+            "sp1",
+            "main",
+            &["en-us".to_owned()],
+            &AssetFilter::folder(FolderFilter::In(None)),
+            PageRequest::new(None, None),
+        )
+        .await
+        .unwrap();
     assert_eq!(root_assets.count, 1);
 }
 
@@ -461,14 +475,6 @@ async fn workspaces_compare_and_merge(s: &SqlStore) {
 }
 
 async fn languages_keep_their_chains(s: &SqlStore) {
-    let lang = |code: &str, fallback: &str| Language {
-        code: code.into(),
-        name: code.into(),
-        fallback_code: Some(fallback.into()),
-        is_default: false,
-        is_custom: true,
-        created_at: Utc::now().trunc_subsecs(3),
-    };
     s.create_language(&lang("fr-fr", "en-us")).await.unwrap();
     s.create_language(&lang("fr-ca", "fr-fr")).await.unwrap();
     assert_eq!(s.create_language(&lang("fr-ca", "en-us")).await.unwrap_err().kind, ErrorKind::Validation);
@@ -495,6 +501,63 @@ async fn job_claims_are_exclusive(s: &SqlStore) {
     assert!(s.try_claim_job("other", "node-a", now, now + Duration::seconds(60)).await.unwrap());
 }
 
+fn lang(code: &str, fallback: &str) -> Language {
+    Language {
+        code: code.into(),
+        name: code.into(),
+        fallback_code: Some(fallback.into()),
+        is_default: false,
+        is_custom: true,
+        created_at: Utc::now().trunc_subsecs(3),
+    }
+}
+
+async fn variants_localize_and_unlocalize(s: &SqlStore) {
+    let (sp, ws) = space("sp1");
+    s.create_space(&sp, &ws).await.unwrap();
+    s.create_language(&lang("fr-fr", "en-us")).await.unwrap();
+    s.set_workspace_languages("sp1", "main", &["en-us".into(), "fr-fr".into()], "us1", Utc::now()).await.unwrap();
+    let (_, walk) = s.workspace_with_walk("sp1", "main", "fr-fr").await.unwrap().unwrap();
+    assert_eq!(walk, ["fr-fr", "en-us"]);
+    let f1 = new_asset(s, "sp1", "am1", "h1", None).await;
+    let fr = AssetKey { locale: "fr-fr".into(), fallbacks: vec!["en-us".into()], ..key("sp1", "am1") };
+    assert_eq!(s.get_asset(&fr).await.unwrap().unwrap().head.locale, "en-us");
+    let v = Version { locale: "fr-fr".into(), ..version(1, "un", &f1) };
+    assert_eq!(s.localize(&fr, ("en-us", 2), &v, None).await.unwrap_err().kind, ErrorKind::PreconditionFailed);
+    assert_eq!(s.localize(&fr, ("en-us", 1), &v, None).await.unwrap(), 1);
+    assert_eq!(s.localize(&fr, ("en-us", 1), &v, None).await.unwrap_err().kind, ErrorKind::PreconditionFailed);
+    let a = s.get_asset(&fr).await.unwrap().unwrap();
+    assert_eq!((a.locale.as_str(), a.head.locale.as_str(), a.head.content.title.as_str()), ("fr-fr", "fr-fr", "un"));
+    let heads = s.variants("sp1", "main", "am1").await.unwrap().unwrap();
+    assert_eq!(
+        heads.iter().map(|v| (v.locale.as_str(), v.head_version)).collect::<Vec<_>>(),
+        [("en-us", 1), ("fr-fr", 1)]
+    );
+    let chain = fr.chain();
+    let only = |f: AssetFilter| async move {
+        s.list_assets("sp1", "main", &["fr-fr".to_owned(), "en-us".to_owned()], &f, PageRequest::new(None, None))
+            .await
+            .unwrap()
+            .count
+    };
+    let localized = AssetFilter { localized_in: Some("fr-fr".into()), ..AssetFilter::folder(FolderFilter::Any) };
+    let not = AssetFilter { not_localized_in: Some("fr-fr".into()), ..AssetFilter::folder(FolderFilter::Any) };
+    assert_eq!((only(localized.clone()).await, only(not.clone()).await), (1, 0));
+    assert_eq!(chain, ["fr-fr", "en-us"]);
+
+    s.unlocalize(&fr).await.unwrap();
+    assert_eq!(s.unlocalize(&fr).await.unwrap_err().code, "variant_not_found");
+    assert_eq!(s.unlocalize(&key("sp1", "am1")).await.unwrap_err().code, "last_variant");
+    assert_eq!(s.get_asset(&fr).await.unwrap().unwrap().head.locale, "en-us");
+    assert_eq!((only(localized).await, only(not).await), (0, 1));
+    // A new variant numbers on and has a history of its own.
+    assert_eq!(s.localize(&fr, ("en-us", 1), &v, None).await.unwrap(), 2);
+    let exact = AssetKey { fallbacks: Vec::new(), ..fr.clone() };
+    assert_eq!(s.list_versions(&exact).await.unwrap().iter().map(|v| v.number).collect::<Vec<_>>(), [2]);
+    assert!(s.get_version(&exact, 1).await.unwrap().is_none());
+    assert!(s.variants("sp1", "main", "am_x").await.unwrap().is_none());
+}
+
 macro_rules! conformance {
     ($module:ident, $backend:path) => {
         mod $module {
@@ -507,6 +570,7 @@ macro_rules! conformance {
                 workspaces_fork_isolate_and_delete,
                 workspaces_compare_and_merge,
                 languages_keep_their_chains,
+                variants_localize_and_unlocalize,
                 job_claims_are_exclusive,
             );
         }

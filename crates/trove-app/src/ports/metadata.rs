@@ -10,7 +10,7 @@ use futures::future::BoxFuture;
 use trove_domain::Result;
 use trove_domain::model::{
     Asset, Deletion, Folder, Language, Organization, Page, PageRequest, Principal, Space, StoredFile, Timestamp,
-    TrashItem, TrashKind, Version, Workspace,
+    TrashItem, TrashKind, Variant, Version, Workspace,
 };
 use trove_domain::workspace::{ItemChanges, MergeReport, MergeStrategy};
 
@@ -21,6 +21,19 @@ pub struct AssetKey {
     pub workspace_uid: String,
     pub asset_uid: String,
     pub locale: String,
+    /// Where a read of the asset goes, in order, when it has no variant in
+    /// `locale`: the rest of the resolution chain. Writes address `locale` only.
+    pub fallbacks: Vec<String>,
+}
+
+impl AssetKey {
+    /// `locale` and then its fallbacks: every locale a read may take values from.
+    pub fn chain(&self) -> Vec<String> {
+        let mut c = Vec::with_capacity(self.fallbacks.len() + 1);
+        c.push(self.locale.clone());
+        c.extend(self.fallbacks.iter().cloned());
+        c
+    }
 }
 
 /// A brand-new asset with its first version.
@@ -62,6 +75,27 @@ pub enum FolderFilter {
     Any,
     /// Assets directly in this folder; `None` is the root.
     In(Option<String>),
+}
+
+/// Which assets a listing covers: a folder and the languages they have variants in
+/// (all given conditions must hold).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssetFilter {
+    pub folder: FolderFilter,
+    /// A resolution chain: the asset has a variant in at least one of its locales.
+    /// The listing's own chain always applies too.
+    pub available_in: Option<Vec<String>>,
+    /// The asset has its own variant in this locale.
+    pub localized_in: Option<String>,
+    /// The asset has no variant of its own in this locale.
+    pub not_localized_in: Option<String>,
+}
+
+impl AssetFilter {
+    /// Every asset of a folder (or of the workspace), whatever its languages.
+    pub fn folder(folder: FolderFilter) -> Self {
+        AssetFilter { folder, available_in: None, localized_in: None, not_localized_in: None }
+    }
 }
 
 /// Trash listing filters (all optional, combined with AND).
@@ -143,6 +177,15 @@ pub trait WorkspaceRepo: Send + Sync {
     /// `uid` field error (422) for a taken UID.
     async fn create_workspace(&self, new: &Workspace) -> Result<Workspace>;
     async fn get_workspace(&self, space_uid: &str, uid: &str) -> Result<Option<Workspace>>;
+    /// The workspace, with the fallback walk of `locale` through the organization's
+    /// languages (`locale` first) narrowed to the languages the workspace enables,
+    /// in one read: what every request in a locale needs before anything else.
+    async fn workspace_with_walk(
+        &self,
+        space_uid: &str,
+        uid: &str,
+        locale: &str,
+    ) -> Result<Option<(Workspace, Vec<String>)>>;
     /// The space's workspaces, `main` first, then by creation.
     async fn list_workspaces(&self, space_uid: &str, page: PageRequest) -> Result<Page<Workspace>>;
     /// Applies a partial update; `None` if the workspace does not exist.
@@ -218,14 +261,17 @@ pub trait FolderRepo: Send + Sync {
 pub trait AssetRepo: Send + Sync {
     /// Inserts the asset, its file and version 1; the parent must be a live folder.
     async fn create_asset(&self, new: &NewAsset) -> Result<()>;
-    /// The live asset at its head version in this locale.
+    /// The live asset at the head version of the first locale of `key.chain()` it
+    /// has a variant in; `None` if it is not live or has no variant in the chain.
     async fn get_asset(&self, key: &AssetKey) -> Result<Option<Asset>>;
+    /// A page of the live assets available in `chain` (see [`AssetRepo::get_asset`])
+    /// that match `filter`, newest first.
     async fn list_assets(
         &self,
         space: &str,
         ws: &str,
-        locale: &str,
-        folder: &FolderFilter,
+        chain: &[String],
+        filter: &AssetFilter,
         page: PageRequest,
     ) -> Result<Page<Asset>>;
     /// Appends `version` (numbered `based_on + 1`) if the head is still `based_on`;
@@ -240,6 +286,8 @@ pub trait AssetRepo: Send + Sync {
     ) -> Result<()>;
     /// Sets the custom slug once; `slug_already_set` (409) if a different one exists.
     async fn set_slug(&self, space: &str, asset: &str, slug: &str) -> Result<()>;
+    /// The versions of the current variant in `key.locale` (exactly; no fallback),
+    /// newest first: those of an earlier, unlocalized variant are not part of it.
     async fn list_versions(&self, key: &AssetKey) -> Result<Vec<Version>>;
     async fn get_version(&self, key: &AssetKey, number: i64) -> Result<Option<Version>>;
     /// Names (or unnames) a version without creating one. `false` if no such version.
@@ -251,6 +299,30 @@ pub trait AssetRepo: Send + Sync {
     async fn trash_assets(&self, space: &str, ws: &str, uids: &[String], deletion: &Deletion) -> Result<()>;
     /// A stored file by UID within a space and asset, if the asset is live somewhere.
     async fn deliverable_file(&self, space: &str, asset: &str, file_uid: &str) -> Result<Option<StoredFile>>;
+}
+
+/// Localized variants: creating one from what a language inherited, discarding
+/// one, and listing them.
+#[async_trait]
+pub trait VariantRepo: Send + Sync {
+    /// Gives the asset a variant in `key.locale`, whose first version is `version`
+    /// (its number is assigned past every version of that locale the workspace can
+    /// see, and returned). `inherited` is the locale and head version the content
+    /// started from: if that head has moved, or `key.locale` has meanwhile got a
+    /// variant, `version_conflict` (412) and nothing changes.
+    async fn localize(
+        &self,
+        key: &AssetKey,
+        inherited: (&str, i64),
+        version: &Version,
+        new_file: Option<&StoredFile>,
+    ) -> Result<i64>;
+    /// Discards the variant in `key.locale`; the language inherits again.
+    /// `variant_not_found` (404) if there is none, `last_variant` (409) if it is the
+    /// asset's only one.
+    async fn unlocalize(&self, key: &AssetKey) -> Result<()>;
+    /// The asset's variants, by locale; `None` if the asset is not live.
+    async fn variants(&self, space: &str, ws: &str, asset: &str) -> Result<Option<Vec<Variant>>>;
 }
 
 #[async_trait]
@@ -296,11 +368,29 @@ pub trait JobRepo: Send + Sync {
 
 /// The whole metadata store, as the use cases see it.
 pub trait MetadataStore:
-    OrgRepo + LanguageRepo + SpaceRepo + WorkspaceRepo + FolderRepo + AssetRepo + TrashRepo + BlobRefRepo + JobRepo
+    OrgRepo
+    + LanguageRepo
+    + SpaceRepo
+    + WorkspaceRepo
+    + FolderRepo
+    + AssetRepo
+    + VariantRepo
+    + TrashRepo
+    + BlobRefRepo
+    + JobRepo
 {
 }
 
 impl<T> MetadataStore for T where
-    T: OrgRepo + LanguageRepo + SpaceRepo + WorkspaceRepo + FolderRepo + AssetRepo + TrashRepo + BlobRefRepo + JobRepo
+    T: OrgRepo
+        + LanguageRepo
+        + SpaceRepo
+        + WorkspaceRepo
+        + FolderRepo
+        + AssetRepo
+        + VariantRepo
+        + TrashRepo
+        + BlobRefRepo
+        + JobRepo
 {
 }

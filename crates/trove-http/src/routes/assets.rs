@@ -7,7 +7,7 @@ use axum::http::header::ETAG;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use trove_app::assets::AssetPatch;
+use trove_app::assets::{AssetPatch, LocaleFilter};
 use trove_app::ports::FolderFilter;
 use trove_domain::model::Asset;
 use trove_domain::{Error, rules};
@@ -61,6 +61,13 @@ pub struct ListAssetsQuery {
     pub locale: Option<String>,
     /// Only assets directly in this folder (`root` for the root).
     pub folder: Option<String>,
+    /// Only assets with a variant in this locale or in its fallback chain: what a
+    /// CMS entry in that locale may pick.
+    pub available_in: Option<String>,
+    /// Only assets localized in this locale.
+    pub localized_in: Option<String>,
+    /// Only assets not localized in this locale.
+    pub not_localized_in: Option<String>,
     pub limit: Option<i64>,
     pub skip: Option<i64>,
 }
@@ -111,7 +118,12 @@ pub async fn list_assets(
         Some(f) => FolderFilter::In(trove_app::assets::normalize_parent(Some(f))),
     };
     let page = PageQuery { limit: q.limit, skip: q.skip }.page();
-    let page = s.app.list_assets(&scope, folder, page).await?;
+    let locales = LocaleFilter {
+        available_in: q.available_in,
+        localized_in: q.localized_in,
+        not_localized_in: q.not_localized_in,
+    };
+    let page = s.app.list_assets(&scope, folder, locales, page).await?;
     Ok(Json(AssetsEnvelope {
         assets: page.items.iter().map(|a| AssetView::new(a, &s.urls)).collect(),
         count: page.count,

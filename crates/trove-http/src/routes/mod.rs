@@ -5,6 +5,7 @@ pub mod delivery;
 pub mod folders;
 pub mod health;
 pub mod languages;
+pub mod localization;
 pub mod spaces;
 pub mod trash;
 pub mod versions;

@@ -148,7 +148,7 @@ impl Merger<'_> {
         // The source's own row of the asset: a new one if the source never had it
         // (closing any tombstone it left), else a touched copy; then the same update.
         if t.source.is_none() {
-            sqlx::query(AssertSqlSafe(PLACEMENTS.insert_sql("$4, NULL, NULL, NULL, NULL")))
+            sqlx::query(AssertSqlSafe(PLACEMENTS.insert_sql("$4, NULL, NULL, NULL, NULL, ''")))
                 .bind(space)
                 .bind(src)
                 .bind(self.w.seq)
@@ -178,6 +178,12 @@ impl Merger<'_> {
         Ok(())
     }
 
+    /// Brings the source's record of the asset's variant locales up to date after
+    /// its locales changed.
+    pub async fn refresh_locales(&mut self, asset: &str) -> Result<()> {
+        crate::variants::refresh_locales(self.w, &self.p.space, &self.p.source, asset).await
+    }
+
     /// Gives the source the workspace's content of one locale, as a new version
     /// naming the merge. `false` when the locale was dropped instead.
     pub async fn content(&mut self, asset: &str, locale: &str, t: &Three<Content>) -> Result<bool> {
@@ -203,34 +209,40 @@ impl Merger<'_> {
         };
         // Past every version the source can see of this locale, its own or inherited
         // (a key the source purged and tombstoned may still show an ancestor's).
-        let seen: Option<i64> = sqlx::query_scalar(
-            "SELECT MAX(number) FROM live_asset_versions WHERE space_uid = $1 AND workspace_uid = $2 \
-             AND asset_uid = $3 AND locale = $4",
-        )
-        .bind(space)
-        .bind(src)
-        .bind(asset)
-        .bind(locale)
-        .fetch_one(&mut *self.w.tx)
-        .await
-        .map_err(db_err)?;
-        let number = seen.unwrap_or(0).max(t.source.as_ref().map_or(0, |s| s.version)) + 1;
+        let seen = crate::variants::last_version(self.w, space, src, asset, locale).await?;
+        let number = seen.max(t.source.as_ref().map_or(0, |s| s.version)) + 1;
         let k = trove_app::ports::AssetKey {
             space_uid: space.to_owned(),
             workspace_uid: src.to_owned(),
             asset_uid: asset.to_owned(),
             locale: locale.to_owned(),
+            fallbacks: Vec::new(),
         };
         if touched {
             set_head(self.w, &k, number).await?;
         } else {
-            sqlx::query(AssertSqlSafe(HEADS.insert_sql("$4, $5, $6")))
+            // A variant new to the source keeps the history the workspace reads for
+            // it (versions the source sees too), but none of an older variant the
+            // source discarded: its first version is the workspace variant's.
+            let first: Option<i64> = sqlx::query_scalar(
+                "SELECT first_version FROM live_asset_locales WHERE space_uid = $1 AND workspace_uid = $2 \
+                 AND asset_uid = $3 AND locale = $4",
+            )
+            .bind(space)
+            .bind(&self.p.ws)
+            .bind(asset)
+            .bind(locale)
+            .fetch_optional(&mut *self.w.tx)
+            .await
+            .map_err(db_err)?;
+            sqlx::query(AssertSqlSafe(HEADS.insert_sql("$4, $5, $6, $7")))
                 .bind(space)
                 .bind(src)
                 .bind(self.w.seq)
                 .bind(asset)
                 .bind(locale)
                 .bind(number)
+                .bind(first.unwrap_or(number).min(number))
                 .execute(&mut *self.w.tx)
                 .await
                 .map_err(db_err)?;

@@ -391,6 +391,9 @@ pub(crate) async fn merge(store: &SqlStore, space: &str, uid: &str, r: &MergeReq
                 }
             }
         }
+        if touched && in_source {
+            m.refresh_locales(&a.uid).await?;
+        }
         if touched {
             report.assets += 1;
         }

@@ -12,6 +12,7 @@ mod delivery;
 mod errors;
 mod folders;
 mod languages;
+mod localization;
 mod merge;
 mod openapi;
 mod operations;

@@ -35,6 +35,8 @@ async fn openapi_document_matches_the_snapshot_and_covers_every_route() {
         ("/api/spaces/{space}/assets/{asset}", &["get", "put", "delete"]),
         ("/api/spaces/{space}/assets/bulk/move", &["post"]),
         ("/api/spaces/{space}/assets/bulk/delete", &["post"]),
+        ("/api/spaces/{space}/assets/{asset}/locales", &["get"]),
+        ("/api/spaces/{space}/assets/{asset}/locales/{locale}", &["delete"]),
         ("/api/spaces/{space}/assets/{asset}/versions", &["get"]),
         ("/api/spaces/{space}/assets/{asset}/versions/{n}", &["get"]),
         ("/api/spaces/{space}/assets/{asset}/versions/{n}/name", &["put"]),

@@ -20,6 +20,8 @@ mod errors;
 mod folders;
 #[path = "../api/languages.rs"]
 mod languages;
+#[path = "../api/localization.rs"]
+mod localization;
 #[path = "../api/merge.rs"]
 mod merge;
 #[path = "../api/openapi.rs"]

@@ -1,0 +1,63 @@
+//! Localization of assets: which languages an asset is localized in, and
+//! discarding a language's variant so that it inherits again.
+//!
+//! Localizing is not a use case of its own: any write in a locale whose values are
+//! inherited (metadata, file replace, restore) creates that locale's variant; see
+//! `App::save`.
+
+use std::collections::BTreeMap;
+
+use trove_domain::model::LocaleStatus;
+use trove_domain::{Error, Result, languages};
+
+use crate::App;
+use crate::assets::{asset_not_found, exact_key};
+use crate::scope::Scope;
+
+impl App {
+    /// Each language the workspace enables, in code order: localized, or where its
+    /// values come from along its fallback chain.
+    pub async fn locale_status(&self, scope: &Scope, uid: &str) -> Result<Vec<LocaleStatus>> {
+        let variants = self
+            .meta
+            .variants(&scope.space_uid, &scope.workspace_uid, uid)
+            .await?
+            .ok_or_else(|| asset_not_found(uid))?;
+        let ws = self
+            .meta
+            .get_workspace(&scope.space_uid, &scope.workspace_uid)
+            .await?
+            .ok_or_else(|| Error::not_found("workspace_not_found", "the workspace no longer exists"))?;
+        let fallbacks: BTreeMap<String, Option<String>> =
+            self.meta.list_languages().await?.into_iter().map(|l| (l.code, l.fallback_code)).collect();
+        let head = |locale: &str| variants.iter().find(|v| v.locale == locale).map(|v| v.head_version);
+        Ok(ws
+            .languages
+            .iter()
+            .map(|code| {
+                let chain =
+                    languages::resolution_chain(&languages::walk(code, &fallbacks), &ws.languages, &ws.default_locale);
+                let source = chain.iter().find(|l| head(l).is_some());
+                LocaleStatus {
+                    locale: code.clone(),
+                    localized: head(code).is_some(),
+                    source_locale: source.cloned(),
+                    version: source.and_then(|l| head(l)),
+                }
+            })
+            .collect())
+    }
+
+    /// Discards the scope locale's variant of an asset, metadata and file: the
+    /// language inherits along its fallback chain again, at once, delivery
+    /// included. The default language cannot be unlocalized.
+    pub async fn unlocalize(&self, scope: &Scope, uid: &str) -> Result<()> {
+        if scope.locale == scope.default_locale {
+            return Err(Error::conflict(
+                "default_language_locked",
+                format!("{} is the default language; its variant cannot be unlocalized", scope.locale),
+            ));
+        }
+        self.meta.unlocalize(&exact_key(scope, uid, &scope.locale)).await
+    }
+}
