@@ -105,10 +105,10 @@ populate() {
          SELECT '$SPACE', 'ambench' || i, 'f' || i || '.txt', 0, 'bench', i FROM s"
     sql "$series INSERT INTO files (uid, space_uid, asset_uid, blob_hash, file_name, content_type, size, width, height, created_by, created_at)
          SELECT 'flbench' || i, '$SPACE', 'ambench' || i, '$hash', 'f' || i || '.txt', 'text/plain', 5, NULL, NULL, 'bench', i FROM s"
-    sql "$series INSERT INTO workspace_assets (space_uid, workspace_uid, asset_uid, seq, superseded_seq, tombstone, parent_uid, deleted_by, deleted_at, trashed_with)
-         SELECT '$SPACE', 'main', 'ambench' || i, 1, NULL, 0, NULL, NULL, NULL, NULL FROM s"
-    sql "$series INSERT INTO asset_locales (space_uid, workspace_uid, asset_uid, locale, seq, superseded_seq, tombstone, head_version)
-         SELECT '$SPACE', 'main', 'ambench' || i, 'en-us', 1, NULL, 0, 1 FROM s"
+    sql "$series INSERT INTO workspace_assets (space_uid, workspace_uid, asset_uid, seq, superseded_seq, tombstone, parent_uid, deleted_by, deleted_at, trashed_with, locales)
+         SELECT '$SPACE', 'main', 'ambench' || i, 1, NULL, 0, NULL, NULL, NULL, NULL, ',en-us,' FROM s"
+    sql "$series INSERT INTO asset_locales (space_uid, workspace_uid, asset_uid, locale, seq, superseded_seq, tombstone, head_version, first_version)
+         SELECT '$SPACE', 'main', 'ambench' || i, 'en-us', 1, NULL, 0, 1, 1 FROM s"
     sql "$series INSERT INTO asset_versions (space_uid, workspace_uid, asset_uid, locale, number, seq, title, description, tags, custom, file_uid, merged_from, created_by, created_at)
          SELECT '$SPACE', 'main', 'ambench' || i, 'en-us', 1, 1, 'title ' || i, NULL, '[]', '{}', 'flbench' || i, NULL, 'bench', i FROM s"
     sql "UPDATE spaces SET clock = 1 WHERE uid = '$SPACE'"

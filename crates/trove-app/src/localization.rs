@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use trove_domain::model::LocaleStatus;
-use trove_domain::{Error, Result, languages};
+use trove_domain::{Error, ErrorKind, Result, languages};
 
 use crate::App;
 use crate::assets::{asset_not_found, exact_key};
@@ -53,7 +53,8 @@ impl App {
     /// included. The default language cannot be unlocalized.
     pub async fn unlocalize(&self, scope: &Scope, uid: &str) -> Result<()> {
         if scope.locale == scope.default_locale {
-            return Err(Error::conflict(
+            return Err(Error::new(
+                ErrorKind::Validation,
                 "default_language_locked",
                 format!("{} is the default language; its variant cannot be unlocalized", scope.locale),
             ));

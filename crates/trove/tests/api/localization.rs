@@ -174,7 +174,7 @@ async fn a_three_level_chain_follows_each_localize_and_unlocalize_at_once() {
 
     // The default language cannot be unlocalized; the language must be enabled.
     let (status, b) = unlocalize(&s, &space, "main", &id, "en-us").await;
-    assert_error(status, &b, StatusCode::CONFLICT, "default_language_locked");
+    assert_error(status, &b, StatusCode::UNPROCESSABLE_ENTITY, "default_language_locked");
     let (status, b) = unlocalize(&s, &space, "main", &id, "de-de").await;
     assert_error(status, &b, StatusCode::UNPROCESSABLE_ENTITY, "locale_not_enabled");
     let (status, b) = unlocalize(&s, &space, "main", "am00000000000000000000000000", "fr-fr").await;
