@@ -151,7 +151,25 @@ impl App {
     }
 
     pub async fn get_asset(&self, scope: &Scope, uid: &str) -> Result<Asset> {
-        self.meta.get_asset(&key(scope, uid)).await?.ok_or_else(|| asset_not_found(uid))
+        if let Some(a) = self.meta.get_asset(&key(scope, uid)).await? {
+            return Ok(a);
+        }
+        // Say why when the asset exists but not in this locale's chain.
+        match self.meta.variants(&scope.space_uid, &scope.workspace_uid, uid).await? {
+            Some(v) if !v.is_empty() => {
+                let has: Vec<&str> = v.iter().map(|v| v.locale.as_str()).collect();
+                Err(Error::not_found(
+                    "asset_not_found",
+                    format!(
+                        "asset {uid} is not available in {}: it has variants only in {}, outside that \
+                         language's fallback chain",
+                        scope.locale,
+                        has.join(", ")
+                    ),
+                ))
+            }
+            _ => Err(asset_not_found(uid)),
+        }
     }
 
     /// A page of the assets available in the scope's locale (a variant in it or in

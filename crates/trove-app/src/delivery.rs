@@ -33,8 +33,10 @@ impl App {
         workspace: Option<&str>,
         locale: Option<&str>,
     ) -> Result<StoredFile> {
+        // Delivery is public: an unknown or disabled workspace or locale is just no
+        // such file, so the answer tells nothing about a space's configuration.
         let scope = self.scope(space, workspace, locale).await.map_err(|e| match e.kind {
-            trove_domain::ErrorKind::NotFound => file_not_found(),
+            trove_domain::ErrorKind::NotFound | trove_domain::ErrorKind::Validation => file_not_found(),
             _ => e,
         })?;
         // The file of the nearest language of the chain with a variant: its own

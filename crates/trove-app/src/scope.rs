@@ -34,13 +34,28 @@ pub(crate) fn locale_not_enabled(locale: &str, ws: &str) -> Error {
     e
 }
 
+/// A `locale` parameter as a code: absent or empty is the default language; text
+/// that cannot be a language code is refused without being echoed back.
+fn locale_param(locale: Option<&str>) -> Result<Option<String>> {
+    let Some(raw) = locale.map(str::trim).filter(|l| !l.is_empty()) else { return Ok(None) };
+    languages::code(raw).map(Some).map_err(|_| {
+        let mut e = Error::new(
+            ErrorKind::Validation,
+            "invalid_locale",
+            "locale must be a language code: 2 to 12 letters, digits or -, starting with a letter",
+        );
+        e.fields.insert("locale".to_owned(), vec!["is not a language code".to_owned()]);
+        e
+    })
+}
+
 impl App {
     /// Resolves a request's scope; `workspace` defaults to `main` and `locale` to the
     /// workspace's default language. A locale the workspace does not enable is 422
     /// `locale_not_enabled`, whether it exists in the organization or not.
     pub async fn scope(&self, space: &str, workspace: Option<&str>, locale: Option<&str>) -> Result<Scope> {
         let ws_uid = workspace.unwrap_or(MAIN_WORKSPACE);
-        let wanted = locale.map(str::to_ascii_lowercase);
+        let wanted = locale_param(locale)?;
         let found = match &wanted {
             None => self.meta.get_workspace(space, ws_uid).await?.map(|w| (w, Vec::new())),
             Some(l) => self.meta.workspace_with_walk(space, ws_uid, l).await?,

@@ -15,6 +15,8 @@ use crate::{SqlStore, db_err};
 const PURGE_BATCH: i64 = 500;
 
 /// Top-level trash items of both kinds, as one relation. `$1` space, `$2` workspace.
+/// An asset shows its default-language title, or, for an asset localized only in
+/// other languages, that of the first of them.
 const TRASH_UNION: &str = "SELECT 'folder' AS kind, f.uid AS uid, f.title AS title, f.parent_uid AS parent_uid, \
        NULL AS content_type, \
        (SELECT COUNT(*) FROM live_workspace_assets x WHERE x.space_uid = f.space_uid AND x.workspace_uid = f.workspace_uid \
@@ -27,7 +29,11 @@ const TRASH_UNION: &str = "SELECT 'folder' AS kind, f.uid AS uid, f.title AS tit
      FROM live_workspace_assets wa \
      JOIN workspaces w ON w.space_uid = wa.space_uid AND w.uid = wa.workspace_uid \
      JOIN live_asset_locales l ON l.space_uid = wa.space_uid AND l.workspace_uid = wa.workspace_uid \
-       AND l.asset_uid = wa.asset_uid AND l.locale = w.default_locale \
+       AND l.asset_uid = wa.asset_uid AND l.locale = COALESCE( \
+         (SELECT l2.locale FROM live_asset_locales l2 WHERE l2.space_uid = wa.space_uid \
+            AND l2.workspace_uid = wa.workspace_uid AND l2.asset_uid = wa.asset_uid AND l2.locale = w.default_locale), \
+         (SELECT MIN(l2.locale) FROM live_asset_locales l2 WHERE l2.space_uid = wa.space_uid \
+            AND l2.workspace_uid = wa.workspace_uid AND l2.asset_uid = wa.asset_uid)) \
      JOIN live_asset_versions v ON v.space_uid = l.space_uid AND v.workspace_uid = l.workspace_uid \
        AND v.asset_uid = l.asset_uid AND v.locale = l.locale AND v.number = l.head_version \
      JOIN files fi ON fi.uid = v.file_uid \

@@ -68,6 +68,17 @@ pub(crate) async fn last_version(w: &mut Writer, space: &str, ws: &str, asset: &
     Ok(seen.unwrap_or(0))
 }
 
+/// The number of a new variant's first version in `locale`: past every version of
+/// the locale the workspace can see (a discarded variant's too) and past every head
+/// the asset has, the inherited one among them. So what a locale reads only ever
+/// numbers upwards, and a client holding the ETag of the inherited version cannot
+/// mistake the new variant's first version for what it read.
+pub(crate) async fn first_number(w: &mut Writer, space: &str, ws: &str, asset: &str, locale: &str) -> Result<i64> {
+    let heads = heads(w, space, ws, asset).await?;
+    let top = heads.iter().map(|(_, h)| *h).max().unwrap_or(0);
+    Ok(last_version(w, space, ws, asset, locale).await?.max(top) + 1)
+}
+
 /// Rewrites the asset's placement in `ws` to list the locales it has variants in
 /// now. Every change of an asset's locale heads calls this in the same
 /// transaction, which keeps the list exact. An asset left with no variant at all
@@ -141,7 +152,7 @@ impl VariantRepo for SqlStore {
                 ));
             }
         }
-        let number = last_version(&mut w, space, ws, asset, &k.locale).await? + 1;
+        let number = first_number(&mut w, space, ws, asset, &k.locale).await?;
         sqlx::query(AssertSqlSafe(HEADS.insert_sql("$4, $5, $6, $6")))
             .bind(space)
             .bind(ws)

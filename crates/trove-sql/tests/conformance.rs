@@ -524,14 +524,15 @@ async fn variants_localize_and_unlocalize(s: &SqlStore) {
     assert_eq!(s.get_asset(&fr).await.unwrap().unwrap().head.locale, "en-us");
     let v = Version { locale: "fr-fr".into(), ..version(1, "un", &f1) };
     assert_eq!(s.localize(&fr, ("en-us", 2), &v, None).await.unwrap_err().kind, ErrorKind::PreconditionFailed);
-    assert_eq!(s.localize(&fr, ("en-us", 1), &v, None).await.unwrap(), 1);
+    // The first version numbers past every head the asset has (en-us v1).
+    assert_eq!(s.localize(&fr, ("en-us", 1), &v, None).await.unwrap(), 2);
     assert_eq!(s.localize(&fr, ("en-us", 1), &v, None).await.unwrap_err().kind, ErrorKind::PreconditionFailed);
     let a = s.get_asset(&fr).await.unwrap().unwrap();
     assert_eq!((a.locale.as_str(), a.head.locale.as_str(), a.head.content.title.as_str()), ("fr-fr", "fr-fr", "un"));
     let heads = s.variants("sp1", "main", "am1").await.unwrap().unwrap();
     assert_eq!(
         heads.iter().map(|v| (v.locale.as_str(), v.head_version)).collect::<Vec<_>>(),
-        [("en-us", 1), ("fr-fr", 1)]
+        [("en-us", 1), ("fr-fr", 2)]
     );
     let chain = fr.chain();
     let only = |f: AssetFilter| async move {
@@ -551,10 +552,10 @@ async fn variants_localize_and_unlocalize(s: &SqlStore) {
     assert_eq!(s.get_asset(&fr).await.unwrap().unwrap().head.locale, "en-us");
     assert_eq!((only(localized).await, only(not).await), (0, 1));
     // A new variant numbers on and has a history of its own.
-    assert_eq!(s.localize(&fr, ("en-us", 1), &v, None).await.unwrap(), 2);
+    assert_eq!(s.localize(&fr, ("en-us", 1), &v, None).await.unwrap(), 3);
     let exact = AssetKey { fallbacks: Vec::new(), ..fr.clone() };
-    assert_eq!(s.list_versions(&exact).await.unwrap().iter().map(|v| v.number).collect::<Vec<_>>(), [2]);
-    assert!(s.get_version(&exact, 1).await.unwrap().is_none());
+    assert_eq!(s.list_versions(&exact).await.unwrap().iter().map(|v| v.number).collect::<Vec<_>>(), [3]);
+    assert!(s.get_version(&exact, 2).await.unwrap().is_none());
     assert!(s.variants("sp1", "main", "am_x").await.unwrap().is_none());
 }
 

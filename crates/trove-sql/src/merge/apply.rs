@@ -209,8 +209,13 @@ impl Merger<'_> {
         };
         // Past every version the source can see of this locale, its own or inherited
         // (a key the source purged and tombstoned may still show an ancestor's).
-        let seen = crate::variants::last_version(self.w, space, src, asset, locale).await?;
-        let number = seen.max(t.source.as_ref().map_or(0, |s| s.version)) + 1;
+        let number = if touched {
+            let seen = crate::variants::last_version(self.w, space, src, asset, locale).await?;
+            seen.max(t.source.as_ref().map_or(0, |s| s.version)) + 1
+        } else {
+            // A variant new to the source: numbered as a localization there would be.
+            crate::variants::first_number(self.w, space, src, asset, locale).await?
+        };
         let k = trove_app::ports::AssetKey {
             space_uid: space.to_owned(),
             workspace_uid: src.to_owned(),

@@ -112,7 +112,8 @@ async fn a_three_level_chain_follows_each_localize_and_unlocalize_at_once() {
     // fr-fr gets its own metadata; fr-ca now inherits from fr-fr.
     let (status, b) = write(&s, &space, "main", &id, "fr-fr", json!({"title": "Bannière", "tags": ["été"]})).await;
     assert_eq!(status, StatusCode::OK, "{b}");
-    assert_eq!((b["asset"]["localized"].as_bool(), b["asset"]["version"].as_i64()), (Some(true), Some(1)), "{b}");
+    // Its first version numbers past the inherited one (en-us v1).
+    assert_eq!((b["asset"]["localized"].as_bool(), b["asset"]["version"].as_i64()), (Some(true), Some(2)), "{b}");
     let got = read_ok(&s, &space, &id, "fr-ca").await;
     assert_eq!((got["source_locale"].as_str(), got["title"].as_str()), (Some("fr-fr"), Some("Bannière")), "{got}");
     assert_eq!(got["tags"], json!(["été"]));
@@ -167,7 +168,7 @@ async fn a_three_level_chain_follows_each_localize_and_unlocalize_at_once() {
     // history does not include the discarded one's.
     let (status, b) = write(&s, &space, "main", &id, "fr-fr", json!({"title": "Soldes d'été"})).await;
     assert_eq!(status, StatusCode::OK, "{b}");
-    assert_eq!(b["asset"]["version"], 2, "numbers are never reused: {b}");
+    assert_eq!(b["asset"]["version"], 3, "past the discarded v2 and the inherited v2: {b}");
     assert_eq!(read_ok(&s, &space, &id, "fr-ca").await["title"], "Soldes d'été");
     let (_, v) = s.get(&url(&space, &format!("/assets/{id}/versions"), "main", "fr-fr")).await;
     assert_eq!((v["count"].as_i64(), v["versions"][0]["title"].as_str()), (Some(1), Some("Soldes d'été")), "{v}");
@@ -190,7 +191,7 @@ async fn a_localized_file_replace_keeps_its_versions_and_the_old_file_url() {
     let id = uid(&a);
     let first = replace(&s, &space, &id, "fr-fr", "affiche.png", b"affiche v1").await;
     let second = replace(&s, &space, &id, "fr-fr", "affiche.png", b"affiche v2").await;
-    assert_eq!((first["version"].as_i64(), second["version"].as_i64()), (Some(1), Some(2)));
+    assert_eq!((first["version"].as_i64(), second["version"].as_i64()), (Some(2), Some(3)));
     assert_eq!(s.fetch(first["url"].as_str().unwrap()).await, (StatusCode::OK, b"affiche v1".to_vec()));
     assert_eq!(s.fetch(second["url"].as_str().unwrap()).await, (StatusCode::OK, b"affiche v2".to_vec()));
     assert_eq!(delivered(&s, &a, "fr-fr").await, b"affiche v2");
@@ -199,24 +200,24 @@ async fn a_localized_file_replace_keeps_its_versions_and_the_old_file_url() {
     // Versions are per locale; fr-ca reads fr-fr's history.
     let (_, v) = s.get(&url(&space, &format!("/assets/{id}/versions"), "main", "fr-fr")).await;
     let numbers: Vec<i64> = v["versions"].as_array().unwrap().iter().filter_map(|x| x["version"].as_i64()).collect();
-    assert_eq!(numbers, [2, 1], "{v}");
+    assert_eq!(numbers, [3, 2], "{v}");
     assert!(v["versions"].as_array().unwrap().iter().all(|x| x["locale"] == "fr-fr"), "{v}");
     let (_, v) = s.get(&url(&space, &format!("/assets/{id}/versions"), "main", "en-us")).await;
     assert_eq!(v["count"], 1, "{v}");
-    let (status, v1) = s.get(&url(&space, &format!("/assets/{id}/versions/1"), "main", "fr-ca")).await;
+    let (status, v1) = s.get(&url(&space, &format!("/assets/{id}/versions/2"), "main", "fr-ca")).await;
     assert_eq!((status, v1["version"]["file_name"].as_str()), (StatusCode::OK, Some("affiche.png")), "{v1}");
 
     // Naming belongs to the language that owns the history.
-    let name_url = |locale: &str| url(&space, &format!("/assets/{id}/versions/1/name"), "main", locale);
+    let name_url = |locale: &str| url(&space, &format!("/assets/{id}/versions/2/name"), "main", locale);
     let (status, b) = s.send_json(Method::PUT, &name_url("fr-fr"), json!({"name": "premiere"})).await;
     assert_eq!((status, b["version"]["version_name"].as_str()), (StatusCode::OK, Some("premiere")), "{b}");
     let (status, b) = s.send_json(Method::PUT, &name_url("fr-ca"), json!({"name": "x"})).await;
     assert_error(status, &b, StatusCode::CONFLICT, "not_localized");
 
     // Restoring in fr-fr appends; restoring in fr-ca (which inherits) localizes it.
-    let restore = |locale: &str| url(&space, &format!("/assets/{id}/versions/1/restore"), "main", locale);
+    let restore = |locale: &str| url(&space, &format!("/assets/{id}/versions/2/restore"), "main", locale);
     let (status, b) = s.send_json(Method::POST, &restore("fr-fr"), json!({})).await;
-    assert_eq!((status, b["asset"]["version"].as_i64()), (StatusCode::OK, Some(3)), "{b}");
+    assert_eq!((status, b["asset"]["version"].as_i64()), (StatusCode::OK, Some(4)), "{b}");
     assert_eq!(delivered(&s, &a, "fr-fr").await, b"affiche v1");
     let (status, b) = s.send_json(Method::POST, &restore("fr-ca"), json!({})).await;
     assert_eq!(status, StatusCode::OK, "{b}");
@@ -235,6 +236,21 @@ async fn a_localized_file_replace_keeps_its_versions_and_the_old_file_url() {
     let (status, b) = to_json(req.send().await.unwrap()).await;
     assert_error(status, &b, StatusCode::PRECONDITION_FAILED, "version_conflict");
     assert_eq!(read_ok(&s, &space, &id, "fr-fr").await["localized"], false);
+
+    // Two clients holding the same inherited ETag: the first localizes, the
+    // second is refused rather than overwriting it.
+    let resp = s.req(Method::GET, &url(&space, &format!("/assets/{id}"), "main", "fr-ca")).send().await.unwrap();
+    let etag = resp.headers()["etag"].to_str().unwrap().to_owned();
+    assert_eq!(etag, "\"v2\"");
+    for (title, want) in [("first", StatusCode::OK), ("second", StatusCode::PRECONDITION_FAILED)] {
+        let req = s
+            .req(Method::PUT, &url(&space, &format!("/assets/{id}"), "main", "fr-ca"))
+            .header("If-Match", &etag)
+            .json(&json!({ "title": title }));
+        let (status, b) = to_json(req.send().await.unwrap()).await;
+        assert_eq!(status, want, "{title}: {b}");
+    }
+    assert_eq!(read_ok(&s, &space, &id, "fr-ca").await["title"], "first");
     s.stop().await;
 }
 
@@ -257,15 +273,24 @@ async fn languages_outside_the_workspace_are_refused_and_skipped_in_chains() {
         assert_error(status, &b, StatusCode::UNPROCESSABLE_ENTITY, "locale_not_enabled");
         let (status, b) = write(&s, &space, "main", &id, locale, json!({"title": "Logo"})).await;
         assert_error(status, &b, StatusCode::UNPROCESSABLE_ENTITY, "locale_not_enabled");
+        // Public delivery tells nothing about a space's configuration.
         let (status, _) = s.fetch(&format!("/v3/assets/{space}/{id}/logo.svg?locale={locale}")).await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{locale}");
+        assert_eq!(status, StatusCode::NOT_FOUND, "{locale}");
     }
     let (status, b) = s.get(&url(&space, "/assets", "main", "de-de")).await;
     assert_error(status, &b, StatusCode::UNPROCESSABLE_ENTITY, "locale_not_enabled");
     assert_eq!(read_ok(&s, &space, &id, "en-us").await["version"], 1, "nothing was written");
 
-    // Locale codes are case-insensitive.
+    // Locale codes are case-insensitive; an empty one is the default; text that
+    // cannot be a code is refused without being echoed.
     assert_eq!(read_ok(&s, &space, &id, "FR-CA").await["locale"], "fr-ca");
+    assert_eq!(read_ok(&s, &space, &id, "").await["locale"], "en-us");
+    let long = "x".repeat(5000);
+    for bad in ["fr_fr", "%25", "fr-fr,en-us", long.as_str()] {
+        let (status, b) = s.get(&url(&space, &format!("/assets/{id}"), "main", bad)).await;
+        assert_error(status, &b, StatusCode::UNPROCESSABLE_ENTITY, "invalid_locale");
+        assert!(b.to_string().len() < 500, "{b}");
+    }
 
     // A workspace without fr-fr: fr-ca passes over it to en-us, even though main
     // has a French variant.
@@ -343,6 +368,15 @@ async fn lists_filter_on_languages_and_resolve_each_asset() {
         let (status, b) = s.get(&url(&space, "/assets?localized_in=xx-zz", ws, "en-us")).await;
         assert_error(status, &b, StatusCode::UNPROCESSABLE_ENTITY, "locale_not_enabled");
     }
+    // The trash lists an asset localized only outside the default language too.
+    assert_eq!(s.delete(&url(&space, &format!("/assets/{french}"), "main", "fr-fr")).await.0, StatusCode::OK);
+    let (_, trash) = s.get(&format!("/api/spaces/{space}/trash")).await;
+    assert_eq!((trash["count"].as_i64(), trash["items"][0]["title"].as_str()), (Some(1), Some("fr.png")), "{trash}");
+    assert_eq!(
+        s.send_json(Method::POST, &format!("/api/spaces/{space}/trash/{french}/restore"), json!({})).await.0,
+        StatusCode::OK
+    );
+
     // Each listed asset says where its values came from.
     let (_, b) = s.get(&url(&space, "/assets", "main", "fr-ca")).await;
     for a in b["assets"].as_array().unwrap() {
