@@ -2,6 +2,7 @@
 
 use trove_domain::ids::{UidKind, new_uid};
 use trove_domain::model::{Asset, AssetContent, Deletion, Page, PageRequest, Principal, Version};
+use trove_domain::rules::{Basis, Precondition};
 use trove_domain::{Error, FieldErrors, Result, rules};
 
 use crate::ingest::Ingested;
@@ -106,12 +107,13 @@ fn apply_metadata(base: &AssetContent, m: &MetadataInput, errs: &mut FieldErrors
     c
 }
 
-/// The version an edit is based on: the client's `If-Match`/`version` if given (a
-/// stale one is refused at once), else the head the server just read.
-fn based_on(head: i64, if_match: Option<i64>) -> Result<i64> {
+/// The version an edit is based on: the head the server just read, if the client's
+/// `If-Match`/`version` (when given) names it; a stale one is refused at once.
+pub(crate) fn based_on(current: &Asset, if_match: Option<&Precondition>) -> Result<i64> {
+    let head = &current.head;
     match if_match {
-        Some(v) if v != head => Err(Error::stale(head)),
-        _ => Ok(head),
+        Some(p) if !p.holds(head.number, &head.locale, &current.locale) => Err(Error::stale(head.number)),
+        _ => Ok(head.number),
     }
 }
 
@@ -206,11 +208,12 @@ impl App {
         actor: &Principal,
         scope: &Scope,
         uid: &str,
-        if_match: Option<i64>,
+        if_match: Option<Precondition>,
         patch: AssetPatch,
     ) -> Result<Asset> {
-        let current = self.get_asset(scope, uid).await?;
-        let expected = based_on(current.head.number, if_match.or(patch.version))?;
+        let current = self.current_for_write(scope, uid).await?;
+        let body_version = patch.version.map(|version| Precondition { version, basis: Basis::Any });
+        let expected = based_on(&current, if_match.as_ref().or(body_version.as_ref()))?;
         let mut errs = FieldErrors::default();
         let mut content = apply_metadata(
             &current.head.content,
@@ -261,12 +264,12 @@ impl App {
         actor: &Principal,
         scope: &Scope,
         uid: &str,
-        if_match: Option<i64>,
+        if_match: Option<Precondition>,
         up: Ingested,
         meta: MetadataInput,
     ) -> Result<Asset> {
-        let current = self.get_asset(scope, uid).await?;
-        let expected = based_on(current.head.number, if_match)?;
+        let current = self.current_for_write(scope, uid).await?;
+        let expected = based_on(&current, if_match.as_ref())?;
         let mut errs = FieldErrors::default();
         let content = apply_metadata(&current.head.content, &meta, &mut errs);
         errs.finish()?;
@@ -284,8 +287,27 @@ impl App {
 
     /// Refuses early (412) a write based on a version that is no longer the head, so
     /// a stale file replacement is refused before its body is streamed.
-    pub async fn check_version(&self, scope: &Scope, uid: &str, expected: i64) -> Result<()> {
-        based_on(self.get_asset(scope, uid).await?.head.number, Some(expected)).map(|_| ())
+    pub async fn check_version(&self, scope: &Scope, uid: &str, expected: &Precondition) -> Result<()> {
+        based_on(&self.current_for_write(scope, uid).await?, Some(expected)).map(|_| ())
+    }
+
+    /// What a write in the scope's locale starts from: the asset as that locale
+    /// reads it, or, for an asset with no variant anywhere in the locale's chain (one
+    /// made in another market's language), its variant in the default language's
+    /// place: the first of its variants. Writing then gives the locale a variant of
+    /// its own from there.
+    pub(crate) async fn current_for_write(&self, scope: &Scope, uid: &str) -> Result<Asset> {
+        let missing = match self.get_asset(scope, uid).await {
+            Ok(a) => return Ok(a),
+            Err(e) if e.kind == trove_domain::ErrorKind::NotFound => e,
+            Err(e) => return Err(e),
+        };
+        let variants = self.meta.variants(&scope.space_uid, &scope.workspace_uid, uid).await?.unwrap_or_default();
+        let Some(first) = variants.first() else { return Err(missing) };
+        let mut a = self.meta.get_asset(&exact_key(scope, uid, &first.locale)).await?.ok_or(missing)?;
+        a.locale = scope.locale.clone();
+        a.default_locale = scope.default_locale.clone();
+        Ok(a)
     }
 
     async fn require_folder(&self, scope: &Scope, folder: &str) -> Result<()> {

@@ -1,10 +1,11 @@
 //! Versions: history per locale, naming, and restore-as-newest.
 
 use trove_domain::model::{Asset, Principal, Version};
+use trove_domain::rules::Precondition;
 use trove_domain::{Error, Result, rules};
 
 use crate::App;
-use crate::assets::{asset_not_found, exact_key, key};
+use crate::assets::{asset_not_found, based_on, exact_key, key};
 use crate::scope::Scope;
 
 fn version_not_found(n: i64) -> Error {
@@ -55,14 +56,10 @@ impl App {
         scope: &Scope,
         uid: &str,
         n: i64,
-        if_match: Option<i64>,
+        if_match: Option<Precondition>,
     ) -> Result<Asset> {
         let current = self.meta.get_asset(&key(scope, uid)).await?.ok_or_else(|| asset_not_found(uid))?;
-        if let Some(v) = if_match
-            && v != current.head.number
-        {
-            return Err(Error::stale(current.head.number));
-        }
+        based_on(&current, if_match.as_ref())?;
         // The version is one of the history the locale reads; restoring it in a
         // language that inherits localizes that language with it.
         let source = exact_key(scope, uid, &current.head.locale);

@@ -163,20 +163,65 @@ pub fn slug(raw: &str) -> Result<String> {
     Ok(s.to_owned())
 }
 
-/// The version number an `If-Match` header names. Accepts the ETag Trove sends
-/// (`"v3"`), its weak form, and a bare number.
-pub fn parse_if_match(raw: &str) -> Result<i64> {
-    let s = raw.trim().trim_start_matches("W/").trim_matches('"');
-    let s = s.strip_prefix('v').unwrap_or(s);
-    s.parse::<i64>()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or_else(|| Error::bad_request("invalid_if_match", "If-Match must be an ETag such as \"v3\""))
+/// What a conditional write says it was based on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Precondition {
+    pub version: i64,
+    pub basis: Basis,
 }
 
-/// The ETag Trove sends for an asset at a version.
-pub fn version_etag(version: i64) -> String {
-    format!("\"v{version}\"")
+/// Whose version a [`Precondition`] names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Basis {
+    /// The written locale's own variant (`"v3"`).
+    Own,
+    /// The variant of this locale, which the written locale inherited (`"v3@en-us"`).
+    Inherited(String),
+    /// Whatever the locale read at that number (a body's `version` field).
+    Any,
+}
+
+impl Precondition {
+    /// Whether the head a write finds (`head_version` of `head_locale`, read in
+    /// `locale`) is the one the client based its change on.
+    pub fn holds(&self, head_version: i64, head_locale: &str, locale: &str) -> bool {
+        self.version == head_version
+            && match &self.basis {
+                Basis::Own => head_locale == locale,
+                Basis::Inherited(from) => head_locale != locale && from == head_locale,
+                Basis::Any => true,
+            }
+    }
+}
+
+/// The precondition an `If-Match` header names. Accepts the ETags Trove sends
+/// (`"v3"`, or `"v3@en-us"` for a read that inherited en-us's version 3), their
+/// weak forms, and a bare number (the locale's own version).
+pub fn parse_if_match(raw: &str) -> Result<Precondition> {
+    let s = raw.trim().trim_start_matches("W/").trim_matches('"');
+    let (number, from) = match s.split_once('@') {
+        Some((n, l)) => (n, Some(l)),
+        None => (s, None),
+    };
+    let number = number.strip_prefix('v').unwrap_or(number);
+    let invalid = || Error::bad_request("invalid_if_match", "If-Match must be an ETag such as \"v3\"");
+    let version = number.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(invalid)?;
+    let basis = match from {
+        None => Basis::Own,
+        Some(l) => Basis::Inherited(crate::languages::code(l).map_err(|_| invalid())?),
+    };
+    Ok(Precondition { version, basis })
+}
+
+/// The ETag Trove sends for an asset read at a version: `"v3"` for the locale's
+/// own variant, `"v3@en-us"` when the values were inherited from en-us, so a write
+/// based on an inherited read cannot be mistaken for one based on a variant that
+/// has appeared since (or the other way round).
+pub fn version_etag(version: i64, inherited_from: Option<&str>) -> String {
+    match inherited_from {
+        None => format!("\"v{version}\""),
+        Some(l) => format!("\"v{version}@{l}\""),
+    }
 }
 
 #[cfg(test)]
@@ -214,10 +259,18 @@ mod tests {
 
     #[test]
     fn if_match_forms() {
-        assert_eq!(parse_if_match("\"v3\"").ok(), Some(3));
-        assert_eq!(parse_if_match("W/\"v12\"").ok(), Some(12));
-        assert_eq!(parse_if_match("7").ok(), Some(7));
+        let own = |version| Some(Precondition { version, basis: Basis::Own });
+        assert_eq!(parse_if_match("\"v3\"").ok(), own(3));
+        assert_eq!(parse_if_match("W/\"v12\"").ok(), own(12));
+        assert_eq!(parse_if_match("7").ok(), own(7));
+        let inherited = parse_if_match("\"v4@EN-us\"").unwrap();
+        assert_eq!(inherited, Precondition { version: 4, basis: Basis::Inherited("en-us".into()) });
+        assert!(inherited.holds(4, "en-us", "fr-ca"));
+        assert!(!inherited.holds(4, "fr-ca", "fr-ca"), "fr-ca got a variant of its own since");
+        assert!(!own(4).unwrap().holds(4, "en-us", "fr-ca"), "fr-ca's own variant was discarded since");
+        assert_eq!(version_etag(4, Some("en-us")), "\"v4@en-us\"");
         assert!(parse_if_match("\"abc\"").is_err());
+        assert!(parse_if_match("\"v3@\"").is_err());
         assert!(parse_if_match("0").is_err());
     }
 

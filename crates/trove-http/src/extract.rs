@@ -77,10 +77,13 @@ impl<P: Permission> FromRequestParts<AppState> for Allowed<P> {
         let path = |name: &str| params.as_ref().and_then(|p| p.iter().find(|(k, _)| *k == name).map(|(_, v)| v));
         // A malformed query string is the route's 400, reported by its own extractor.
         let query = Query::<HashMap<String, String>>::try_from_uri(&parts.uri).map(|q| q.0).unwrap_or_default();
+        // The locale as the use case will read it (codes are case-insensitive), so
+        // a rule about fr-fr also holds for FR-FR.
+        let locale = path("locale").or(query.get("locale").map(String::as_str)).map(|l| l.trim().to_ascii_lowercase());
         let on = Resource {
             space: path("space"),
             workspace: query.get("workspace").map(String::as_str),
-            locale: path("locale").or(query.get("locale").map(String::as_str)),
+            locale: locale.as_deref().filter(|l| !l.is_empty()),
         };
         authorize(&who, P::ACTION, &on)?;
         Ok(Allowed(who, PhantomData))
@@ -151,7 +154,7 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
 }
 
 /// The version an `If-Match` header names, if one was sent.
-pub fn if_match(headers: &HeaderMap) -> Result<Option<i64>> {
+pub fn if_match(headers: &HeaderMap) -> Result<Option<rules::Precondition>> {
     match headers.get(IF_MATCH) {
         None => Ok(None),
         Some(v) => {

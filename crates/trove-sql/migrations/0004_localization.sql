@@ -10,8 +10,14 @@ ALTER TABLE asset_locales ADD COLUMN first_version BIGINT NOT NULL DEFAULT 1;
 -- assets filters in the same pass that reads the placements. Until now every
 -- asset had exactly one variant, in its workspace's default language.
 ALTER TABLE workspace_assets ADD COLUMN locales TEXT NOT NULL DEFAULT '';
+-- (A placement whose asset has no such head anywhere, which an earlier merge after
+-- a purge could leave, lists none and so is no longer listed.)
 UPDATE workspace_assets SET locales = ',' || (SELECT w.default_locale FROM workspaces w
-    WHERE w.space_uid = workspace_assets.space_uid AND w.uid = workspace_assets.workspace_uid) || ',';
+    WHERE w.space_uid = workspace_assets.space_uid AND w.uid = workspace_assets.workspace_uid) || ','
+WHERE EXISTS (SELECT 1 FROM asset_locales al JOIN workspaces w ON w.space_uid = al.space_uid
+    AND w.uid = workspace_assets.workspace_uid
+    WHERE al.space_uid = workspace_assets.space_uid AND al.asset_uid = workspace_assets.asset_uid
+    AND al.locale = w.default_locale AND al.tombstone = 0);
 
 DROP VIEW live_workspace_assets;
 CREATE VIEW live_workspace_assets AS

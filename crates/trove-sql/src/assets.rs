@@ -329,6 +329,22 @@ impl AssetRepo for SqlStore {
             .map_err(db_err)?;
             return Err(match head {
                 Some(current) => Error::stale(current),
+                // The asset is live but the locale's variant was discarded meanwhile.
+                None if require_live_assets(
+                    &mut w,
+                    &k.space_uid,
+                    &k.workspace_uid,
+                    std::slice::from_ref(&k.asset_uid),
+                )
+                .await
+                .is_ok() =>
+                {
+                    Error::new(
+                        trove_domain::ErrorKind::PreconditionFailed,
+                        "version_conflict",
+                        format!("the asset's {} variant was discarded since you read it", k.locale),
+                    )
+                }
                 None => asset_not_found(&k.asset_uid),
             });
         }
@@ -396,9 +412,13 @@ impl AssetRepo for SqlStore {
 
     async fn name_version(&self, k: &AssetKey, number: i64, name: Option<&str>) -> Result<bool> {
         let mut w = begin_write(&self.write, &k.space_uid).await?;
+        // A version of the current variant only: one of a discarded variant is not
+        // part of any history any more.
         let exists: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM live_asset_versions WHERE space_uid = $1 AND workspace_uid = $2 AND asset_uid = $3 \
-             AND locale = $4 AND number = $5",
+            "SELECT 1 FROM live_asset_versions v JOIN live_asset_locales l ON l.space_uid = v.space_uid \
+               AND l.workspace_uid = v.workspace_uid AND l.asset_uid = v.asset_uid AND l.locale = v.locale \
+               AND v.number >= l.first_version \
+             WHERE v.space_uid = $1 AND v.workspace_uid = $2 AND v.asset_uid = $3 AND v.locale = $4 AND v.number = $5",
         )
         .bind(&k.space_uid)
         .bind(&k.workspace_uid)

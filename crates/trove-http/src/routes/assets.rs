@@ -97,7 +97,10 @@ pub struct BulkDeleteBody {
 fn asset_response(s: &AppState, status: StatusCode, notice: Option<&str>, a: &Asset) -> Response {
     let body = AssetEnvelope { notice: notice.map(str::to_owned), asset: AssetView::new(a, &s.urls) };
     let mut resp = (status, Json(body)).into_response();
-    if let Ok(v) = HeaderValue::from_str(&rules::version_etag(a.head.number)) {
+    if let Ok(v) = HeaderValue::from_str(&rules::version_etag(
+        a.head.number,
+        (a.head.locale != a.locale).then_some(a.head.locale.as_str()),
+    )) {
         resp.headers_mut().insert(ETAG, v);
     }
     resp
@@ -193,7 +196,7 @@ pub async fn update_asset(
     let scope = s.app.scope(&space, q.workspace.as_deref(), q.locale.as_deref()).await?;
     let expected = if_match(&headers)?;
     if upload::is_multipart(&headers) {
-        if let Some(v) = expected {
+        if let Some(v) = &expected {
             s.app.check_version(&scope, &asset, v).await?;
         }
         let up = upload::read(&s.app, &headers, body).await?;

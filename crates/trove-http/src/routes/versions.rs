@@ -90,7 +90,10 @@ pub async fn restore_version(
         asset: AssetView::new(&a, &s.urls),
     };
     let mut resp = (StatusCode::OK, Json(body)).into_response();
-    if let Ok(v) = HeaderValue::from_str(&rules::version_etag(a.head.number)) {
+    if let Ok(v) = HeaderValue::from_str(&rules::version_etag(
+        a.head.number,
+        (a.head.locale != a.locale).then_some(a.head.locale.as_str()),
+    )) {
         resp.headers_mut().insert(axum::http::header::ETAG, v);
     }
     Ok(resp)

@@ -227,8 +227,9 @@ impl Merger<'_> {
             set_head(self.w, &k, number).await?;
         } else {
             // A variant new to the source keeps the history the workspace reads for
-            // it (versions the source sees too), but none of an older variant the
-            // source discarded: its first version is the workspace variant's.
+            // it where the source reads the very same versions (one inherited from
+            // a common ancestor), and starts afresh otherwise, so versions of a
+            // variant the source discarded do not come back.
             let first: Option<i64> = sqlx::query_scalar(
                 "SELECT first_version FROM live_asset_locales WHERE space_uid = $1 AND workspace_uid = $2 \
                  AND asset_uid = $3 AND locale = $4",
@@ -240,6 +241,27 @@ impl Merger<'_> {
             .fetch_optional(&mut *self.w.tx)
             .await
             .map_err(db_err)?;
+            let shared = match first.filter(|f| *f < number) {
+                Some(f) => {
+                    let owners: Vec<(String, String)> = sqlx::query_as(
+                        "SELECT workspace_uid, owner_uid FROM live_asset_versions WHERE space_uid = $1 \
+                         AND workspace_uid IN ($2, $3) AND asset_uid = $4 AND locale = $5 AND number = $6",
+                    )
+                    .bind(space)
+                    .bind(src)
+                    .bind(&self.p.ws)
+                    .bind(asset)
+                    .bind(locale)
+                    .bind(f)
+                    .fetch_all(&mut *self.w.tx)
+                    .await
+                    .map_err(db_err)?;
+                    let owner = |ws: &str| owners.iter().find(|(w, _)| w == ws).map(|(_, o)| o.clone());
+                    owner(src).is_some_and(|o| Some(o) == owner(&self.p.ws)).then_some(f)
+                }
+                None => None,
+            };
+            let first = shared.unwrap_or(number);
             sqlx::query(AssertSqlSafe(HEADS.insert_sql("$4, $5, $6, $7")))
                 .bind(space)
                 .bind(src)
@@ -247,7 +269,7 @@ impl Merger<'_> {
                 .bind(asset)
                 .bind(locale)
                 .bind(number)
-                .bind(first.unwrap_or(number).min(number))
+                .bind(first)
                 .execute(&mut *self.w.tx)
                 .await
                 .map_err(db_err)?;

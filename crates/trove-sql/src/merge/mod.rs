@@ -381,9 +381,18 @@ pub(crate) async fn merge(store: &SqlStore, space: &str, uid: &str, r: &MergeReq
         let in_source = if take { a.placement.workspace.is_some() } else { a.placement.source.is_some() };
         // A deletion the source wins keeps the workspace's edits of that asset out.
         let source_kept = a.delete_conflict() && decision == Some(Resolution::KeepSource);
+        // A placement the merge creates in the source (an added asset, or one the
+        // source purged since) brings every variant the workspace has, changed or
+        // not: the source has none of its own to keep.
+        let recreated = take && a.placement.source.is_none();
         if in_source && a.placement.workspace.is_some() && !source_kept {
             for (locale, t) in &a.locales {
-                if t.decide(r.strategy) == Some(Resolution::TakeWorkspace) {
+                let wanted = if recreated {
+                    t.workspace.is_some()
+                } else {
+                    t.decide(r.strategy) == Some(Resolution::TakeWorkspace)
+                };
+                if wanted {
                     if m.content(&a.uid, locale, t).await? {
                         report.versions += 1;
                     }

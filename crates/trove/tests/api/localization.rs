@@ -241,7 +241,7 @@ async fn a_localized_file_replace_keeps_its_versions_and_the_old_file_url() {
     // second is refused rather than overwriting it.
     let resp = s.req(Method::GET, &url(&space, &format!("/assets/{id}"), "main", "fr-ca")).send().await.unwrap();
     let etag = resp.headers()["etag"].to_str().unwrap().to_owned();
-    assert_eq!(etag, "\"v2\"");
+    assert_eq!(etag, "\"v2@en-us\"", "an inherited read names where it came from");
     for (title, want) in [("first", StatusCode::OK), ("second", StatusCode::PRECONDITION_FAILED)] {
         let req = s
             .req(Method::PUT, &url(&space, &format!("/assets/{id}"), "main", "fr-ca"))
@@ -251,6 +251,17 @@ async fn a_localized_file_replace_keeps_its_versions_and_the_old_file_url() {
         assert_eq!(status, want, "{title}: {b}");
     }
     assert_eq!(read_ok(&s, &space, &id, "fr-ca").await["title"], "first");
+    // A client holding the ETag of a variant that is discarded meanwhile is refused
+    // too, even where the inherited version has the same number (en-us v2).
+    let resp = s.req(Method::GET, &url(&space, &format!("/assets/{id}"), "main", "fr-ca")).send().await.unwrap();
+    assert_eq!(resp.headers()["etag"], "\"v6\"", "fr-ca's own variant, past its discarded v5");
+    assert_eq!(unlocalize(&s, &space, "main", &id, "fr-ca").await.0, StatusCode::OK);
+    let req = s
+        .req(Method::PUT, &url(&space, &format!("/assets/{id}"), "main", "fr-ca"))
+        .header("If-Match", "\"v2\"")
+        .json(&json!({ "title": "late" }));
+    let (status, b) = to_json(req.send().await.unwrap()).await;
+    assert_error(status, &b, StatusCode::PRECONDITION_FAILED, "version_conflict");
     s.stop().await;
 }
 
@@ -347,6 +358,8 @@ async fn lists_filter_on_languages_and_resolve_each_asset() {
     assert_eq!(read_ok(&s, &space, &french, "fr-ca").await["source_locale"], "fr-fr");
     let (status, b) = unlocalize(&s, &space, "main", &french, "fr-fr").await;
     assert_error(status, &b, StatusCode::CONFLICT, "last_variant");
+    let (status, b) = read(&s, &space, &french, "de-de").await;
+    assert!(status == StatusCode::NOT_FOUND && b.is_null(), "{b}");
 
     for ws in ["main", "fork"] {
         if ws == "fork" {
@@ -419,5 +432,64 @@ async fn a_french_only_change_merges_without_touching_english() {
     let (_, list) = s.get(&url(&space, "/assets?localized_in=fr-fr", "main", "en-us")).await;
     let uids: Vec<String> = list["assets"].as_array().unwrap().iter().map(uid).collect();
     assert_eq!(uids, [id], "{list}");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_market_asset_can_be_given_a_default_variant() {
+    let s = TestServer::start().await;
+    let space = french_space(&s).await;
+    let form = Form::new().part("file", Part::bytes(b"fr only".to_vec()).file_name("affiche.png"));
+    let (status, b) =
+        to_json(s.req(Method::POST, &url(&space, "/assets", "main", "fr-fr")).multipart(form).send().await.unwrap())
+            .await;
+    assert_eq!(status, StatusCode::CREATED, "{b}");
+    let id = uid(&b["asset"]);
+    let (status, b) = s.get(&url(&space, &format!("/assets/{id}"), "main", "en-us")).await;
+    assert_error(status, &b, StatusCode::NOT_FOUND, "asset_not_found");
+    assert!(b["error_message"].as_str().unwrap().contains("fr-fr"), "the 404 says where the asset is: {b}");
+    // Writing in English starts from the French variant.
+    let (status, b) = write(&s, &space, "main", &id, "en-us", json!({"title": "Poster"})).await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    let en = read_ok(&s, &space, &id, "en-us").await;
+    assert_eq!((en["localized"].as_bool(), en["title"].as_str()), (Some(true), Some("Poster")), "{en}");
+    assert_eq!(delivered(&s, &en, "en-us").await, b"fr only");
+    assert_eq!(read_ok(&s, &space, &id, "fr-fr").await["title"], "affiche.png");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn merges_bring_whole_variants_back_and_never_discarded_history() {
+    let s = TestServer::start_with(|c| {
+        c.trash_retention = std::time::Duration::from_secs(1);
+        c.maintenance_interval = std::time::Duration::from_millis(300);
+    })
+    .await;
+    let space = french_space(&s).await;
+    // The source purges an asset the fork localized: the merge brings it back with
+    // every variant the fork has, readable in English and French.
+    let a = uid(&upload_in(&s, &space, "main", "kept.png", b"kept", None).await);
+    fork(&s, &space, "fr", "main").await;
+    write(&s, &space, "fr", &a, "fr-fr", json!({"title": "Gardé"})).await;
+    assert_eq!(s.delete(&url(&space, &format!("/assets/{a}"), "main", "en-us")).await.0, StatusCode::OK);
+    crate::merge::until_purged(&s, &space, "main").await;
+    let merge = format!("/api/spaces/{space}/workspaces/fr/merge");
+    let (status, b) = s.send_json(Method::POST, &merge, json!({"strategy": "prefer_workspace"})).await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    assert_eq!(read_ok(&s, &space, &a, "en-us").await["title"], "kept.png");
+    assert_eq!(read_ok(&s, &space, &a, "fr-ca").await["title"], "Gardé");
+
+    // Main localizes and discards fr-fr of another asset; the fork's own French
+    // variant merges in without the discarded versions.
+    let b_uid = uid(&upload_in(&s, &space, "main", "other.png", b"other", None).await);
+    fork(&s, &space, "fr2", "main").await;
+    write(&s, &space, "main", &b_uid, "fr-fr", json!({"title": "jeté"})).await;
+    assert_eq!(unlocalize(&s, &space, "main", &b_uid, "fr-fr").await.0, StatusCode::OK);
+    write(&s, &space, "fr2", &b_uid, "fr-fr", json!({"title": "Autre"})).await;
+    let (status, b) = s.send_json(Method::POST, &format!("/api/spaces/{space}/workspaces/fr2/merge"), json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    let (_, v) = s.get(&url(&space, &format!("/assets/{b_uid}/versions"), "main", "fr-fr")).await;
+    let titles: Vec<&str> = v["versions"].as_array().unwrap().iter().filter_map(|x| x["title"].as_str()).collect();
+    assert_eq!(titles, ["Autre"], "{v}");
     s.stop().await;
 }

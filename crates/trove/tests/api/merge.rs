@@ -323,7 +323,7 @@ async fn only_visible_changes_merge_and_a_replaced_source_is_not_the_source() {
     s.stop().await;
 }
 
-async fn until_purged(s: &TestServer, space: &str, ws: &str) {
+pub async fn until_purged(s: &TestServer, space: &str, ws: &str) {
     let deadline = std::time::Instant::now() + Duration::from_secs(15);
     loop {
         let (_, t) = s.get(&at(space, "/trash", ws)).await;
