@@ -18,6 +18,7 @@ pub const MAX_BULK: usize = 1000;
 pub struct MetadataInput {
     pub title: Option<String>,
     pub description: Option<String>,
+    pub alt_text: Option<String>,
     pub tags: Option<Vec<String>>,
     pub parent_uid: Option<Option<String>>,
 }
@@ -39,6 +40,8 @@ pub struct LocaleFilter {
 pub struct AssetPatch {
     pub title: Option<String>,
     pub description: Option<Option<String>>,
+    /// `Some(None)` clears the alternative text.
+    pub alt_text: Option<Option<String>>,
     pub tags: Option<Vec<String>>,
     pub custom_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Moves the asset (no new version). `Some(None)` is the root.
@@ -55,6 +58,7 @@ impl AssetPatch {
     fn is_content_change(&self) -> bool {
         self.title.is_some()
             || self.description.is_some()
+            || self.alt_text.is_some()
             || self.tags.is_some()
             || self.custom_metadata.is_some()
             || (self.slug.is_none() && self.parent_uid.is_none())
@@ -98,6 +102,11 @@ fn apply_metadata(base: &AssetContent, m: &MetadataInput, errs: &mut FieldErrors
         && let Some(d) = errs.check(rules::description(d))
     {
         c.description = d;
+    }
+    if let Some(a) = &m.alt_text
+        && let Some(a) = errs.check(rules::alt_text(a))
+    {
+        c.alt_text = a;
     }
     if let Some(t) = &m.tags
         && let Some(t) = errs.check(rules::tags(t))
@@ -220,6 +229,7 @@ impl App {
             &MetadataInput {
                 title: patch.title.clone(),
                 description: patch.description.clone().map(Option::unwrap_or_default),
+                alt_text: patch.alt_text.clone().map(Option::unwrap_or_default),
                 tags: patch.tags.clone(),
                 parent_uid: None,
             },

@@ -132,6 +132,9 @@ pub struct StoredFile {
 pub struct AssetContent {
     pub title: String,
     pub description: Option<String>,
+    /// Alternative text for images, read by screen readers and shown when the
+    /// image cannot be.
+    pub alt_text: Option<String>,
     pub tags: Vec<String>,
     /// User-defined field values; an object, empty until asset modelling lands.
     pub custom: serde_json::Map<String, serde_json::Value>,

@@ -80,14 +80,23 @@ pub fn title(field: &str, raw: &str) -> Result<String> {
 
 /// A description: at most [`MAX_DESCRIPTION`] characters; empty means none.
 pub fn description(raw: &str) -> Result<Option<String>> {
-    if raw.chars().count() > MAX_DESCRIPTION {
-        return Err(Error::invalid("description", format!("must be at most {MAX_DESCRIPTION} characters")));
+    long_text("description", raw, MAX_DESCRIPTION)
+}
+
+/// Longest accepted alternative text, in characters.
+pub const MAX_ALT_TEXT: usize = 1000;
+
+/// Alternative text: at most [`MAX_ALT_TEXT`] characters; empty means none.
+pub fn alt_text(raw: &str) -> Result<Option<String>> {
+    long_text("alt_text", raw, MAX_ALT_TEXT)
+}
+
+fn long_text(field: &str, raw: &str, max: usize) -> Result<Option<String>> {
+    if raw.chars().count() > max {
+        return Err(Error::invalid(field, format!("must be at most {max} characters")));
     }
     if raw.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
-        return Err(Error::invalid(
-            "description",
-            "must not contain control characters other than line breaks and tabs",
-        ));
+        return Err(Error::invalid(field, "must not contain control characters other than line breaks and tabs"));
     }
     let t = raw.trim();
     Ok(if t.is_empty() { None } else { Some(t.to_owned()) })

@@ -82,6 +82,7 @@ pub struct Content {
     pub owner_uid: String,
     pub title: String,
     pub description: Option<String>,
+    pub alt_text: Option<String>,
     /// Tags and custom fields as stored (JSON text).
     pub tags: String,
     pub custom: String,
@@ -92,6 +93,7 @@ impl PartialEq for Content {
     fn eq(&self, o: &Self) -> bool {
         self.title == o.title
             && self.description == o.description
+            && self.alt_text == o.alt_text
             && self.tags == o.tags
             && self.custom == o.custom
             && self.file_uid == o.file_uid
@@ -207,6 +209,9 @@ fn content_fields(a: &Content, b: &Content) -> (Vec<&'static str>, bool) {
     }
     if a.description != b.description {
         f.push("description");
+    }
+    if a.alt_text != b.alt_text {
+        f.push("alt_text");
     }
     if a.tags != b.tags {
         f.push("tags");

@@ -59,6 +59,7 @@ pub async fn read(app: &App, headers: &HeaderMap, body: Body) -> Result<Upload> 
     let limits = multer::SizeLimit::new()
         .for_field("title", TEXT_FIELD_LIMIT)
         .for_field("description", TEXT_FIELD_LIMIT)
+        .for_field("alt_text", TEXT_FIELD_LIMIT)
         .for_field("tags", TEXT_FIELD_LIMIT)
         .for_field("parent_uid", TEXT_FIELD_LIMIT);
     // The whole body may be the file plus the small fields, no more.
@@ -96,11 +97,12 @@ pub async fn read(app: &App, headers: &HeaderMap, body: Body) -> Result<Upload> 
                 let stream = field.map_err(bad_multipart);
                 up.file = Some(app.ingest(Box::pin(stream), &file_name).await?);
             }
-            "title" | "description" | "tags" | "parent_uid" => {
+            "title" | "description" | "alt_text" | "tags" | "parent_uid" => {
                 let text = field.text().await.map_err(bad_multipart)?;
                 match name.as_str() {
                     "title" => up.meta.title = Some(text),
                     "description" => up.meta.description = Some(text),
+                    "alt_text" => up.meta.alt_text = Some(text),
                     "tags" => up.meta.tags = Some(rules::tags_from_text(&text)?),
                     _ => up.meta.parent_uid = Some(Some(text)),
                 }

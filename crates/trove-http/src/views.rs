@@ -144,6 +144,7 @@ pub struct AssetView {
     pub version_name: Option<String>,
     pub title: String,
     pub description: Option<String>,
+    pub alt_text: Option<String>,
     pub tags: Vec<String>,
     #[schema(value_type = Object)]
     pub custom_metadata: serde_json::Map<String, serde_json::Value>,
@@ -175,6 +176,7 @@ impl AssetView {
             version_name: h.name.clone(),
             title: h.content.title.clone(),
             description: h.content.description.clone(),
+            alt_text: h.content.alt_text.clone(),
             tags: h.content.tags.clone(),
             custom_metadata: h.content.custom.clone(),
             parent_uid: a.parent_uid.clone(),
@@ -199,6 +201,7 @@ pub struct VersionView {
     pub locale: String,
     pub title: String,
     pub description: Option<String>,
+    pub alt_text: Option<String>,
     pub tags: Vec<String>,
     #[schema(value_type = Object)]
     pub custom_metadata: serde_json::Map<String, serde_json::Value>,
@@ -217,6 +220,7 @@ impl VersionView {
             locale: v.locale.clone(),
             title: v.content.title.clone(),
             description: v.content.description.clone(),
+            alt_text: v.content.alt_text.clone(),
             tags: v.content.tags.clone(),
             custom_metadata: v.content.custom.clone(),
             file: FileView::new(&v.file, urls),

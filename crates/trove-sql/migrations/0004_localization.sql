@@ -35,6 +35,15 @@ WHERE t.tombstone = 0 AND (l.depth = 0 OR (
         WHERE l2.space_uid = l.space_uid AND l2.workspace_uid = l.workspace_uid
             AND l2.depth > 0 AND l2.depth < l.depth))));
 
+-- Alternative text, per locale and version like the other content fields.
+ALTER TABLE asset_versions ADD COLUMN alt_text TEXT;
+DROP VIEW live_asset_versions;
+CREATE VIEW live_asset_versions AS
+SELECT t.space_uid, l.workspace_uid, t.asset_uid, t.locale, t.number, t.seq, t.workspace_uid AS owner_uid,
+    t.title, t.description, t.alt_text, t.tags, t.custom, t.file_uid, t.merged_from, t.created_by, t.created_at
+FROM workspace_lineage l
+JOIN asset_versions t ON t.space_uid = l.space_uid AND t.workspace_uid = l.ancestor_uid AND t.seq <= l.max_seq;
+
 DROP VIEW live_asset_locales;
 CREATE VIEW live_asset_locales AS
 SELECT t.space_uid, l.workspace_uid, t.asset_uid, t.locale, t.seq, t.workspace_uid AS owner_uid, t.head_version,

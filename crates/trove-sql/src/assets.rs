@@ -128,8 +128,8 @@ pub(crate) async fn insert_version(
 ) -> Result<()> {
     let custom = serde_json::to_string(&v.content.custom).map_err(|e| Error::internal(e.to_string()))?;
     sqlx::query(
-        "INSERT INTO asset_versions (space_uid, workspace_uid, asset_uid, locale, number, seq, merged_from, title, description, tags, custom, file_uid, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        "INSERT INTO asset_versions (space_uid, workspace_uid, asset_uid, locale, number, seq, merged_from, title, description, tags, custom, file_uid, created_by, created_at, alt_text) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
     )
     .bind(&key.space_uid)
     .bind(&key.workspace_uid)
@@ -145,6 +145,7 @@ pub(crate) async fn insert_version(
     .bind(&v.file.uid)
     .bind(&v.created_by)
     .bind(ms(v.created_at))
+    .bind(v.content.alt_text.as_deref())
     .execute(&mut **tx)
     .await
     .map_err(db_err)?;

@@ -189,6 +189,7 @@ const TABLES: &[(&str, &[Column], &[&str])] = &[
             ("merged_from", true),
             ("title", true),
             ("description", true),
+            ("alt_text", true),
             ("tags", true),
             ("custom", true),
             ("file_uid", true),

@@ -42,7 +42,7 @@ pub const VERSION_COLUMNS: &str = "v.number AS v_number, \
         AND vn.asset_uid = v.asset_uid AND vn.locale = v.locale AND vn.number = v.number) AS v_name, \
      v.locale AS v_locale, \
      v.merged_from AS v_merged_from, \
-     v.title AS v_title, v.description AS v_description, v.tags AS v_tags, v.custom AS v_custom, \
+     v.title AS v_title, v.description AS v_description, v.alt_text AS v_alt_text, v.tags AS v_tags, v.custom AS v_custom, \
      v.created_by AS v_created_by, v.created_at AS v_created_at, \
      f.uid AS f_uid, f.space_uid AS f_space_uid, f.asset_uid AS f_asset_uid, f.blob_hash AS f_blob_hash, \
      f.file_name AS f_file_name, f.content_type AS f_content_type, f.size AS f_size, \
@@ -84,6 +84,7 @@ pub fn version_from_row(row: &AnyRow) -> Result<Version> {
         content: AssetContent {
             title: get(row, "v_title")?,
             description: get(row, "v_description")?,
+            alt_text: get(row, "v_alt_text")?,
             tags: serde_json::from_str(&tags).map_err(json_err)?,
             custom: serde_json::from_str(&custom).map_err(json_err)?,
         },

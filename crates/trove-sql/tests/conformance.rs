@@ -138,6 +138,7 @@ fn version(n: i64, title: &str, f: &StoredFile) -> Version {
         content: AssetContent {
             title: title.into(),
             description: None,
+            alt_text: Some("a described image".into()),
             tags: vec!["t".into()],
             custom: Default::default(),
         },
@@ -249,6 +250,7 @@ async fn versions_compare_and_set(s: &SqlStore) {
     let f1 = new_asset(s, "sp1", "am1", "h1", None).await;
     let a = s.get_asset(&key("sp1", "am1")).await.unwrap().unwrap();
     assert_eq!((a.head.number, a.head.content.title.as_str()), (1, "one"));
+    assert_eq!(a.head.content.alt_text.as_deref(), Some("a described image"));
     assert_eq!(a.head.file, f1);
     s.append_version(&key("sp1", "am1"), 1, &version(2, "two", &f1), None).await.unwrap();
     let stale = s.append_version(&key("sp1", "am1"), 1, &version(2, "stale", &f1), None).await.unwrap_err();

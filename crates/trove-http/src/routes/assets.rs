@@ -29,6 +29,8 @@ pub struct UploadForm {
     file: Vec<u8>,
     title: Option<String>,
     description: Option<String>,
+    /// Alternative text of the image.
+    alt_text: Option<String>,
     /// JSON array of strings, or a comma-separated list.
     tags: Option<String>,
     /// Folder UID; `root` or empty for the root.
@@ -42,6 +44,9 @@ pub struct UpdateAssetBody {
     pub title: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     pub description: Option<Option<String>>,
+    /// Alternative text (`null` clears).
+    #[serde(default, deserialize_with = "double_option")]
+    pub alt_text: Option<Option<String>>,
     pub tags: Option<Vec<String>>,
     #[schema(value_type = Option<Object>)]
     pub custom_metadata: Option<serde_json::Map<String, serde_json::Value>>,
@@ -218,6 +223,7 @@ pub async fn update_asset(
     let patch = AssetPatch {
         title: b.title,
         description: b.description,
+        alt_text: b.alt_text,
         tags: b.tags,
         custom_metadata: b.custom_metadata,
         parent_uid: b.parent_uid,

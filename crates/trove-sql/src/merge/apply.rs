@@ -277,8 +277,9 @@ impl Merger<'_> {
         }
         sqlx::query(
             "INSERT INTO asset_versions (space_uid, workspace_uid, asset_uid, locale, number, seq, title, description, \
-               tags, custom, file_uid, merged_from, created_by, created_at) \
-             SELECT space_uid, $2, asset_uid, locale, $6, $3, title, description, tags, custom, file_uid, $7, $8, $9 \
+               alt_text, tags, custom, file_uid, merged_from, created_by, created_at) \
+             SELECT space_uid, $2, asset_uid, locale, $6, $3, title, description, alt_text, tags, custom, file_uid, \
+               $7, $8, $9 \
              FROM asset_versions WHERE space_uid = $1 AND workspace_uid = $10 AND asset_uid = $4 AND locale = $5 \
              AND number = $11",
         )

@@ -90,7 +90,8 @@ async fn heads(c: &mut AnyConnection, at: At<'_>, asset: &str) -> Result<BTreeMa
 
 async fn content(c: &mut AnyConnection, at: At<'_>, asset: &str, locale: &str, number: i64) -> Result<Option<Content>> {
     let sql = format!(
-        "{LINEAGE_AS_OF} SELECT t.workspace_uid AS owner_uid, t.title, t.description, t.tags, t.custom, t.file_uid \
+        "{LINEAGE_AS_OF} SELECT t.workspace_uid AS owner_uid, t.title, t.description, t.alt_text, t.tags, t.custom, \
+           t.file_uid \
          FROM lin JOIN asset_versions t ON t.space_uid = $1 AND t.workspace_uid = lin.ancestor_uid AND t.seq <= lin.max_seq \
          WHERE t.asset_uid = $4 AND t.locale = $5 AND t.number = $6 ORDER BY lin.depth"
     );
@@ -110,6 +111,7 @@ async fn content(c: &mut AnyConnection, at: At<'_>, asset: &str, locale: &str, n
             owner_uid: get(&r, "owner_uid")?,
             title: get(&r, "title")?,
             description: get(&r, "description")?,
+            alt_text: get(&r, "alt_text")?,
             tags: get(&r, "tags")?,
             custom: get(&r, "custom")?,
             file_uid: get(&r, "file_uid")?,

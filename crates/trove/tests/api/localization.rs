@@ -50,7 +50,9 @@ async fn write(s: &TestServer, space: &str, ws: &str, asset: &str, locale: &str,
 }
 
 async fn replace(s: &TestServer, space: &str, asset: &str, locale: &str, name: &str, data: &[u8]) -> Value {
-    let form = Form::new().part("file", Part::bytes(data.to_vec()).file_name(name.to_owned()));
+    let form = Form::new()
+        .part("file", Part::bytes(data.to_vec()).file_name(name.to_owned()))
+        .text("alt_text", format!("{name} ({locale})"));
     let req = s.req(Method::PUT, &url(space, &format!("/assets/{asset}"), "main", locale)).multipart(form);
     let (status, b) = to_json(req.send().await.unwrap()).await;
     assert_eq!(status, StatusCode::OK, "{b}");
@@ -110,18 +112,31 @@ async fn a_three_level_chain_follows_each_localize_and_unlocalize_at_once() {
     assert_eq!(delivered(&s, &a, "fr-ca").await, b"english banner");
 
     // fr-fr gets its own metadata; fr-ca now inherits from fr-fr.
-    let (status, b) = write(&s, &space, "main", &id, "fr-fr", json!({"title": "Bannière", "tags": ["été"]})).await;
+    let (status, b) = write(
+        &s,
+        &space,
+        "main",
+        &id,
+        "fr-fr",
+        json!({"title": "Bannière", "tags": ["été"], "alt_text": "Bannière des soldes d'été"}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{b}");
     // Its first version numbers past the inherited one (en-us v1).
     assert_eq!((b["asset"]["localized"].as_bool(), b["asset"]["version"].as_i64()), (Some(true), Some(2)), "{b}");
     let got = read_ok(&s, &space, &id, "fr-ca").await;
     assert_eq!((got["source_locale"].as_str(), got["title"].as_str()), (Some("fr-fr"), Some("Bannière")), "{got}");
-    assert_eq!(got["tags"], json!(["été"]));
+    assert_eq!((got["tags"].clone(), got["alt_text"].clone()), (json!(["été"]), json!("Bannière des soldes d'été")));
+    assert_eq!(read_ok(&s, &space, &id, "en-us").await["alt_text"], Value::Null, "English is untouched");
+    let (status, b) = write(&s, &space, "main", &id, "fr-fr", json!({"alt_text": "x".repeat(1001)})).await;
+    assert_error(status, &b, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    assert!(b["errors"]["alt_text"].is_array(), "{b}");
     assert_eq!(delivered(&s, &a, "fr-ca").await, b"english banner", "fr-fr kept the file it inherited");
 
     // fr-ca gets its own file, starting from what it inherited (fr-fr's metadata).
     let ca = replace(&s, &space, &id, "fr-ca", "banniere-qc.png", b"quebec banner").await;
     assert_eq!((ca["localized"].as_bool(), ca["title"].as_str()), (Some(true), Some("Bannière")), "{ca}");
+    assert_eq!(ca["alt_text"], "banniere-qc.png (fr-ca)");
     assert_eq!(delivered(&s, &a, "fr-ca").await, b"quebec banner");
     assert_eq!(delivered(&s, &a, "fr-fr").await, b"english banner");
     assert_eq!(delivered(&s, &a, "en-us").await, b"english banner");
