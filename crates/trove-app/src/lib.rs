@@ -58,6 +58,9 @@ pub struct App {
     blobs: Arc<dyn BlobStore>,
     media: Arc<dyn MediaProbe>,
     settings: Arc<Settings>,
+    /// The organization's fallback map, with the languages version it was read
+    /// at; see `App::fallbacks`.
+    fallbacks: Arc<std::sync::RwLock<Option<scope::CachedFallbacks>>>,
 }
 
 impl App {
@@ -67,7 +70,7 @@ impl App {
         media: Arc<dyn MediaProbe>,
         settings: Settings,
     ) -> Self {
-        App { meta, blobs, media, settings: Arc::new(settings) }
+        App { meta, blobs, media, settings: Arc::new(settings), fallbacks: Arc::default() }
     }
 
     pub fn settings(&self) -> &Settings {

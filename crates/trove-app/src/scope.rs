@@ -1,5 +1,8 @@
 //! Resolving the (space, workspace, locale) a request works in.
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
 use trove_domain::ids::MAIN_WORKSPACE;
 use trove_domain::model::Workspace;
 use trove_domain::{Error, ErrorKind, Result, languages};
@@ -19,6 +22,12 @@ pub struct Scope {
     pub chain: Vec<String>,
     pub default_locale: String,
 }
+
+/// Each language's fallback (`None` for the default), by code.
+pub type Fallbacks = BTreeMap<String, Option<String>>;
+
+/// A node's copy of [`Fallbacks`] with the languages version it was read at.
+pub type CachedFallbacks = (i64, Arc<Fallbacks>);
 
 pub(crate) fn space_not_found(uid: &str) -> Error {
     Error::not_found("space_not_found", format!("space {uid} does not exist"))
@@ -57,10 +66,10 @@ impl App {
         let ws_uid = workspace.unwrap_or(MAIN_WORKSPACE);
         let wanted = locale_param(locale)?;
         let found = match &wanted {
-            None => self.meta.get_workspace(space, ws_uid).await?.map(|w| (w, Vec::new())),
-            Some(l) => self.meta.workspace_with_walk(space, ws_uid, l).await?,
+            None => self.meta.get_workspace(space, ws_uid).await?.map(|w| (w, None)),
+            Some(_) => self.meta.workspace_with_languages_version(space, ws_uid).await?.map(|(w, v)| (w, Some(v))),
         };
-        let Some((ws, walk)) = found else {
+        let Some((ws, version)) = found else {
             if self.meta.get_space(space).await?.is_none() {
                 return Err(space_not_found(space));
             }
@@ -69,10 +78,32 @@ impl App {
         let chain = match wanted {
             None => vec![ws.default_locale.clone()],
             Some(l) if !ws.languages.contains(&l) => return Err(locale_not_enabled(&l, &ws.uid)),
-            // The walk is narrowed to enabled languages and starts at `l` itself.
-            Some(_) => languages::resolution_chain(&walk, &ws.languages, &ws.default_locale),
+            Some(l) => {
+                let map = self.fallbacks(version.unwrap_or(0)).await?;
+                languages::resolution_chain(&languages::walk(&l, &map), &ws.languages, &ws.default_locale)
+            }
         };
         Ok(scope_of(&ws, chain))
+    }
+
+    /// The organization's fallback map as of languages version `version`, from
+    /// memory when this node has read it at that version, else from the store.
+    /// Every request reads the current version with its workspace, so a change of
+    /// languages made on any node is seen by the next request on every node.
+    async fn fallbacks(&self, version: i64) -> Result<Arc<Fallbacks>> {
+        if let Ok(guard) = self.fallbacks.read()
+            && let Some((v, map)) = guard.as_ref()
+            && *v == version
+        {
+            return Ok(map.clone());
+        }
+        // Read after the version, so the map is at least that new.
+        let map: Arc<Fallbacks> =
+            Arc::new(self.meta.list_languages().await?.into_iter().map(|l| (l.code, l.fallback_code)).collect());
+        if let Ok(mut guard) = self.fallbacks.write() {
+            *guard = Some((version, map.clone()));
+        }
+        Ok(map)
     }
 
     /// The resolution chain of `locale` in the scope's workspace (422 if the

@@ -35,6 +35,15 @@ WHERE t.tombstone = 0 AND (l.depth = 0 OR (
         WHERE l2.space_uid = l.space_uid AND l2.workspace_uid = l.workspace_uid
             AND l2.depth > 0 AND l2.depth < l.depth))));
 
+-- Bumped by every change of the organization's languages, and read with every
+-- workspace, so each node can keep the fallback map in memory and know when it
+-- is stale without asking for it. One row.
+CREATE TABLE language_clock (
+    id       BIGINT PRIMARY KEY CHECK (id = 1),
+    version  BIGINT NOT NULL
+);
+INSERT INTO language_clock (id, version) VALUES (1, 0);
+
 -- Alternative text, per locale and version like the other content fields.
 ALTER TABLE asset_versions ADD COLUMN alt_text TEXT;
 DROP VIEW live_asset_versions;

@@ -39,6 +39,20 @@ fn head_query(n: usize, extra_where: &str, tail: &str) -> String {
     )
 }
 
+/// Chains at most this long have their one-asset query built once per process.
+const CACHED_CHAINS: usize = 8;
+
+/// [`head_query`] for one asset (`$3 + n`), read on every delivery: built once for
+/// each chain length rather than formatted per request.
+fn one_asset_query(n: usize) -> std::borrow::Cow<'static, str> {
+    static QUERIES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let build = |n: usize| head_query(n, &format!(" AND wa.asset_uid = ${}", n + 3), "");
+    match QUERIES.get_or_init(|| (1..=CACHED_CHAINS).map(build).collect()).get(n.wrapping_sub(1)) {
+        Some(sql) => std::borrow::Cow::Borrowed(sql.as_str()),
+        None => std::borrow::Cow::Owned(build(n)),
+    }
+}
+
 /// Binds a resolution chain after the space and workspace of [`head_query`].
 fn bind_chain<'q>(
     mut q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>,
@@ -233,8 +247,7 @@ impl AssetRepo for SqlStore {
 
     async fn get_asset(&self, k: &AssetKey) -> Result<Option<Asset>> {
         let chain = k.chain();
-        let sql = head_query(chain.len(), &format!(" AND wa.asset_uid = ${}", chain.len() + 3), "");
-        let q = sqlx::query(AssertSqlSafe(sql)).bind(&k.space_uid).bind(&k.workspace_uid);
+        let q = sqlx::query(AssertSqlSafe(one_asset_query(chain.len()))).bind(&k.space_uid).bind(&k.workspace_uid);
         let row = bind_chain(q, &chain).bind(&k.asset_uid).fetch_optional(&self.read).await.map_err(db_err)?;
         row.map(|r| asset_from_row(&r, &k.space_uid, &k.workspace_uid, &chain)).transpose()
     }

@@ -55,6 +55,13 @@ fn in_use(code: &str, why: &str) -> Error {
     Error::conflict("language_in_use", format!("{code} cannot be deleted: {why}"))
 }
 
+/// Marks the organization's languages as changed, so every node reloads the
+/// fallback map it keeps (see `language_clock` in migration 0004).
+async fn bump_version(tx: &mut sqlx::Transaction<'static, sqlx::Any>) -> Result<()> {
+    sqlx::query("UPDATE language_clock SET version = version + 1").execute(&mut **tx).await.map_err(db_err)?;
+    Ok(())
+}
+
 #[async_trait]
 impl LanguageRepo for SqlStore {
     async fn list_languages(&self) -> Result<Vec<Language>> {
@@ -93,6 +100,7 @@ impl LanguageRepo for SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
+        bump_version(&mut tx).await?;
         tx.commit().await.map_err(db_err)
     }
 
@@ -126,6 +134,7 @@ impl LanguageRepo for SqlStore {
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
+        bump_version(&mut tx).await?;
         tx.commit().await.map_err(db_err)?;
         Ok(Some(changed))
     }
@@ -156,6 +165,7 @@ impl LanguageRepo for SqlStore {
             }
         }
         sqlx::query("DELETE FROM languages WHERE code = $1").bind(code).execute(&mut *tx).await.map_err(db_err)?;
+        bump_version(&mut tx).await?;
         tx.commit().await.map_err(db_err)?;
         Ok(true)
     }

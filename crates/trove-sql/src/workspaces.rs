@@ -53,62 +53,39 @@ async fn languages(conn: &mut AnyConnection, space: &str, ws: &str) -> Result<Ve
 
 /// A workspace with its enabled languages, in one statement (one row per language).
 pub(crate) async fn read_workspace(conn: &mut AnyConnection, space: &str, uid: &str) -> Result<Option<Workspace>> {
-    Ok(read_workspace_walk(conn, space, uid, None).await?.map(|(w, _)| w))
+    Ok(read_workspace_versioned(conn, space, uid).await?.map(|(w, _)| w))
 }
 
-/// The workspace and, when `locale` is given, the enabled languages of its fallback
-/// walk in walk order. One statement: the walk is a recursive query over the
-/// organization's languages (bounded, so even a damaged table cannot loop), and
-/// each enabled language carries its position in it.
-async fn read_workspace_walk(
+/// The workspace and the organization's languages version (`language_clock`), in
+/// one statement.
+async fn read_workspace_versioned(
     conn: &mut AnyConnection,
     space: &str,
     uid: &str,
-    locale: Option<&str>,
-) -> Result<Option<(Workspace, Vec<String>)>> {
+) -> Result<Option<(Workspace, i64)>> {
     let rows = sqlx::query(
-        "WITH RECURSIVE walk (code, pos) AS ( \
-           SELECT CAST($3 AS TEXT), CAST(0 AS BIGINT) \
-           UNION ALL \
-           SELECT lg.fallback_code, walk.pos + 1 FROM walk JOIN languages lg ON lg.code = walk.code \
-           WHERE lg.fallback_code IS NOT NULL AND walk.pos < 64) \
-         SELECT w.space_uid, w.uid, w.name, w.description, w.source_uid, w.default_locale, w.created_by, \
+        "SELECT w.space_uid, w.uid, w.name, w.description, w.source_uid, w.default_locale, w.created_by, \
            w.created_at, w.updated_by, w.updated_at, wl.locale AS language, \
-           (SELECT MIN(walk.pos) FROM walk WHERE walk.code = wl.locale) AS walk_pos \
+           (SELECT c.version FROM language_clock c) AS languages_version \
          FROM workspaces w LEFT JOIN workspace_languages wl ON wl.space_uid = w.space_uid AND wl.workspace_uid = w.uid \
          WHERE w.space_uid = $1 AND w.uid = $2 ORDER BY wl.locale",
     )
     .bind(space)
     .bind(uid)
-    .bind(locale)
     .fetch_all(&mut *conn)
     .await
     .map_err(db_err)?;
     let Some(first) = rows.first() else { return Ok(None) };
-    let mut langs = Vec::with_capacity(rows.len());
-    let mut walk: Vec<(i64, String)> = Vec::new();
-    for r in &rows {
-        if let Some(code) = get::<Option<String>>(r, "language")? {
-            if let Some(pos) = get::<Option<i64>>(r, "walk_pos")? {
-                walk.push((pos, code.clone()));
-            }
-            langs.push(code);
-        }
-    }
-    walk.sort();
-    Ok(Some((workspace_from_row(first, langs)?, walk.into_iter().map(|(_, c)| c).collect())))
+    let version = get::<Option<i64>>(first, "languages_version")?.unwrap_or(0);
+    let langs = rows.iter().map(|r| get::<Option<String>>(r, "language")).collect::<Result<Vec<_>>>()?;
+    Ok(Some((workspace_from_row(first, langs.into_iter().flatten().collect())?, version)))
 }
 
 #[async_trait]
 impl WorkspaceRepo for SqlStore {
-    async fn workspace_with_walk(
-        &self,
-        space_uid: &str,
-        uid: &str,
-        locale: &str,
-    ) -> Result<Option<(Workspace, Vec<String>)>> {
+    async fn workspace_with_languages_version(&self, space_uid: &str, uid: &str) -> Result<Option<(Workspace, i64)>> {
         let mut c = self.read.acquire().await.map_err(db_err)?;
-        read_workspace_walk(&mut c, space_uid, uid, Some(locale)).await
+        read_workspace_versioned(&mut c, space_uid, uid).await
     }
 
     async fn create_workspace(&self, n: &Workspace) -> Result<Workspace> {

@@ -519,8 +519,11 @@ async fn variants_localize_and_unlocalize(s: &SqlStore) {
     s.create_space(&sp, &ws).await.unwrap();
     s.create_language(&lang("fr-fr", "en-us")).await.unwrap();
     s.set_workspace_languages("sp1", "main", &["en-us".into(), "fr-fr".into()], "us1", Utc::now()).await.unwrap();
-    let (_, walk) = s.workspace_with_walk("sp1", "main", "fr-fr").await.unwrap().unwrap();
-    assert_eq!(walk, ["fr-fr", "en-us"]);
+    let (_, before) = s.workspace_with_languages_version("sp1", "main").await.unwrap().unwrap();
+    s.create_language(&lang("de-de", "en-us")).await.unwrap();
+    let (ws, after) = s.workspace_with_languages_version("sp1", "main").await.unwrap().unwrap();
+    assert!(after > before, "a language change bumps the version: {before} → {after}");
+    assert_eq!(ws.languages, ["en-us", "fr-fr"]);
     let f1 = new_asset(s, "sp1", "am1", "h1", None).await;
     let fr = AssetKey { locale: "fr-fr".into(), fallbacks: vec!["en-us".into()], ..key("sp1", "am1") };
     assert_eq!(s.get_asset(&fr).await.unwrap().unwrap().head.locale, "en-us");

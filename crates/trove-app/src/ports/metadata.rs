@@ -177,15 +177,10 @@ pub trait WorkspaceRepo: Send + Sync {
     /// `uid` field error (422) for a taken UID.
     async fn create_workspace(&self, new: &Workspace) -> Result<Workspace>;
     async fn get_workspace(&self, space_uid: &str, uid: &str) -> Result<Option<Workspace>>;
-    /// The workspace, with the fallback walk of `locale` through the organization's
-    /// languages (`locale` first) narrowed to the languages the workspace enables,
-    /// in one read: what every request in a locale needs before anything else.
-    async fn workspace_with_walk(
-        &self,
-        space_uid: &str,
-        uid: &str,
-        locale: &str,
-    ) -> Result<Option<(Workspace, Vec<String>)>>;
+    /// The workspace, with the organization's languages version (bumped by every
+    /// change of a language) read in the same statement, so a cached fallback map
+    /// can be checked on every request for free.
+    async fn workspace_with_languages_version(&self, space_uid: &str, uid: &str) -> Result<Option<(Workspace, i64)>>;
     /// The space's workspaces, `main` first, then by creation.
     async fn list_workspaces(&self, space_uid: &str, page: PageRequest) -> Result<Page<Workspace>>;
     /// Applies a partial update; `None` if the workspace does not exist.
