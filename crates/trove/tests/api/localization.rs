@@ -333,6 +333,14 @@ async fn languages_outside_the_workspace_are_refused_and_skipped_in_chains() {
     assert_eq!(read_ok(&s, &space, &id, "fr-ca").await["title"], "Logo FR", "main still has fr-fr enabled");
     let (status, b) = write(&s, &space, "quebec", &id, "fr-fr", json!({"title": "x"})).await;
     assert_error(status, &b, StatusCode::UNPROCESSABLE_ENTITY, "locale_not_enabled");
+
+    // Re-pointing a fallback takes effect on the next read.
+    let (status, b) = s.send_json(Method::PUT, "/api/languages/fr-ca", json!({"fallback_code": "en-us"})).await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    assert_eq!(read_ok(&s, &space, &id, "fr-ca").await["source_locale"], "en-us");
+    let (status, b) = s.send_json(Method::PUT, "/api/languages/fr-ca", json!({"fallback_code": "fr-fr"})).await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    assert_eq!(read_ok(&s, &space, &id, "fr-ca").await["source_locale"], "fr-fr");
     s.stop().await;
 }
 
