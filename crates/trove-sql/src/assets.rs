@@ -74,13 +74,17 @@ pub(crate) fn locales_text<'a>(locales: impl IntoIterator<Item = &'a str>) -> St
 }
 
 /// A placement condition (over the bare `workspace_assets` table) that the asset
-/// has a variant in one of `chain`'s locales, its parameters numbered from `first`.
-pub(crate) fn has_variant_in(chain: &[String], first: usize) -> String {
-    let any = (0..chain.len())
-        .map(|i| format!("locales LIKE '%,' || CAST(${} AS TEXT) || ',%'", first + i))
-        .collect::<Vec<_>>()
-        .join(" OR ");
+/// has a variant in one of `n` locales, whose [`variant_pattern`]s are bound from
+/// `first`.
+pub(crate) fn has_variant_in(n: usize, first: usize) -> String {
+    let any = (0..n).map(|i| format!("locales LIKE ${}", first + i)).collect::<Vec<_>>().join(" OR ");
     format!(" AND ({any})")
+}
+
+/// The `LIKE` pattern matching placements whose asset has a variant in `locale`,
+/// bound as a whole so the engine matches one constant pattern per row.
+pub(crate) fn variant_pattern(locale: &str) -> String {
+    format!("%,{locale},%")
 }
 
 /// An asset row of [`head_query`], read through `chain`.
@@ -267,6 +271,11 @@ impl AssetRepo for SqlStore {
         // joined with their head versions and files. Conditions are over the bare
         // placements, parameters from $4.
         let mut cond = String::new();
+        let chains: Vec<&[String]> = std::iter::once(chain).chain(filter.available_in.as_deref()).collect();
+        let patterns: Vec<Vec<String>> =
+            chains.iter().map(|c| c.iter().map(|l| variant_pattern(l)).collect()).collect();
+        let localized = filter.localized_in.as_deref().map(variant_pattern);
+        let not_localized = filter.not_localized_in.as_deref().map(variant_pattern);
         let mut vals: Vec<Val<'_>> = Vec::new();
         match &filter.folder {
             FolderFilter::Any => {}
@@ -276,17 +285,17 @@ impl AssetRepo for SqlStore {
                 vals.push(Val::Text(Some(p.as_str())));
             }
         }
-        for c in std::iter::once(chain).chain(filter.available_in.as_deref()) {
-            cond.push_str(&has_variant_in(c, vals.len() + 4));
-            vals.extend(c.iter().map(|l| Val::Text(Some(l.as_str()))));
+        for p in &patterns {
+            cond.push_str(&has_variant_in(p.len(), vals.len() + 4));
+            vals.extend(p.iter().map(|l| Val::Text(Some(l.as_str()))));
         }
-        if let Some(l) = &filter.localized_in {
-            cond.push_str(&has_variant_in(std::slice::from_ref(l), vals.len() + 4));
-            vals.push(Val::Text(Some(l.as_str())));
+        if let Some(p) = &localized {
+            cond.push_str(&has_variant_in(1, vals.len() + 4));
+            vals.push(Val::Text(Some(p.as_str())));
         }
-        if let Some(l) = &filter.not_localized_in {
-            cond.push_str(&format!(" AND locales NOT LIKE '%,' || CAST(${} AS TEXT) || ',%'", vals.len() + 4));
-            vals.push(Val::Text(Some(l.as_str())));
+        if let Some(p) = &not_localized {
+            cond.push_str(&format!(" AND locales NOT LIKE ${}", vals.len() + 4));
+            vals.push(Val::Text(Some(p.as_str())));
         }
         // One read snapshot for the page, its count and its rows.
         let mut tx = crate::dialect::begin_snapshot(&self.read, self.dialect).await?;
