@@ -220,7 +220,13 @@ impl App {
         if_match: Option<Precondition>,
         patch: AssetPatch,
     ) -> Result<Asset> {
-        let current = self.current_for_write(scope, uid).await?;
+        // Only a content change can give the locale a variant; a move or a slug
+        // needs the asset readable in the locale as it is.
+        let current = if patch.is_content_change() {
+            self.current_for_write(scope, uid).await?
+        } else {
+            self.get_asset(scope, uid).await?
+        };
         let body_version = patch.version.map(|version| Precondition { version, basis: Basis::Any });
         let expected = based_on(&current, if_match.as_ref().or(body_version.as_ref()))?;
         let mut errs = FieldErrors::default();

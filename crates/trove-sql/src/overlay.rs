@@ -294,10 +294,10 @@ pub(crate) async fn copy_down_versions(
     vals: &[Val<'_>],
 ) -> Result<()> {
     let sql = format!(
-        "INSERT INTO asset_versions (space_uid, workspace_uid, asset_uid, locale, number, seq, title, description, tags, \
-           custom, file_uid, merged_from, created_by, created_at) \
-         SELECT t.space_uid, c.workspace_uid, t.asset_uid, t.locale, t.number, t.seq, t.title, t.description, t.tags, \
-           t.custom, t.file_uid, t.merged_from, t.created_by, t.created_at \
+        "INSERT INTO asset_versions (space_uid, workspace_uid, asset_uid, locale, number, seq, title, description, \
+           alt_text, tags, custom, file_uid, merged_from, created_by, created_at) \
+         SELECT t.space_uid, c.workspace_uid, t.asset_uid, t.locale, t.number, t.seq, t.title, t.description, \
+           t.alt_text, t.tags, t.custom, t.file_uid, t.merged_from, t.created_by, t.created_at \
          FROM workspace_lineage c JOIN asset_versions t ON t.space_uid = c.space_uid AND t.workspace_uid = c.ancestor_uid \
            AND t.seq <= c.max_seq \
          WHERE c.space_uid = $1 AND c.ancestor_uid = $2 AND c.depth > 0 AND $3 = $3 \

@@ -178,6 +178,26 @@ impl Merger<'_> {
         Ok(())
     }
 
+    /// Whether the source and the workspace see version `number` of the locale as
+    /// the very same row (one inherited from a common ancestor).
+    async fn same_version(&mut self, asset: &str, locale: &str, number: i64) -> Result<bool> {
+        let owners: Vec<(String, String)> = sqlx::query_as(
+            "SELECT workspace_uid, owner_uid FROM live_asset_versions WHERE space_uid = $1 \
+             AND workspace_uid IN ($2, $3) AND asset_uid = $4 AND locale = $5 AND number = $6",
+        )
+        .bind(&self.p.space)
+        .bind(&self.p.source)
+        .bind(&self.p.ws)
+        .bind(asset)
+        .bind(locale)
+        .bind(number)
+        .fetch_all(&mut *self.w.tx)
+        .await
+        .map_err(db_err)?;
+        let owner = |ws: &str| owners.iter().find(|(w, _)| w == ws).map(|(_, o)| o.as_str());
+        Ok(owner(&self.p.source).is_some() && owner(&self.p.source) == owner(&self.p.ws))
+    }
+
     /// Brings the source's record of the asset's variant locales up to date after
     /// its locales changed.
     pub async fn refresh_locales(&mut self, asset: &str) -> Result<()> {
@@ -241,25 +261,17 @@ impl Merger<'_> {
             .fetch_optional(&mut *self.w.tx)
             .await
             .map_err(db_err)?;
+            // Shared only if every version the source sees from `f` on is one the
+            // workspace sees too: checked on `f` and on the source's newest.
+            let newest = crate::variants::last_version(self.w, space, src, asset, locale).await?;
             let shared = match first.filter(|f| *f < number) {
-                Some(f) => {
-                    let owners: Vec<(String, String)> = sqlx::query_as(
-                        "SELECT workspace_uid, owner_uid FROM live_asset_versions WHERE space_uid = $1 \
-                         AND workspace_uid IN ($2, $3) AND asset_uid = $4 AND locale = $5 AND number = $6",
-                    )
-                    .bind(space)
-                    .bind(src)
-                    .bind(&self.p.ws)
-                    .bind(asset)
-                    .bind(locale)
-                    .bind(f)
-                    .fetch_all(&mut *self.w.tx)
-                    .await
-                    .map_err(db_err)?;
-                    let owner = |ws: &str| owners.iter().find(|(w, _)| w == ws).map(|(_, o)| o.clone());
-                    owner(src).is_some_and(|o| Some(o) == owner(&self.p.ws)).then_some(f)
+                Some(f)
+                    if self.same_version(asset, locale, newest).await?
+                        && self.same_version(asset, locale, f).await? =>
+                {
+                    Some(f)
                 }
-                None => None,
+                _ => None,
             };
             let first = shared.unwrap_or(number);
             sqlx::query(AssertSqlSafe(HEADS.insert_sql("$4, $5, $6, $7")))

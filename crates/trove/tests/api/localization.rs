@@ -514,5 +514,29 @@ async fn merges_bring_whole_variants_back_and_never_discarded_history() {
     let (_, v) = s.get(&url(&space, &format!("/assets/{b_uid}/versions"), "main", "fr-fr")).await;
     let titles: Vec<&str> = v["versions"].as_array().unwrap().iter().filter_map(|x| x["title"].as_str()).collect();
     assert_eq!(titles, ["Autre"], "{v}");
+
+    // The same when the fork shares the start of the variant's history with main,
+    // and main edited and discarded it after the fork.
+    let c = uid(&upload_in(&s, &space, "main", "third.png", b"third", None).await);
+    write(&s, &space, "main", &c, "fr-fr", json!({"title": "orig"})).await;
+    fork(&s, &space, "fr3", "main").await;
+    write(&s, &space, "main", &c, "fr-fr", json!({"title": "main only"})).await;
+    assert_eq!(unlocalize(&s, &space, "main", &c, "fr-fr").await.0, StatusCode::OK);
+    write(&s, &space, "fr3", &c, "fr-fr", json!({"title": "fork"})).await;
+    let merge3 = format!("/api/spaces/{space}/workspaces/fr3/merge");
+    let (status, b) = s.send_json(Method::POST, &merge3, json!({"strategy": "prefer_workspace"})).await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    let (_, v) = s.get(&url(&space, &format!("/assets/{c}/versions"), "main", "fr-fr")).await;
+    let titles: Vec<&str> = v["versions"].as_array().unwrap().iter().filter_map(|x| x["title"].as_str()).collect();
+    assert!(!titles.contains(&"main only") && titles[0] == "fork", "{v}");
+
+    // Purging in main copies versions down to forks whole, alt text included.
+    let d = uid(&upload_in(&s, &space, "main", "alt.png", b"alt", None).await);
+    write(&s, &space, "main", &d, "en-us", json!({"alt_text": "a cat on a mat"})).await;
+    fork(&s, &space, "alts", "main").await;
+    assert_eq!(s.delete(&url(&space, &format!("/assets/{d}"), "main", "en-us")).await.0, StatusCode::OK);
+    crate::merge::until_purged(&s, &space, "main").await;
+    let (status, got) = s.get(&url(&space, &format!("/assets/{d}"), "alts", "en-us")).await;
+    assert_eq!((status, got["asset"]["alt_text"].as_str()), (StatusCode::OK, Some("a cat on a mat")), "{got}");
     s.stop().await;
 }
