@@ -162,25 +162,28 @@ impl App {
     }
 
     pub async fn get_asset(&self, scope: &Scope, uid: &str) -> Result<Asset> {
-        if let Some(a) = self.meta.get_asset(&key(scope, uid)).await? {
-            return Ok(a);
+        match self.meta.get_asset(&key(scope, uid)).await? {
+            Some(a) => Ok(a),
+            None => Err(self.not_in_chain(scope, uid).await?.1),
         }
-        // Say why when the asset exists but not in this locale's chain.
-        match self.meta.variants(&scope.space_uid, &scope.workspace_uid, uid).await? {
-            Some(v) if !v.is_empty() => {
-                let has: Vec<&str> = v.iter().map(|v| v.locale.as_str()).collect();
-                Err(Error::not_found(
-                    "asset_not_found",
-                    format!(
-                        "asset {uid} is not available in {}: it has variants only in {}, outside that \
-                         language's fallback chain",
-                        scope.locale,
-                        has.join(", ")
-                    ),
-                ))
-            }
-            _ => Err(asset_not_found(uid)),
-        }
+    }
+
+    /// Why the asset cannot be read in the scope's locale: with its first variant
+    /// when it exists only in languages outside the locale's fallback chain.
+    async fn not_in_chain(&self, scope: &Scope, uid: &str) -> Result<(Option<String>, Error)> {
+        let variants = self.meta.variants(&scope.space_uid, &scope.workspace_uid, uid).await?.unwrap_or_default();
+        let Some(first) = variants.first() else { return Ok((None, asset_not_found(uid))) };
+        let has: Vec<&str> = variants.iter().map(|v| v.locale.as_str()).collect();
+        let e = Error::not_found(
+            "asset_not_found",
+            format!(
+                "asset {uid} is not available in {}: it has variants only in {}, outside that language's fallback \
+                 chain",
+                scope.locale,
+                has.join(", ")
+            ),
+        );
+        Ok((Some(first.locale.clone()), e))
     }
 
     /// A page of the assets available in the scope's locale (a variant in it or in
@@ -313,14 +316,12 @@ impl App {
     /// place: the first of its variants. Writing then gives the locale a variant of
     /// its own from there.
     pub(crate) async fn current_for_write(&self, scope: &Scope, uid: &str) -> Result<Asset> {
-        let missing = match self.get_asset(scope, uid).await {
-            Ok(a) => return Ok(a),
-            Err(e) if e.kind == trove_domain::ErrorKind::NotFound => e,
-            Err(e) => return Err(e),
-        };
-        let variants = self.meta.variants(&scope.space_uid, &scope.workspace_uid, uid).await?.unwrap_or_default();
-        let Some(first) = variants.first() else { return Err(missing) };
-        let mut a = self.meta.get_asset(&exact_key(scope, uid, &first.locale)).await?.ok_or(missing)?;
+        if let Some(a) = self.meta.get_asset(&key(scope, uid)).await? {
+            return Ok(a);
+        }
+        let (first, missing) = self.not_in_chain(scope, uid).await?;
+        let Some(first) = first else { return Err(missing) };
+        let mut a = self.meta.get_asset(&exact_key(scope, uid, &first)).await?.ok_or(missing)?;
         a.locale = scope.locale.clone();
         a.default_locale = scope.default_locale.clone();
         Ok(a)

@@ -5,10 +5,8 @@
 //! inherited (metadata, file replace, restore) creates that locale's variant; see
 //! `App::save`.
 
-use std::collections::BTreeMap;
-
 use trove_domain::model::LocaleStatus;
-use trove_domain::{Error, ErrorKind, Result, languages};
+use trove_domain::{Error, ErrorKind, Result};
 
 use crate::App;
 use crate::assets::{asset_not_found, exact_key};
@@ -23,26 +21,18 @@ impl App {
             .variants(&scope.space_uid, &scope.workspace_uid, uid)
             .await?
             .ok_or_else(|| asset_not_found(uid))?;
-        let ws = self
-            .meta
-            .get_workspace(&scope.space_uid, &scope.workspace_uid)
-            .await?
-            .ok_or_else(|| Error::not_found("workspace_not_found", "the workspace no longer exists"))?;
-        let fallbacks: BTreeMap<String, Option<String>> =
-            self.meta.list_languages().await?.into_iter().map(|l| (l.code, l.fallback_code)).collect();
         let head = |locale: &str| variants.iter().find(|v| v.locale == locale).map(|v| v.head_version);
-        Ok(ws
-            .languages
-            .iter()
-            .map(|code| {
-                let chain =
-                    languages::resolution_chain(&languages::walk(code, &fallbacks), &ws.languages, &ws.default_locale);
+        Ok(self
+            .chains(scope)
+            .await?
+            .into_iter()
+            .map(|(code, chain)| {
                 let source = chain.iter().find(|l| head(l).is_some());
                 LocaleStatus {
-                    locale: code.clone(),
-                    localized: head(code).is_some(),
+                    localized: head(&code).is_some(),
                     source_locale: source.cloned(),
                     version: source.and_then(|l| head(l)),
+                    locale: code,
                 }
             })
             .collect())

@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use trove_domain::ids::MAIN_WORKSPACE;
-use trove_domain::model::Workspace;
 use trove_domain::{Error, ErrorKind, Result, languages};
 
 use crate::App;
@@ -21,6 +20,10 @@ pub struct Scope {
     /// workspace enables, ending at the default language.
     pub chain: Vec<String>,
     pub default_locale: String,
+    /// The languages the workspace enables, sorted.
+    pub enabled: Vec<String>,
+    /// The organization's languages version read with the workspace.
+    pub languages_version: i64,
 }
 
 /// Each language's fallback (`None` for the default), by code.
@@ -65,25 +68,28 @@ impl App {
     pub async fn scope(&self, space: &str, workspace: Option<&str>, locale: Option<&str>) -> Result<Scope> {
         let ws_uid = workspace.unwrap_or(MAIN_WORKSPACE);
         let wanted = locale_param(locale)?;
-        let found = match &wanted {
-            None => self.meta.get_workspace(space, ws_uid).await?.map(|w| (w, None)),
-            Some(_) => self.meta.workspace_with_languages_version(space, ws_uid).await?.map(|(w, v)| (w, Some(v))),
-        };
-        let Some((ws, version)) = found else {
+        let Some((ws, languages_version)) = self.meta.workspace_with_languages_version(space, ws_uid).await? else {
             if self.meta.get_space(space).await?.is_none() {
                 return Err(space_not_found(space));
             }
             return Err(Error::not_found("workspace_not_found", format!("workspace {ws_uid:?} does not exist")));
         };
-        let chain = match wanted {
-            None => vec![ws.default_locale.clone()],
-            Some(l) if !ws.languages.contains(&l) => return Err(locale_not_enabled(&l, &ws.uid)),
-            Some(l) => {
-                let map = self.fallbacks(version.unwrap_or(0)).await?;
-                languages::resolution_chain(&languages::walk(&l, &map), &ws.languages, &ws.default_locale)
-            }
+        let scope = Scope {
+            space_uid: ws.space_uid,
+            workspace_uid: ws.uid,
+            locale: ws.default_locale.clone(),
+            chain: vec![ws.default_locale.clone()],
+            default_locale: ws.default_locale,
+            enabled: ws.languages,
+            languages_version,
         };
-        Ok(scope_of(&ws, chain))
+        match wanted {
+            None => Ok(scope),
+            Some(l) => {
+                let chain = self.chain_of(&scope, &l).await?;
+                Ok(Scope { locale: l, chain, ..scope })
+            }
+        }
     }
 
     /// The organization's fallback map as of languages version `version`, from
@@ -106,19 +112,34 @@ impl App {
         Ok(map)
     }
 
-    /// The resolution chain of `locale` in the scope's workspace (422 if the
-    /// workspace does not enable it).
-    pub(crate) async fn chain_in(&self, scope: &Scope, locale: &str) -> Result<Vec<String>> {
-        Ok(self.scope(&scope.space_uid, Some(&scope.workspace_uid), Some(locale)).await?.chain)
+    /// The resolution chain of the code `locale` in the scope's workspace (422 if
+    /// the workspace does not enable it), from what the scope already read.
+    async fn chain_of(&self, scope: &Scope, locale: &str) -> Result<Vec<String>> {
+        if !scope.enabled.iter().any(|l| l == locale) {
+            return Err(locale_not_enabled(locale, &scope.workspace_uid));
+        }
+        if locale == scope.default_locale {
+            return Ok(vec![scope.default_locale.clone()]);
+        }
+        let map = self.fallbacks(scope.languages_version).await?;
+        Ok(languages::resolution_chain(&languages::walk(locale, &map), &scope.enabled, &scope.default_locale))
     }
-}
 
-fn scope_of(ws: &Workspace, chain: Vec<String>) -> Scope {
-    Scope {
-        space_uid: ws.space_uid.clone(),
-        workspace_uid: ws.uid.clone(),
-        locale: chain.first().cloned().unwrap_or_else(|| ws.default_locale.clone()),
-        chain,
-        default_locale: ws.default_locale.clone(),
+    /// The resolution chain of a `locale` parameter (a list filter, say) in the
+    /// scope's workspace: the same rules as the scope's own `locale`.
+    pub(crate) async fn chain_in(&self, scope: &Scope, locale: &str) -> Result<Vec<String>> {
+        match locale_param(Some(locale))? {
+            None => Ok(vec![scope.default_locale.clone()]),
+            Some(l) => self.chain_of(scope, &l).await,
+        }
+    }
+
+    /// The resolution chain of every language the scope's workspace enables, by code.
+    pub(crate) async fn chains(&self, scope: &Scope) -> Result<Vec<(String, Vec<String>)>> {
+        let mut out = Vec::with_capacity(scope.enabled.len());
+        for l in &scope.enabled {
+            out.push((l.clone(), self.chain_of(scope, l).await?));
+        }
+        Ok(out)
     }
 }
