@@ -2,8 +2,8 @@
 
 use trove_domain::ids::{UidKind, new_uid};
 use trove_domain::model::{Asset, AssetContent, Deletion, Page, PageRequest, Principal, Version};
-use trove_domain::rules::{Basis, Precondition};
-use trove_domain::{Error, FieldErrors, Result, rules};
+use trove_domain::precondition::Precondition;
+use trove_domain::{Error, ErrorKind, FieldErrors, Result, rules};
 
 use crate::ingest::Ingested;
 use crate::ports::{AssetFilter, AssetKey, FolderFilter, NewAsset};
@@ -117,13 +117,28 @@ fn apply_metadata(base: &AssetContent, m: &MetadataInput, errs: &mut FieldErrors
 }
 
 /// The version an edit is based on: the head the server just read, if the client's
-/// `If-Match`/`version` (when given) names it; a stale one is refused at once.
+/// `If-Match`/`version` (when given) accepts it; a stale one is refused at once.
 pub(crate) fn based_on(current: &Asset, if_match: Option<&Precondition>) -> Result<i64> {
     let head = &current.head;
     match if_match {
         Some(p) if !p.holds(head.number, &head.locale, &current.locale) => Err(Error::stale(head.number)),
         _ => Ok(head.number),
     }
+}
+
+/// How often one write reads the head again after losing the race for it. Every lost
+/// race means another write to the same variant committed, so this bounds nothing a
+/// real workload reaches; it only stops a defect from looping forever.
+const MAX_ATTEMPTS: u32 = 1000;
+
+/// Whether a save failed because the head moved between the read and the commit, so
+/// the write should read the head again and be judged (and applied) against it. A
+/// write without a precondition then lands on top of whatever the head is at commit
+/// time, as the API promises; a conditioned one gets 412 once its condition no
+/// longer holds for the head it would replace.
+pub(crate) fn lost_race(e: &Error, attempts: &mut u32) -> bool {
+    *attempts += 1;
+    e.kind == ErrorKind::PreconditionFailed && *attempts < MAX_ATTEMPTS
 }
 
 impl App {
@@ -223,50 +238,59 @@ impl App {
         if_match: Option<Precondition>,
         patch: AssetPatch,
     ) -> Result<Asset> {
-        // Only a content change can give the locale a variant; a move or a slug
-        // needs the asset readable in the locale as it is.
-        let current = if patch.is_content_change() {
-            self.current_for_write(scope, uid).await?
-        } else {
-            self.get_asset(scope, uid).await?
+        let body_version = patch.version.map(Precondition::version);
+        let pre = if_match.as_ref().or(body_version.as_ref());
+        let mut attempts = 0;
+        let slug = loop {
+            // Only a content change can give the locale a variant; a move or a slug
+            // needs the asset readable in the locale as it is.
+            let current = if patch.is_content_change() {
+                self.current_for_write(scope, uid).await?
+            } else {
+                self.get_asset(scope, uid).await?
+            };
+            let expected = based_on(&current, pre)?;
+            let mut errs = FieldErrors::default();
+            let mut content = apply_metadata(
+                &current.head.content,
+                &MetadataInput {
+                    title: patch.title.clone(),
+                    description: patch.description.clone().map(Option::unwrap_or_default),
+                    alt_text: patch.alt_text.clone().map(Option::unwrap_or_default),
+                    tags: patch.tags.clone(),
+                    parent_uid: None,
+                },
+                &mut errs,
+            );
+            if let Some(custom) = &patch.custom_metadata {
+                content.custom = custom.clone();
+            }
+            let slug = patch.slug.as_deref().and_then(|s| errs.check(rules::slug(s)));
+            errs.finish()?;
+            if let Some(slug) = &slug
+                && current.slug_is_custom
+                && &current.slug != slug
+            {
+                return Err(Error::conflict(
+                    "slug_already_set",
+                    format!("the permanent URL slug is already set to {:?} and cannot change", current.slug),
+                ));
+            }
+            // Everything that can be refused is checked before anything is written, so a
+            // refused request changes nothing.
+            if let Some(Some(p)) = patch.parent_uid.clone().map(normalize_parent) {
+                self.require_folder(scope, &p).await?;
+            }
+            // The versioned change goes first: if it is stale, nothing else is applied.
+            if patch.is_content_change() {
+                let saved = self.save(actor, scope, &current, expected, content, current.head.file.clone(), None).await;
+                match saved {
+                    Err(e) if lost_race(&e, &mut attempts) => continue,
+                    other => other?,
+                }
+            }
+            break slug;
         };
-        let body_version = patch.version.map(|version| Precondition { version, basis: Basis::Any });
-        let expected = based_on(&current, if_match.as_ref().or(body_version.as_ref()))?;
-        let mut errs = FieldErrors::default();
-        let mut content = apply_metadata(
-            &current.head.content,
-            &MetadataInput {
-                title: patch.title.clone(),
-                description: patch.description.clone().map(Option::unwrap_or_default),
-                alt_text: patch.alt_text.clone().map(Option::unwrap_or_default),
-                tags: patch.tags.clone(),
-                parent_uid: None,
-            },
-            &mut errs,
-        );
-        if let Some(custom) = &patch.custom_metadata {
-            content.custom = custom.clone();
-        }
-        let slug = patch.slug.as_deref().and_then(|s| errs.check(rules::slug(s)));
-        errs.finish()?;
-        if let Some(slug) = &slug
-            && current.slug_is_custom
-            && &current.slug != slug
-        {
-            return Err(Error::conflict(
-                "slug_already_set",
-                format!("the permanent URL slug is already set to {:?} and cannot change", current.slug),
-            ));
-        }
-        // Everything that can be refused is checked before anything is written, so a
-        // refused request changes nothing.
-        if let Some(Some(p)) = patch.parent_uid.clone().map(normalize_parent) {
-            self.require_folder(scope, &p).await?;
-        }
-        // The versioned change goes first: if it is stale, nothing else is applied.
-        if patch.is_content_change() {
-            self.save(actor, scope, &current, expected, content, current.head.file.clone(), None).await?;
-        }
         if let Some(slug) = &slug {
             self.meta.set_slug(&scope.space_uid, uid, slug).await?;
         }
@@ -287,16 +311,24 @@ impl App {
         up: Ingested,
         meta: MetadataInput,
     ) -> Result<Asset> {
-        let current = self.current_for_write(scope, uid).await?;
-        let expected = based_on(&current, if_match.as_ref())?;
+        let mut current = self.current_for_write(scope, uid).await?;
+        based_on(&current, if_match.as_ref())?;
         let mut errs = FieldErrors::default();
-        let content = apply_metadata(&current.head.content, &meta, &mut errs);
+        apply_metadata(&current.head.content, &meta, &mut errs);
         errs.finish()?;
         if let Some(Some(p)) = meta.parent_uid.clone().map(normalize_parent) {
             self.require_folder(scope, &p).await?;
         }
         let file = self.store_file(up, actor, &scope.space_uid, uid).await?;
-        self.save(actor, scope, &current, expected, content, file.clone(), Some(file)).await?;
+        let mut attempts = 0;
+        loop {
+            let expected = based_on(&current, if_match.as_ref())?;
+            let content = apply_metadata(&current.head.content, &meta, &mut FieldErrors::default());
+            match self.save(actor, scope, &current, expected, content, file.clone(), Some(file.clone())).await {
+                Err(e) if lost_race(&e, &mut attempts) => current = self.current_for_write(scope, uid).await?,
+                other => break other?,
+            }
+        }
         if let Some(parent) = meta.parent_uid {
             let target = normalize_parent(parent);
             self.meta.move_assets(&scope.space_uid, &scope.workspace_uid, &[uid.to_owned()], target.as_deref()).await?;
@@ -368,24 +400,54 @@ impl App {
         }
     }
 
-    /// Moves one asset to the trash.
-    pub async fn delete_asset(&self, actor: &Principal, scope: &Scope, uid: &str) -> Result<()> {
-        self.delete_assets(actor, scope, &[uid.to_owned()]).await
-    }
-
-    /// Moves assets to the trash, all or none.
-    pub async fn delete_assets(&self, actor: &Principal, scope: &Scope, uids: &[String]) -> Result<()> {
-        check_bulk(uids)?;
+    /// Moves one asset to the trash. With a precondition (`If-Match`), only while the
+    /// asset as the scope's locale reads it is still at a version it accepts.
+    pub async fn delete_asset(
+        &self,
+        actor: &Principal,
+        scope: &Scope,
+        uid: &str,
+        if_match: Option<Precondition>,
+    ) -> Result<()> {
+        let uids = [uid.to_owned()];
         let d = Deletion { deleted_by: actor.user_uid.clone(), deleted_at: now() };
-        self.meta.trash_assets(&scope.space_uid, &scope.workspace_uid, uids, &d).await
+        let Some(pre) = if_match.filter(|p| !p.follows_head()) else {
+            return self.meta.trash_assets(&scope.space_uid, &scope.workspace_uid, &uids, &d, None).await;
+        };
+        // The read tells a stale condition (412) from an asset this locale cannot read
+        // (404) with the same answers as a PUT; the store checks the head again when
+        // it commits.
+        based_on(&self.get_asset(scope, uid).await?, Some(&pre))?;
+        let k = key(scope, uid);
+        self.meta.trash_assets(&scope.space_uid, &scope.workspace_uid, &uids, &d, Some((&k, &pre))).await
     }
 
-    /// Moves assets into a folder (`None` or "root" = the root), all or none.
-    pub async fn move_assets(&self, scope: &Scope, uids: &[String], target: Option<String>) -> Result<()> {
-        check_bulk(uids)?;
-        let target = normalize_parent(target);
-        self.meta.move_assets(&scope.space_uid, &scope.workspace_uid, uids, target.as_deref()).await
+    /// Moves assets to the trash, all or none. Each asset counts once, however often
+    /// it is named; the answer is how many assets were moved.
+    pub async fn delete_assets(&self, actor: &Principal, scope: &Scope, uids: &[String]) -> Result<usize> {
+        let uids = distinct(uids);
+        check_bulk(&uids)?;
+        let d = Deletion { deleted_by: actor.user_uid.clone(), deleted_at: now() };
+        self.meta.trash_assets(&scope.space_uid, &scope.workspace_uid, &uids, &d, None).await?;
+        Ok(uids.len())
     }
+
+    /// Moves assets into a folder (`None` or "root" = the root), all or none. Each
+    /// asset counts once; the answer is how many assets were moved.
+    pub async fn move_assets(&self, scope: &Scope, uids: &[String], target: Option<String>) -> Result<usize> {
+        let uids = distinct(uids);
+        check_bulk(&uids)?;
+        let target = normalize_parent(target);
+        self.meta.move_assets(&scope.space_uid, &scope.workspace_uid, &uids, target.as_deref()).await?;
+        Ok(uids.len())
+    }
+}
+
+/// The UIDs in their first order, each once: a bulk request that names an asset twice
+/// touches it once and says so.
+fn distinct(uids: &[String]) -> Vec<String> {
+    let mut seen = std::collections::HashSet::with_capacity(uids.len());
+    uids.iter().filter(|u| seen.insert(u.as_str())).cloned().collect()
 }
 
 fn check_bulk(uids: &[String]) -> Result<()> {

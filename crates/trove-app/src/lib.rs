@@ -38,6 +38,10 @@ pub struct Settings {
     pub allowed_risky_types: Vec<String>,
     /// Identifies this process when claiming periodic jobs.
     pub node_id: String,
+    /// Deliver active content (HTML, XHTML, XML, SVG) inline instead of as an
+    /// attachment. Off by default: inline, such a file runs in the browser under the
+    /// delivery origin (the CSP sandbox limits, but does not remove, what it can do).
+    pub inline_active_content: bool,
 }
 
 impl Default for Settings {
@@ -47,6 +51,7 @@ impl Default for Settings {
             trash_retention: Duration::from_secs(14 * 24 * 3600),
             allowed_risky_types: Vec::new(),
             node_id: ulid::Ulid::generate().to_string().to_lowercase(),
+            inline_active_content: false,
         }
     }
 }

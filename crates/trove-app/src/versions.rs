@@ -1,11 +1,11 @@
 //! Versions: history per locale, naming, and restore-as-newest.
 
 use trove_domain::model::{Asset, Principal, Version};
-use trove_domain::rules::Precondition;
+use trove_domain::precondition::Precondition;
 use trove_domain::{Error, Result, rules};
 
 use crate::App;
-use crate::assets::{asset_not_found, based_on, exact_key, key};
+use crate::assets::{asset_not_found, based_on, exact_key, key, lost_race};
 use crate::scope::Scope;
 
 fn version_not_found(n: i64) -> Error {
@@ -49,7 +49,8 @@ impl App {
     }
 
     /// Saves version `n`'s content and file as the newest version. History is never
-    /// rewritten; the restored version keeps its number and name.
+    /// rewritten; the restored version keeps its number and name. Without a
+    /// precondition the restore lands on top of whatever the head is when it commits.
     pub async fn restore_version(
         &self,
         actor: &Principal,
@@ -58,13 +59,19 @@ impl App {
         n: i64,
         if_match: Option<Precondition>,
     ) -> Result<Asset> {
-        let current = self.meta.get_asset(&key(scope, uid)).await?.ok_or_else(|| asset_not_found(uid))?;
-        based_on(&current, if_match.as_ref())?;
-        // The version is one of the history the locale reads; restoring it in a
-        // language that inherits localizes that language with it.
-        let source = exact_key(scope, uid, &current.head.locale);
-        let old = self.meta.get_version(&source, n).await?.ok_or_else(|| version_not_found(n))?;
-        self.save(actor, scope, &current, current.head.number, old.content, old.file, None).await?;
-        self.get_asset(scope, uid).await
+        let mut attempts = 0;
+        loop {
+            let current = self.meta.get_asset(&key(scope, uid)).await?.ok_or_else(|| asset_not_found(uid))?;
+            let expected = based_on(&current, if_match.as_ref())?;
+            // The version is one of the history the locale reads; restoring it in a
+            // language that inherits localizes that language with it.
+            let source = exact_key(scope, uid, &current.head.locale);
+            let old = self.meta.get_version(&source, n).await?.ok_or_else(|| version_not_found(n))?;
+            match self.save(actor, scope, &current, expected, old.content, old.file, None).await {
+                Err(e) if lost_race(&e, &mut attempts) => continue,
+                other => other?,
+            }
+            return self.get_asset(scope, uid).await;
+        }
     }
 }

@@ -8,6 +8,7 @@ pub mod error;
 pub mod ids;
 pub mod languages;
 pub mod model;
+pub mod precondition;
 pub mod rules;
 pub mod workspace;
 

@@ -16,12 +16,32 @@ pub const MAX_SLUG: usize = 255;
 /// Longest stored file name, in bytes.
 pub const MAX_FILE_NAME: usize = 255;
 
+/// Whether a character draws nothing (or reorders what is drawn around it): format
+/// characters (Unicode category Cf: bidirectional controls such as U+202E, which can
+/// make `exe.jpg` display as `gpj.exe`; zero-width spaces and joiners; the byte-order
+/// mark; invisible operators; tag characters), the Hangul fillers, which render as
+/// blank, and noncharacters, which must not be interchanged at all.
+pub fn is_invisible(c: char) -> bool {
+    let u = c as u32;
+    matches!(u,
+        0x00AD | 0x061C | 0x06DD | 0x070F | 0x08E2 | 0x180E | 0xFEFF
+        | 0x0600..=0x0605 | 0x0890..=0x0891
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F
+        | 0xFFF9..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F | 0x1BCA0..=0x1BCA3
+        | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F
+        | 0x115F | 0x1160 | 0x3164 | 0xFFA0
+        | 0xFDD0..=0xFDEF)
+        || u & 0xFFFE == 0xFFFE
+}
+
 /// Makes a client-supplied file name safe to store and to put in a URL.
 ///
 /// The product rule: `# % ^ + \ / ? * : | " ' < > { } = ,` and whitespace become `_`.
-/// Control characters become `_` too, leading dots are dropped (no hidden or `..`
-/// names), and the result is cut to [`MAX_FILE_NAME`] bytes on a character boundary
-/// while keeping the extension.
+/// Control characters and invisible ones ([`is_invisible`]: bidirectional controls,
+/// zero-width and other format characters, noncharacters) become `_` too, so a
+/// name shows what it is; leading dots are dropped (no hidden or `..` names), and the
+/// result is cut to [`MAX_FILE_NAME`] bytes on a character boundary while keeping the
+/// extension.
 pub fn sanitize_file_name(raw: &str) -> String {
     // Browsers may send a full path; keep the last component only.
     let base = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
@@ -30,7 +50,7 @@ pub fn sanitize_file_name(raw: &str) -> String {
         .map(|c| match c {
             '#' | '%' | '^' | '+' | '\\' | '/' | '?' | '*' | ':' | '|' | '"' | '\'' | '<' | '>' | '{' | '}' | '='
             | ',' => '_',
-            c if c.is_whitespace() || c.is_control() => '_',
+            c if c.is_whitespace() || c.is_control() || is_invisible(c) => '_',
             c => c,
         })
         .collect();
@@ -63,10 +83,44 @@ pub fn extension(file_name: &str) -> Option<String> {
     Some(ext.to_ascii_lowercase())
 }
 
-/// A title: trimmed, non-empty, at most [`MAX_TITLE`] characters.
+/// Whether text shows nothing once whitespace and invisible characters are set aside.
+fn is_blank(s: &str) -> bool {
+    s.chars().all(|c| c.is_whitespace() || is_invisible(c))
+}
+
+/// The media type of a `Content-Type` value, lowercase, without parameters.
+fn essence(content_type: &str) -> String {
+    content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
+}
+
+/// Whether a browser would run the type as a document of its own, with scripts and
+/// links: HTML, XHTML, and XML (any `+xml` type, SVG included, since XML documents
+/// can carry XHTML and scripts). Delivered as an attachment unless allowed.
+pub fn is_active_content(content_type: &str) -> bool {
+    let m = essence(content_type);
+    matches!(m.as_str(), "text/html" | "text/xml" | "application/xml" | "text/xsl") || m.ends_with("+xml")
+}
+
+/// The `Content-Type` a delivery sends: textual types, which Trove only assigns to
+/// UTF-8 content (see the sniffer), name their charset so a browser never guesses.
+pub fn delivered_content_type(content_type: &str) -> String {
+    let m = essence(content_type);
+    let textual = m.starts_with("text/")
+        || m.ends_with("+xml")
+        || m.ends_with("+json")
+        || matches!(m.as_str(), "application/json" | "application/xml" | "application/javascript" | "application/yaml");
+    if textual && !content_type.to_ascii_lowercase().contains("charset=") {
+        format!("{content_type}; charset=utf-8")
+    } else {
+        content_type.to_owned()
+    }
+}
+
+/// A title: trimmed, non-empty (invisible characters alone do not count), at most
+/// [`MAX_TITLE`] characters.
 pub fn title(field: &str, raw: &str) -> Result<String> {
     let t = raw.trim();
-    if t.is_empty() {
+    if is_blank(t) {
         return Err(Error::invalid(field, "must not be empty"));
     }
     if t.chars().count() > MAX_TITLE {
@@ -108,7 +162,7 @@ pub fn tags(raw: &[String]) -> Result<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
     for t in raw {
         let t = t.trim();
-        if t.is_empty() {
+        if is_blank(t) {
             continue;
         }
         if t.chars().count() > MAX_TAG {
@@ -172,67 +226,6 @@ pub fn slug(raw: &str) -> Result<String> {
     Ok(s.to_owned())
 }
 
-/// What a conditional write says it was based on.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Precondition {
-    pub version: i64,
-    pub basis: Basis,
-}
-
-/// Whose version a [`Precondition`] names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Basis {
-    /// The written locale's own variant (`"v3"`).
-    Own,
-    /// The variant of this locale, which the written locale inherited (`"v3@en-us"`).
-    Inherited(String),
-    /// Whatever the locale read at that number (a body's `version` field).
-    Any,
-}
-
-impl Precondition {
-    /// Whether the head a write finds (`head_version` of `head_locale`, read in
-    /// `locale`) is the one the client based its change on.
-    pub fn holds(&self, head_version: i64, head_locale: &str, locale: &str) -> bool {
-        self.version == head_version
-            && match &self.basis {
-                Basis::Own => head_locale == locale,
-                Basis::Inherited(from) => head_locale != locale && from == head_locale,
-                Basis::Any => true,
-            }
-    }
-}
-
-/// The precondition an `If-Match` header names. Accepts the ETags Trove sends
-/// (`"v3"`, or `"v3@en-us"` for a read that inherited en-us's version 3), their
-/// weak forms, and a bare number (the locale's own version).
-pub fn parse_if_match(raw: &str) -> Result<Precondition> {
-    let s = raw.trim().trim_start_matches("W/").trim_matches('"');
-    let (number, from) = match s.split_once('@') {
-        Some((n, l)) => (n, Some(l)),
-        None => (s, None),
-    };
-    let number = number.strip_prefix('v').unwrap_or(number);
-    let invalid = || Error::bad_request("invalid_if_match", "If-Match must be an ETag such as \"v3\"");
-    let version = number.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(invalid)?;
-    let basis = match from {
-        None => Basis::Own,
-        Some(l) => Basis::Inherited(crate::languages::code(l).map_err(|_| invalid())?),
-    };
-    Ok(Precondition { version, basis })
-}
-
-/// The ETag Trove sends for an asset read at a version: `"v3"` for the locale's
-/// own variant, `"v3@en-us"` when the values were inherited from en-us, so a write
-/// based on an inherited read cannot be mistaken for one based on a variant that
-/// has appeared since (or the other way round).
-pub fn version_etag(version: i64, inherited_from: Option<&str>) -> String {
-    match inherited_from {
-        None => format!("\"v{version}\""),
-        Some(l) => format!("\"v{version}@{l}\""),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,20 +260,34 @@ mod tests {
     }
 
     #[test]
-    fn if_match_forms() {
-        let own = |version| Some(Precondition { version, basis: Basis::Own });
-        assert_eq!(parse_if_match("\"v3\"").ok(), own(3));
-        assert_eq!(parse_if_match("W/\"v12\"").ok(), own(12));
-        assert_eq!(parse_if_match("7").ok(), own(7));
-        let inherited = parse_if_match("\"v4@EN-us\"").unwrap();
-        assert_eq!(inherited, Precondition { version: 4, basis: Basis::Inherited("en-us".into()) });
-        assert!(inherited.holds(4, "en-us", "fr-ca"));
-        assert!(!inherited.holds(4, "fr-ca", "fr-ca"), "fr-ca got a variant of its own since");
-        assert!(!own(4).unwrap().holds(4, "en-us", "fr-ca"), "fr-ca's own variant was discarded since");
-        assert_eq!(version_etag(4, Some("en-us")), "\"v4@en-us\"");
-        assert!(parse_if_match("\"abc\"").is_err());
-        assert!(parse_if_match("\"v3@\"").is_err());
-        assert!(parse_if_match("0").is_err());
+    fn invisible_characters_are_replaced_in_file_names() {
+        assert_eq!(sanitize_file_name("invoice\u{202E}gpj.exe"), "invoice_gpj.exe");
+        assert_eq!(sanitize_file_name("a\u{200B}b\u{2066}c\u{FEFF}d\u{FFFF}e\u{FDD0}.png"), "a_b_c_d_e_.png");
+        assert_eq!(sanitize_file_name("\u{E0041}x\u{1FFFE}.txt"), "_x_.txt");
+        assert_eq!(sanitize_file_name("caf\u{e9} \u{1F600}.jpg"), "caf\u{e9}_\u{1F600}.jpg", "visible text stays");
+    }
+
+    #[test]
+    fn invisible_only_titles_and_tags_are_empty() {
+        for t in ["\u{200B}", " \u{202E}\u{2066} ", "\u{FEFF}\u{3164}", "\u{00AD}"] {
+            assert!(title("title", t).is_err(), "{t:?}");
+        }
+        assert_eq!(title("title", "A\u{200D}B").ok().as_deref(), Some("A\u{200D}B"), "joiners inside text stay");
+        assert_eq!(tags(&["\u{200B}".into(), "x".into()]).unwrap_or_default(), vec!["x".to_string()]);
+    }
+
+    #[test]
+    fn active_content_and_charsets() {
+        for t in ["text/html", "application/xhtml+xml", "image/svg+xml", "application/xml", "text/xml; charset=x"] {
+            assert!(is_active_content(t), "{t}");
+        }
+        for t in ["text/plain", "image/png", "application/pdf", "text/csv", "application/json"] {
+            assert!(!is_active_content(t), "{t}");
+        }
+        assert_eq!(delivered_content_type("text/plain"), "text/plain; charset=utf-8");
+        assert_eq!(delivered_content_type("application/json"), "application/json; charset=utf-8");
+        assert_eq!(delivered_content_type("text/csv; charset=utf-8"), "text/csv; charset=utf-8");
+        assert_eq!(delivered_content_type("image/png"), "image/png");
     }
 
     #[test]

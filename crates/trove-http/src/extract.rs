@@ -5,13 +5,14 @@ use std::collections::HashMap;
 use std::marker::PhantomData;
 
 use axum::extract::{FromRequest, FromRequestParts, Query, RawPathParams, Request};
+use axum::http::HeaderMap;
 use axum::http::header::{AUTHORIZATION, IF_MATCH};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 use trove_app::policy::{Action, Resource, authorize};
 use trove_domain::model::Principal;
-use trove_domain::{Error, ErrorKind, Result, rules};
+use trove_domain::precondition::{self, Precondition};
+use trove_domain::{Error, ErrorKind, Result};
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -90,105 +91,189 @@ impl<P: Permission> FromRequestParts<AppState> for Allowed<P> {
     }
 }
 
-/// JSON body whose parse errors are 400 (syntax) / 422 (shape) / 415 (not JSON).
+/// A JSON object body, read by [`crate::json::read`]: 415 when not JSON, 413 when
+/// too large, 400 when malformed, 422 when a field is unknown, repeated or of the
+/// wrong shape (keyed by field path in `errors`).
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        // Bodies are flat JSON objects; serde would also read a struct from an array.
-        let value = match axum::Json::<serde_json::Value>::from_request(req, state).await {
-            Ok(axum::Json(v)) => v,
-            Err(rej) => return Err(ApiError(json_rejection(rej.status(), rej.body_text()))),
-        };
-        if !value.is_object() {
-            return Err(ApiError(Error::new(ErrorKind::Validation, "invalid_body", "the body must be a JSON object")));
+    async fn from_request(req: Request, _: &S) -> Result<Self, ApiError> {
+        let (parts, body) = req.into_parts();
+        match crate::json::read(&parts.headers, body, true).await? {
+            Some(v) => Ok(ApiJson(v)),
+            None => Err(ApiError(Error::bad_request("invalid_json", "the body is empty; send a JSON object"))),
         }
-        serde_json::from_value(value)
-            .map(ApiJson)
-            .map_err(|e| ApiError(Error::new(ErrorKind::Validation, "invalid_body", e.to_string())))
     }
 }
 
-/// Maps an axum JSON rejection to a Trove error.
-pub fn json_rejection(status: StatusCode, detail: String) -> Error {
-    match status {
-        StatusCode::UNPROCESSABLE_ENTITY => Error::new(ErrorKind::Validation, "invalid_body", detail),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => Error::new(
-            ErrorKind::UnsupportedMediaType,
-            "unsupported_content_type",
-            "the body must be JSON (Content-Type: application/json)",
-        ),
-        StatusCode::PAYLOAD_TOO_LARGE => Error::new(ErrorKind::PayloadTooLarge, "body_too_large", detail),
-        _ => Error::bad_request("invalid_json", detail),
+/// An optional JSON object body (routes whose body may be left out, such as a
+/// restore): absent or empty is `None`; anything else is read as [`ApiJson`] is.
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for OptionalJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, ApiError> {
+        let (parts, body) = req.into_parts();
+        Ok(OptionalJson(crate::json::read(&parts.headers, body, false).await?))
     }
 }
 
-/// Query string whose parse errors are 400 `invalid_query`.
+/// The names of a struct's fields, read from its derived `Deserialize` (which hands
+/// them to the deserializer), so an extractor can name the parameters a route does
+/// not know. Empty for types that are not plain structs.
+fn field_names<'de, T: serde::Deserialize<'de>>() -> &'static [&'static str] {
+    struct Fields(&'static [&'static str]);
+    #[derive(Debug)]
+    struct Stop;
+    impl std::fmt::Display for Stop {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("field names read")
+        }
+    }
+    impl std::error::Error for Stop {}
+    impl serde::de::Error for Stop {
+        fn custom<M: std::fmt::Display>(_: M) -> Self {
+            Stop
+        }
+    }
+    impl<'de> serde::Deserializer<'de> for &mut Fields {
+        type Error = Stop;
+        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            Err(Stop)
+        }
+        fn deserialize_struct<V: serde::de::Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Stop> {
+            self.0 = fields;
+            Err(Stop)
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+            unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+        }
+    }
+    let mut f = Fields(&[]);
+    let _ = T::deserialize(&mut f);
+    f.0
+}
+
+/// The query string of an `/api` route: a parameter the route does not take is
+/// refused (400 `unknown_query_parameter`, naming it), so a typo such as `?tag=`
+/// cannot silently widen a list; a value of the wrong shape is 400 `invalid_query`.
 pub struct ApiQuery<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
-            Err(rej) => Err(ApiError(Error::bad_request("invalid_query", rej.body_text()))),
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let raw = parts.uri.query().unwrap_or_default();
+        let known = field_names::<T>();
+        let mut unknown: Vec<String> = Vec::new();
+        for (k, _) in form_urlencoded::parse(raw.as_bytes()) {
+            if !known.contains(&k.as_ref()) && !unknown.iter().any(|u| *u == k) {
+                unknown.push(k.into_owned());
+            }
         }
+        if !unknown.is_empty() {
+            let mut e = Error::bad_request(
+                "unknown_query_parameter",
+                format!(
+                    "this route takes no query parameter {}; it takes {}",
+                    unknown.iter().map(|u| format!("{u:?}")).collect::<Vec<_>>().join(", "),
+                    if known.is_empty() { "none".to_owned() } else { known.join(", ") }
+                ),
+            );
+            for u in unknown {
+                e.fields.insert(u, vec!["is not a query parameter of this route".into()]);
+            }
+            return Err(ApiError(e));
+        }
+        parse_query(raw).map(ApiQuery).map_err(ApiError)
     }
 }
 
-/// Path parameters whose parse errors are 404 (the path names nothing).
+/// The query string of a delivery URL: parameters it does not know are ignored,
+/// because CDNs and CMS clients add their own (cache-busters, `environment`).
+pub struct DeliveryQueryOf<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for DeliveryQueryOf<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        parse_query(parts.uri.query().unwrap_or_default()).map(DeliveryQueryOf).map_err(ApiError)
+    }
+}
+
+fn parse_query<T: DeserializeOwned>(raw: &str) -> Result<T> {
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(raw.as_bytes()));
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let field = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        let mut err = crate::json::shape_error(&field, &inner);
+        err.kind = ErrorKind::BadRequest;
+        err.code = "invalid_query".into();
+        err
+    })
+}
+
+/// Path parameters; one that cannot be what the route expects (a version number
+/// that is not a number) is 400 `invalid_path_parameter`, naming it.
 pub struct ApiPath<T>(pub T);
 
 impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        use axum::extract::path::ErrorKind as PathError;
+        use axum::extract::rejection::PathRejection;
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
-            Err(rej) => Err(ApiError(Error::not_found("route_not_found", rej.body_text()))),
+            Err(PathRejection::FailedToDeserializePathParams(e)) => {
+                let raw = RawPathParams::from_request_parts(parts, state).await.ok();
+                let name_at = |i: usize| {
+                    raw.as_ref()
+                        .and_then(|p| p.iter().nth(i).map(|(k, _)| k.to_owned()))
+                        .unwrap_or_else(|| format!("#{}", i + 1))
+                };
+                let message = match e.kind() {
+                    PathError::ParseErrorAtKey { key, value, .. } => {
+                        format!("the path segment {key} must be a whole number, not {value:?}")
+                    }
+                    PathError::ParseErrorAtIndex { index, value, .. } => {
+                        format!("the path segment {} must be a whole number, not {value:?}", name_at(*index))
+                    }
+                    PathError::InvalidUtf8InPathParam { key } => format!("the path segment {key} is not valid UTF-8"),
+                    _ => "a path segment of this URL cannot be read".to_owned(),
+                };
+                Err(ApiError(Error::bad_request("invalid_path_parameter", message)))
+            }
+            Err(_) => {
+                Err(ApiError(Error::bad_request("invalid_path_parameter", "a path segment of this URL cannot be read")))
+            }
         }
     }
 }
 
-/// The version an `If-Match` header names, if one was sent.
-pub fn if_match(headers: &HeaderMap) -> Result<Option<rules::Precondition>> {
-    match headers.get(IF_MATCH) {
-        None => Ok(None),
-        Some(v) => {
-            let s = v.to_str().map_err(|_| Error::bad_request("invalid_if_match", "If-Match must be ASCII"))?;
-            rules::parse_if_match(s).map(Some)
-        }
-    }
-}
-
-/// Reads a JSON body of at most [`crate::JSON_BODY_LIMIT`] bytes with Trove's errors:
-/// 413 when too large, 400 when malformed, 422 when the shape is wrong. An empty
-/// body is `None`.
-pub async fn optional_json<T: DeserializeOwned>(body: axum::body::Body) -> Result<Option<T>> {
-    let bytes = axum::body::to_bytes(body, crate::JSON_BODY_LIMIT)
-        .await
-        .map_err(|_| json_rejection(StatusCode::PAYLOAD_TOO_LARGE, "the JSON body is too large".into()))?;
-    if bytes.iter().all(u8::is_ascii_whitespace) {
+/// The precondition an `If-Match` header names, if one was sent.
+pub fn if_match(headers: &HeaderMap) -> Result<Option<Precondition>> {
+    let mut values = headers.get_all(IF_MATCH).iter().peekable();
+    if values.peek().is_none() {
         return Ok(None);
     }
-    serde_json::from_slice(&bytes).map(Some).map_err(|e| {
-        if e.is_data() {
-            Error::new(ErrorKind::Validation, "invalid_body", e.to_string())
-        } else {
-            Error::bad_request("invalid_json", e.to_string())
+    // Several header lines are one comma-separated list (RFC 9110 §5.3).
+    let mut joined = String::new();
+    for v in values {
+        let s = v.to_str().map_err(|_| Error::bad_request("invalid_if_match", "If-Match must be ASCII"))?;
+        if !joined.is_empty() {
+            joined.push_str(", ");
         }
-    })
-}
-
-/// Whether the request says its body is JSON (`application/json` or `…+json`).
-pub fn is_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|m| m.trim().to_ascii_lowercase())
-        .is_some_and(|m| m == "application/json" || m.ends_with("+json"))
+        joined.push_str(s);
+    }
+    precondition::parse_if_match(&joined).map(Some)
 }

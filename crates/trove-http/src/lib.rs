@@ -4,6 +4,7 @@
 
 pub mod error;
 pub mod extract;
+pub mod json;
 pub mod openapi;
 mod routes;
 mod upload;

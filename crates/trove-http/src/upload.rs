@@ -34,22 +34,36 @@ pub fn is_multipart(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"))
 }
 
+/// A multipart parser error in Trove's words (the parser's own wording, and what a
+/// client sent, stay out of the message).
 fn bad_multipart(e: multer::Error) -> Error {
+    use multer::Error as M;
+    let malformed =
+        |what: &str| Error::bad_request("invalid_multipart", format!("the multipart body is malformed: {what}"));
     match e {
-        multer::Error::StreamSizeExceeded { .. } => Error::new(
+        M::StreamSizeExceeded { .. } => Error::new(
             ErrorKind::PayloadTooLarge,
             "file_too_large",
             "the request body is larger than the upload limit allows",
         ),
-        multer::Error::FieldSizeExceeded { field_name, .. } => {
-            Error::new(ErrorKind::PayloadTooLarge, "field_too_large", format!("field {field_name:?} is too large"))
+        M::FieldSizeExceeded { field_name, .. } => Error::new(
+            ErrorKind::PayloadTooLarge,
+            "field_too_large",
+            format!("the {} part is larger than {TEXT_FIELD_LIMIT} bytes", field_name.as_deref().unwrap_or("text")),
+        ),
+        M::NoBoundary | M::NoMultipart => malformed("Content-Type names no multipart boundary"),
+        M::IncompleteStream | M::IncompleteFieldData { .. } => malformed("it ends before its closing boundary"),
+        M::IncompleteHeaders | M::ReadHeaderFailed(_) | M::DecodeHeaderName { .. } | M::DecodeHeaderValue { .. } => {
+            malformed("a part's headers cannot be read")
         }
-        other => Error::bad_request("invalid_multipart", format!("the multipart body is malformed: {other}")),
+        M::StreamReadFailed(_) => malformed("the body could not be read to its end"),
+        _ => malformed("it is not multipart/form-data"),
     }
 }
 
 /// Reads a multipart upload. Unknown fields are refused (422) so typos do not pass
-/// silently; a second `file` part is refused too.
+/// silently; a second `file` part or a repeated text part is refused too (422), and
+/// a text part that is not UTF-8 is malformed (400).
 pub async fn read(app: &App, headers: &HeaderMap, body: Body) -> Result<Upload> {
     let ct = headers
         .get(CONTENT_TYPE)
@@ -82,6 +96,7 @@ pub async fn read(app: &App, headers: &HeaderMap, body: Body) -> Result<Upload> 
     });
     let mut mp = multer::Multipart::with_constraints(body, boundary, multer::Constraints::new().size_limit(limits));
     let mut up = Upload { file: None, meta: MetadataInput::default() };
+    let mut seen: Vec<String> = Vec::new();
     loop {
         in_part.store(false, Ordering::Relaxed);
         between_parts.store(0, Ordering::Relaxed);
@@ -98,7 +113,14 @@ pub async fn read(app: &App, headers: &HeaderMap, body: Body) -> Result<Upload> 
                 up.file = Some(app.ingest(Box::pin(stream), &file_name).await?);
             }
             "title" | "description" | "alt_text" | "tags" | "parent_uid" => {
-                let text = field.text().await.map_err(bad_multipart)?;
+                if seen.contains(&name) {
+                    return Err(Error::invalid(&name, "appears more than once; send each field once"));
+                }
+                let bytes = field.bytes().await.map_err(bad_multipart)?;
+                let text = String::from_utf8(bytes.to_vec()).map_err(|_| {
+                    Error::bad_request("invalid_multipart", format!("the {name} part is not valid UTF-8 text"))
+                })?;
+                seen.push(name.clone());
                 match name.as_str() {
                     "title" => up.meta.title = Some(text),
                     "description" => up.meta.description = Some(text),

@@ -6,6 +6,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
 use trove_app::ports::{AssetFilter, AssetKey, AssetRepo, FolderFilter, NewAsset};
 use trove_domain::model::{Asset, Deletion, Page, PageRequest, StoredFile, Version};
+use trove_domain::precondition::Precondition;
 use trove_domain::{Error, Result};
 
 use crate::folders::require_live_folder;
@@ -504,9 +505,27 @@ impl AssetRepo for SqlStore {
         w.tx.commit().await.map_err(db_err)
     }
 
-    async fn trash_assets(&self, space: &str, ws: &str, uids: &[String], d: &Deletion) -> Result<()> {
+    async fn trash_assets(
+        &self,
+        space: &str,
+        ws: &str,
+        uids: &[String],
+        d: &Deletion,
+        condition: Option<(&AssetKey, &Precondition)>,
+    ) -> Result<()> {
         let mut w = begin_write(&self.write, space).await?;
         require_live_assets(&mut w, space, ws, uids).await?;
+        if let Some((k, pre)) = condition {
+            // Writers of the space are serialized by its clock: the head read here is
+            // the one the deletion replaces.
+            let now = crate::variants::heads(&mut w, space, ws, &k.asset_uid).await?;
+            let head = k.chain().into_iter().find_map(|l| now.iter().find(|(v, _)| *v == l).cloned());
+            match head {
+                Some((locale, version)) if pre.holds(version, &locale, &k.locale) => {}
+                Some((_, version)) => return Err(Error::stale(version)),
+                None => return Err(asset_not_found(&k.asset_uid)),
+            }
+        }
         for uid in uids {
             PLACEMENTS.touch(&mut w, space, ws, "v.asset_uid = $4", &[Val::Text(Some(uid))]).await?;
             sqlx::query(

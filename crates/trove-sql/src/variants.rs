@@ -22,7 +22,7 @@ fn variant_not_found(asset: &str, locale: &str) -> Error {
 }
 
 /// The locales the asset has variants in as `ws` sees them now, sorted, with heads.
-async fn heads(w: &mut Writer, space: &str, ws: &str, asset: &str) -> Result<Vec<(String, i64)>> {
+pub(crate) async fn heads(w: &mut Writer, space: &str, ws: &str, asset: &str) -> Result<Vec<(String, i64)>> {
     sqlx::query_as(
         "SELECT locale, head_version FROM live_asset_locales WHERE space_uid = $1 AND workspace_uid = $2 \
          AND asset_uid = $3 ORDER BY locale",

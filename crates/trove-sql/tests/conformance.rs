@@ -12,6 +12,7 @@ use futures::FutureExt;
 use trove_app::ports::*;
 use trove_domain::ErrorKind;
 use trove_domain::model::*;
+use trove_domain::precondition::{Basis, Precondition, VersionTag};
 use trove_domain::workspace::MergeStrategy;
 use trove_sql::SqlStore;
 
@@ -271,6 +272,17 @@ async fn versions_compare_and_set(s: &SqlStore) {
     let missing = s.append_version(&key("sp1", "am_x"), 1, &version(2, "x", &f1), None).await.unwrap_err();
     assert_eq!(missing.kind, ErrorKind::NotFound);
     assert_eq!(s.deliverable_file("sp1", "am1", "fl_am1").await.unwrap().unwrap().blob_hash, "h1");
+
+    // A conditioned trash checks the head in its own transaction.
+    let d = deletion();
+    let am1 = ["am1".to_owned()];
+    let stale = Precondition::OneOf(vec![VersionTag { version: 2, basis: Basis::Own }]);
+    let err = s.trash_assets("sp1", "main", &am1, &d, Some((&key("sp1", "am1"), &stale))).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::PreconditionFailed);
+    assert!(s.get_asset(&key("sp1", "am1")).await.unwrap().is_some(), "a refused trash changes nothing");
+    let current = Precondition::OneOf(vec![VersionTag { version: 3, basis: Basis::Own }]);
+    s.trash_assets("sp1", "main", &am1, &d, Some((&key("sp1", "am1"), &current))).await.unwrap();
+    assert!(s.get_asset(&key("sp1", "am1")).await.unwrap().is_none());
 }
 
 async fn folders_moves_and_trash(s: &SqlStore) {
@@ -307,7 +319,7 @@ async fn folders_moves_and_trash(s: &SqlStore) {
 
     new_asset(s, "sp1", "am1", "h1", Some("c")).await;
     new_asset(s, "sp1", "am2", "h2", Some("a")).await;
-    s.trash_assets("sp1", "main", &["am2".into()], &deletion()).await.unwrap();
+    s.trash_assets("sp1", "main", &["am2".into()], &deletion(), None).await.unwrap();
     s.trash_folder("sp1", "main", "a", &deletion()).await.unwrap();
     assert!(s.get_folder("sp1", "main", "c").await.unwrap().is_none());
     assert!(s.get_asset(&key("sp1", "am1")).await.unwrap().is_none());
@@ -346,7 +358,7 @@ async fn purge_and_garbage_collection(s: &SqlStore) {
     new_asset(s, "sp1", "am1", "shared", None).await;
     new_asset(s, "sp1", "am2", "shared", None).await;
     new_asset(s, "sp1", "am3", "alone", None).await;
-    s.trash_assets("sp1", "main", &["am1".into(), "am3".into()], &deletion()).await.unwrap();
+    s.trash_assets("sp1", "main", &["am1".into(), "am3".into()], &deletion(), None).await.unwrap();
     let r = s.purge_trash(Utc::now() - Duration::hours(1)).await.unwrap();
     assert_eq!(r, PurgeReport::default(), "nothing is old enough yet");
     let r = s.purge_trash(Utc::now() + Duration::seconds(1)).await.unwrap();
@@ -385,7 +397,7 @@ async fn purge_and_garbage_collection(s: &SqlStore) {
         version: version(1, "x", &f),
     };
     s.create_asset(&n).await.unwrap();
-    s.trash_assets("sp1", "main", &["am8".into()], &deletion()).await.unwrap();
+    s.trash_assets("sp1", "main", &["am8".into()], &deletion(), None).await.unwrap();
     s.purge_trash(Utc::now() + Duration::seconds(1)).await.unwrap();
     deleted.lock().unwrap().clear();
     assert_eq!(s.collect_garbage(Utc::now(), 100, &deleter).await.unwrap(), 0, "the second upload still holds a lease");

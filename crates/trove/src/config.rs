@@ -22,6 +22,7 @@ const KEYS: &[&str] = &[
     "trash_retention",
     "maintenance_interval",
     "allowed_risky_types",
+    "inline_active_content",
     "log_format",
     "log_level",
     "shutdown_timeout",
@@ -55,6 +56,9 @@ pub struct Config {
     pub maintenance_interval: Duration,
     /// Risky file types to accept anyway: extensions, MIME types or risk labels.
     pub allowed_risky_types: Vec<String>,
+    /// Deliver HTML, XHTML, XML and SVG inline instead of as attachments (see the risk
+    /// in docs/configuration.md).
+    pub inline_active_content: bool,
     /// `text` or `json`.
     pub log_format: String,
     /// Log filter, e.g. `info` or `trove=debug,info` (`RUST_LOG` overrides it).
@@ -78,6 +82,7 @@ impl Default for Config {
             trash_retention: Duration::from_secs(14 * 24 * 3600),
             maintenance_interval: Duration::from_secs(3600),
             allowed_risky_types: Vec::new(),
+            inline_active_content: false,
             log_format: "text".to_owned(),
             log_level: "info".to_owned(),
             shutdown_timeout: Duration::from_secs(30),

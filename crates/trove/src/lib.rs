@@ -55,6 +55,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(App, SqlStore, Option
         max_upload_bytes: config.max_upload_size.as_u64(),
         trash_retention: config.trash_retention,
         allowed_risky_types: config.allowed_risky_types.clone(),
+        inline_active_content: config.inline_active_content,
         ..Settings::default()
     };
     let app = App::new(Arc::new(store.clone()), blobs, Arc::new(StandardProbe), settings);

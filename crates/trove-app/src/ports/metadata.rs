@@ -12,6 +12,7 @@ use trove_domain::model::{
     Asset, Deletion, Folder, Language, Organization, Page, PageRequest, Principal, Space, StoredFile, Timestamp,
     TrashItem, TrashKind, Variant, Version, Workspace,
 };
+use trove_domain::precondition::Precondition;
 use trove_domain::workspace::{ItemChanges, MergeReport, MergeStrategy};
 
 /// Addresses one asset's state in a workspace and locale.
@@ -290,8 +291,18 @@ pub trait AssetRepo: Send + Sync {
     /// Moves live assets into `target` (None = root), all or none: unknown assets
     /// give `asset_not_found` listing them, a missing target `folder_not_found`.
     async fn move_assets(&self, space: &str, ws: &str, uids: &[String], target: Option<&str>) -> Result<()>;
-    /// Moves live assets to the trash, all or none.
-    async fn trash_assets(&self, space: &str, ws: &str, uids: &[String], deletion: &Deletion) -> Result<()>;
+    /// Moves live assets to the trash, all or none. With `condition`, the asset its
+    /// key names is trashed only while the head that key reads (through its chain)
+    /// satisfies the precondition, checked in the same transaction (412
+    /// `version_conflict` otherwise), so a delete based on a stale read changes nothing.
+    async fn trash_assets(
+        &self,
+        space: &str,
+        ws: &str,
+        uids: &[String],
+        deletion: &Deletion,
+        condition: Option<(&AssetKey, &Precondition)>,
+    ) -> Result<()>;
     /// A stored file by UID within a space and asset, if the asset is live somewhere.
     async fn deliverable_file(&self, space: &str, asset: &str, file_uid: &str) -> Result<Option<StoredFile>>;
 }

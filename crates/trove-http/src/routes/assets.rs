@@ -9,8 +9,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use trove_app::assets::{AssetPatch, LocaleFilter};
 use trove_app::ports::FolderFilter;
+use trove_domain::Error;
 use trove_domain::model::Asset;
-use trove_domain::{Error, rules};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{PageQuery, ScopeQuery, double_option};
@@ -86,6 +86,7 @@ pub struct BulkMoveBody {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct BulkAssetRef {
     pub uid: String,
 }
@@ -102,7 +103,7 @@ pub struct BulkDeleteBody {
 fn asset_response(s: &AppState, status: StatusCode, notice: Option<&str>, a: &Asset) -> Response {
     let body = AssetEnvelope { notice: notice.map(str::to_owned), asset: AssetView::new(a, &s.urls) };
     let mut resp = (status, Json(body)).into_response();
-    if let Ok(v) = HeaderValue::from_str(&rules::version_etag(
+    if let Ok(v) = HeaderValue::from_str(&trove_domain::precondition::version_etag(
         a.head.number,
         (a.head.locale != a.locale).then_some(a.head.locale.as_str()),
     )) {
@@ -209,7 +210,7 @@ pub async fn update_asset(
         let a = s.app.replace_file(&who, &scope, &asset, expected, file, up.meta).await?;
         return Ok(asset_response(&s, StatusCode::OK, Some("Asset updated successfully."), &a));
     }
-    if !crate::extract::is_json(&headers) {
+    if !crate::json::is_json(&headers) {
         return Err(Error::new(
             trove_domain::ErrorKind::UnsupportedMediaType,
             "unsupported_content_type",
@@ -217,9 +218,9 @@ pub async fn update_asset(
         )
         .into());
     }
-    let b: UpdateAssetBody = crate::extract::optional_json(body)
+    let b: UpdateAssetBody = crate::json::read(&headers, body, true)
         .await?
-        .ok_or_else(|| Error::bad_request("invalid_json", "the body must be a JSON object"))?;
+        .ok_or_else(|| Error::bad_request("invalid_json", "the body is empty; send a JSON object"))?;
     let patch = AssetPatch {
         title: b.title,
         description: b.description,
@@ -235,16 +236,19 @@ pub async fn update_asset(
 }
 
 #[utoipa::path(delete, path = "/api/spaces/{space}/assets/{asset}", tag = "assets",
-    params(("space" = String, Path), ("asset" = String, Path), ScopeQuery),
-    responses((status = 200, body = Notice), (status = 404, body = ErrorBody)))]
+    params(("space" = String, Path), ("asset" = String, Path), ScopeQuery,
+        ("If-Match" = Option<String>, Header, description = "ETag of the version the deletion is based on")),
+    responses((status = 200, body = Notice), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 412, body = ErrorBody)))]
 pub async fn delete_asset(
     State(s): State<AppState>,
     Allowed(who, _): Allowed<perm::AssetDelete>,
     ApiPath((space, asset)): ApiPath<(String, String)>,
     ApiQuery(q): ApiQuery<ScopeQuery>,
+    headers: HeaderMap,
 ) -> ApiResult<Json<Notice>> {
     let scope = s.app.scope(&space, q.workspace.as_deref(), q.locale.as_deref()).await?;
-    s.app.delete_asset(&who, &scope, &asset).await?;
+    s.app.delete_asset(&who, &scope, &asset, if_match(&headers)?).await?;
     Ok(Json(Notice::new("Asset moved to the trash.")))
 }
 
@@ -259,8 +263,8 @@ pub async fn bulk_move(
     ApiJson(b): ApiJson<BulkMoveBody>,
 ) -> ApiResult<Json<Notice>> {
     let scope = s.app.scope(&space, q.workspace.as_deref(), q.locale.as_deref()).await?;
-    s.app.move_assets(&scope, &b.asset_uids, b.target_folder_uid).await?;
-    Ok(Json(Notice::new(format!("{} assets moved.", b.asset_uids.len()))))
+    let moved = s.app.move_assets(&scope, &b.asset_uids, b.target_folder_uid).await?;
+    Ok(Json(Notice::new(format!("{moved} assets moved."))))
 }
 
 #[utoipa::path(post, path = "/api/spaces/{space}/assets/bulk/delete", tag = "assets",
@@ -274,8 +278,13 @@ pub async fn bulk_delete(
     ApiJson(b): ApiJson<BulkDeleteBody>,
 ) -> ApiResult<Json<Notice>> {
     let scope = s.app.scope(&space, q.workspace.as_deref(), q.locale.as_deref()).await?;
-    let mut uids = b.asset_uids.unwrap_or_default();
-    uids.extend(b.assets.unwrap_or_default().into_iter().map(|a| a.uid));
-    s.app.delete_assets(&who, &scope, &uids).await?;
-    Ok(Json(Notice::new(format!("{} assets moved to the trash.", uids.len()))))
+    let uids = match (b.asset_uids, b.assets) {
+        (Some(_), Some(_)) => {
+            return Err(Error::invalid("assets", "send either asset_uids or assets, not both").into());
+        }
+        (Some(uids), None) => uids,
+        (None, assets) => assets.unwrap_or_default().into_iter().map(|a| a.uid).collect(),
+    };
+    let trashed = s.app.delete_assets(&who, &scope, &uids).await?;
+    Ok(Json(Notice::new(format!("{trashed} assets moved to the trash."))))
 }

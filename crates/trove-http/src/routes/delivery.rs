@@ -9,12 +9,12 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 use trove_domain::model::StoredFile;
-use trove_domain::{Error, ErrorKind};
+use trove_domain::{Error, ErrorKind, rules};
 use utoipa::IntoParams;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiPath, ApiQuery};
+use crate::extract::{ApiPath, DeliveryQueryOf};
 use crate::views::encode_segment;
 
 /// Cache policy of file URLs: the bytes behind them never change.
@@ -54,7 +54,7 @@ impl DeliveryQuery {
 pub async fn file_url(
     State(s): State<AppState>,
     ApiPath((space, asset, file_uid, file_name)): ApiPath<(String, String, String, String)>,
-    ApiQuery(q): ApiQuery<DeliveryQuery>,
+    DeliveryQueryOf(q): DeliveryQueryOf<DeliveryQuery>,
     method: Method,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
@@ -74,7 +74,7 @@ pub async fn file_url(
 pub async fn permanent_url(
     State(s): State<AppState>,
     ApiPath((space, asset, slug)): ApiPath<(String, String, String)>,
-    ApiQuery(q): ApiQuery<DeliveryQuery>,
+    DeliveryQueryOf(q): DeliveryQueryOf<DeliveryQuery>,
     method: Method,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
@@ -98,57 +98,65 @@ fn none_match(headers: &HeaderMap, etag: &str) -> bool {
 }
 
 /// The single byte range to serve, `Ok(None)` for the whole file, as RFC 9110 §14
-/// asks: a malformed header, an invalid range (`5-3`) or several ranges are ignored
-/// (the whole file is served); a suffix longer than the file is the whole file; a
-/// range starting past the end, or any range of an empty file, is 416.
+/// asks. The header is parsed by `http-range-header`; a malformed header, an
+/// invalid range (`5-3`) or several ranges are ignored (the whole file is served);
+/// a last-byte position past the end, even past what 64 bits hold, means "to the
+/// end"; a suffix longer than the file is the whole file; a range starting past the
+/// end, or any range of an empty file, is 416.
 fn wanted_range(headers: &HeaderMap, etag: &str, size: u64) -> Result<Option<(u64, u64)>, Error> {
+    use http_range_header::{EndPosition, StartPosition};
     let Some(raw) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else {
         return Ok(None);
     };
+    // If-Range compares strongly: only the exact current ETag keeps the range.
     if let Some(cond) = headers.get(header::IF_RANGE).and_then(|v| v.to_str().ok())
         && cond.trim() != etag
     {
         return Ok(None);
     }
+    let Ok(parsed) = http_range_header::parse_range_header(&open_huge_ends(raw)) else { return Ok(None) };
+    let [range] = parsed.ranges.as_slice() else { return Ok(None) };
     let unsatisfiable = || {
         Error::new(ErrorKind::RangeNotSatisfiable, "range_not_satisfiable", "the requested range is outside the file")
     };
-    let Some(spec) = raw.trim().strip_prefix("bytes=") else { return Ok(None) };
-    if spec.contains(',') {
-        return Ok(None);
+    let (start, end) = match (range.start, range.end) {
+        (StartPosition::FromLast(n), _) => (size.saturating_sub(n), u64::MAX),
+        (StartPosition::Index(a), EndPosition::Index(b)) if b < a => return Ok(None),
+        (StartPosition::Index(a), EndPosition::Index(b)) => (a, b),
+        (StartPosition::Index(a), EndPosition::LastByte) => (a, u64::MAX),
+    };
+    if size == 0 || start >= size {
+        return Err(unsatisfiable());
     }
-    let Some((a, b)) = spec.trim().split_once('-') else { return Ok(None) };
-    let (a, b) = (a.trim(), b.trim());
-    let parse = |s: &str| s.parse::<u64>().ok().filter(|_| s.bytes().all(|c| c.is_ascii_digit()));
-    match (a.is_empty(), b.is_empty()) {
-        (true, true) => Ok(None),
-        (true, false) => {
-            let Some(n) = parse(b) else { return Ok(None) };
-            if n == 0 || size == 0 {
-                return Err(unsatisfiable());
-            }
-            Ok(Some((size.saturating_sub(n), size - 1)))
-        }
-        (false, _) => {
-            let Some(start) = parse(a) else { return Ok(None) };
-            let end = if b.is_empty() {
-                u64::MAX
-            } else {
-                match parse(b) {
-                    Some(end) if end >= start => end,
-                    _ => return Ok(None),
-                }
-            };
-            if start >= size {
-                return Err(unsatisfiable());
-            }
-            Ok(Some((start, end.min(size - 1))))
-        }
-    }
+    Ok(Some((start, end.min(size - 1))))
 }
 
-fn disposition(file: &StoredFile, download: bool) -> String {
-    let kind = if download { "attachment" } else { "inline" };
+/// Rewrites positions too large for 64 bits, which the parser refuses, to what
+/// RFC 9110 makes of them: a last-byte position that large means "to the end"
+/// (`5-184467440737095516160` is `5-`), and a suffix that large is the whole file.
+fn open_huge_ends(raw: &str) -> std::borrow::Cow<'_, str> {
+    let huge = |s: &str| s.len() > 1 && s.bytes().all(|b| b.is_ascii_digit()) && s.parse::<u64>().is_err();
+    let Some(spec) = raw.strip_prefix("bytes=") else { return raw.into() };
+    if !spec.split(',').any(|r| r.split('-').any(|p| huge(p.trim()))) {
+        return raw.into();
+    }
+    let fixed: Vec<String> = spec
+        .split(',')
+        .map(|r| match r.split_once('-') {
+            Some((a, b)) if a.trim().is_empty() && huge(b.trim()) => "0-".to_owned(),
+            Some((a, b)) if huge(b.trim()) => format!("{a}-"),
+            _ => r.to_owned(),
+        })
+        .collect();
+    format!("bytes={}", fixed.join(",")).into()
+}
+
+/// `attachment` when asked for, and for active content (HTML, XML, SVG) unless the
+/// server allows it inline: opened inline, such a file is a page of the delivery
+/// origin.
+fn disposition(file: &StoredFile, download: bool, inline_active: bool) -> String {
+    let attachment = download || (!inline_active && rules::is_active_content(&file.content_type));
+    let kind = if attachment { "attachment" } else { "inline" };
     let ascii: String =
         file.file_name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' { c } else { '_' }).collect();
     format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{}", encode_segment(&file.file_name))
@@ -177,9 +185,10 @@ async fn serve(
     if none_match(headers, &etag) {
         return resp.status(StatusCode::NOT_MODIFIED).body(Body::empty()).map_err(internal);
     }
-    resp = resp
-        .header(header::CONTENT_TYPE, header_value(&file.content_type))
-        .header(header::CONTENT_DISPOSITION, header_value(&disposition(file, download)));
+    resp = resp.header(header::CONTENT_TYPE, header_value(&rules::delivered_content_type(&file.content_type))).header(
+        header::CONTENT_DISPOSITION,
+        header_value(&disposition(file, download, s.app.settings().inline_active_content)),
+    );
     let range = match wanted_range(headers, &etag, file.size) {
         Ok(r) => r,
         Err(e) => {

@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::{PageQuery, WorkspaceQuery};
 use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Allowed, ApiPath, ApiQuery, perm};
+use crate::extract::{Allowed, ApiPath, ApiQuery, OptionalJson, perm};
 use crate::views::{Notice, TrashEnvelope, TrashItemView};
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -86,10 +86,10 @@ pub async fn restore(
     _: Allowed<perm::TrashRestore>,
     ApiPath((space, uid)): ApiPath<(String, String)>,
     ApiQuery(q): ApiQuery<WorkspaceQuery>,
-    body: axum::body::Body,
+    OptionalJson(b): OptionalJson<RestoreBody>,
 ) -> ApiResult<Json<Notice>> {
     let scope = s.app.scope(&space, q.workspace.as_deref(), None).await?;
-    let b: RestoreBody = crate::extract::optional_json(body).await?.unwrap_or_default();
+    let b = b.unwrap_or_default();
     let (kind, with_assets) = s.app.restore_from_trash(&scope, &uid, b.with_assets).await?;
     Ok(Json(Notice::new(match kind {
         TrashKind::Asset => "Asset restored.",

@@ -5,13 +5,13 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use trove_domain::rules;
+use trove_domain::precondition::{Precondition, version_etag};
 use utoipa::ToSchema;
 
 use super::ScopeQuery;
 use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Allowed, ApiJson, ApiPath, ApiQuery, if_match, perm};
+use crate::extract::{Allowed, ApiJson, ApiPath, ApiQuery, OptionalJson, if_match, perm};
 use crate::views::{AssetEnvelope, AssetView, VersionEnvelope, VersionView, VersionsEnvelope};
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -72,25 +72,40 @@ pub async fn name_version(
     }))
 }
 
+/// Optional body of a restore.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RestoreVersionBody {
+    /// The version the restore is based on (alternative to `If-Match`; `If-Match`
+    /// wins when both are sent).
+    pub version: Option<i64>,
+}
+
 #[utoipa::path(post, path = "/api/spaces/{space}/assets/{asset}/versions/{n}/restore", tag = "versions",
     params(("space" = String, Path), ("asset" = String, Path), ("n" = i64, Path), ScopeQuery,
         ("If-Match" = Option<String>, Header, description = "ETag of the current version")),
-    responses((status = 200, body = AssetEnvelope), (status = 404, body = ErrorBody), (status = 412, body = ErrorBody)))]
+    request_body(content = Option<RestoreVersionBody>, content_type = "application/json"),
+    responses((status = 200, body = AssetEnvelope), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 412, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 pub async fn restore_version(
     State(s): State<AppState>,
     Allowed(who, _): Allowed<perm::AssetUpdate>,
     ApiPath((space, asset, n)): ApiPath<(String, String, i64)>,
     ApiQuery(q): ApiQuery<ScopeQuery>,
     headers: HeaderMap,
+    OptionalJson(b): OptionalJson<RestoreVersionBody>,
 ) -> ApiResult<Response> {
     let scope = s.app.scope(&space, q.workspace.as_deref(), q.locale.as_deref()).await?;
-    let a = s.app.restore_version(&who, &scope, &asset, n, if_match(&headers)?).await?;
+    let body_version = b.and_then(|b| b.version).map(Precondition::version);
+    let pre = if_match(&headers)?.or(body_version);
+    let a = s.app.restore_version(&who, &scope, &asset, n, pre).await?;
     let body = AssetEnvelope {
         notice: Some(format!("Version {n} restored as version {}.", a.head.number)),
         asset: AssetView::new(&a, &s.urls),
     };
     let mut resp = (StatusCode::OK, Json(body)).into_response();
-    if let Ok(v) = HeaderValue::from_str(&rules::version_etag(
+    if let Ok(v) = HeaderValue::from_str(&version_etag(
         a.head.number,
         (a.head.locale != a.locale).then_some(a.head.locale.as_str()),
     )) {

@@ -1,18 +1,18 @@
 //! `/api/spaces/{space}/workspaces`: fork, manage, languages, compare and merge.
 
 use axum::Json;
-use axum::extract::{FromRequest, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use trove_app::workspaces::{NewWorkspace, WorkspacePatch};
+use trove_domain::Error;
 use trove_domain::workspace::MergeStrategy;
-use trove_domain::{Error, ErrorKind};
 use utoipa::ToSchema;
 
 use super::{PageQuery, double_option};
 use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Allowed, ApiJson, ApiPath, ApiQuery, perm};
+use crate::extract::{Allowed, ApiJson, ApiPath, ApiQuery, OptionalJson, perm};
 use crate::views::{
     CompareEnvelope, LanguagesEnvelope, MergeEnvelope, MergeView, Notice, WorkspaceEnvelope, WorkspaceView,
     WorkspacesEnvelope,
@@ -176,27 +176,10 @@ pub async fn merge(
     State(s): State<AppState>,
     Allowed(who, _): Allowed<perm::WorkspaceMerge>,
     ApiPath((space, ws)): ApiPath<(String, String)>,
-    request: axum::extract::Request,
+    OptionalJson(b): OptionalJson<MergeBody>,
 ) -> ApiResult<Json<MergeEnvelope>> {
-    // The body is optional: without one the merge uses the default strategy. A body
-    // must be JSON, parsed (and refused) like every other JSON body.
-    let b: MergeBody = if request.headers().contains_key(axum::http::header::CONTENT_TYPE) {
-        let ApiJson(b) = ApiJson::<MergeBody>::from_request(request, &s).await?;
-        b
-    } else {
-        let bytes = axum::body::to_bytes(request.into_body(), 64 * 1024)
-            .await
-            .map_err(|_| Error::new(ErrorKind::PayloadTooLarge, "body_too_large", "the body is too large"))?;
-        if !bytes.iter().all(u8::is_ascii_whitespace) {
-            return Err(Error::new(
-                ErrorKind::UnsupportedMediaType,
-                "unsupported_content_type",
-                "the body must be JSON (Content-Type: application/json)",
-            )
-            .into());
-        }
-        MergeBody::default()
-    };
+    // Without a body the merge uses the default strategy.
+    let b = b.unwrap_or_default();
     let strategy = match b.strategy.as_deref() {
         None => MergeStrategy::default(),
         Some(raw) => MergeStrategy::parse(raw)

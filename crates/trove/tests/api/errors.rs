@@ -54,7 +54,9 @@ async fn malformed_bodies_and_queries_are_4xx() {
     let (status, body) = s.get(&format!("/api/spaces/{space}/assets?limit=abc")).await;
     assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid_query");
     let (status, body) = s.get(&format!("/api/spaces/{space}/assets/x/versions/notanumber")).await;
-    assert_error(status, &body, StatusCode::NOT_FOUND, "route_not_found");
+    assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid_path_parameter");
+    let message = body["error_message"].as_str().unwrap_or_default();
+    assert!(message.contains("path segment n") && !message.contains("i64"), "{message}");
     let (status, body) = s.get(&format!("/api/spaces/{space}/assets?locale=fr-fr")).await;
     assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "locale_not_enabled");
     let (status, _) = s.get(&format!("/api/spaces/{space}/assets?limit=-5&skip=-1")).await;

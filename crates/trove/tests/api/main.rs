@@ -8,6 +8,7 @@ pub const STACK: common::Stack = common::Stack::SqliteFs;
 
 mod assets;
 mod auth;
+mod contract;
 mod delivery;
 mod errors;
 mod folders;
@@ -16,6 +17,7 @@ mod localization;
 mod merge;
 mod openapi;
 mod operations;
+mod preconditions;
 mod spaces;
 mod trash;
 mod versions;

@@ -12,6 +12,8 @@ pub const STACK: common::Stack = common::Stack::PostgresS3;
 mod assets;
 #[path = "../api/auth.rs"]
 mod auth;
+#[path = "../api/contract.rs"]
+mod contract;
 #[path = "../api/delivery.rs"]
 mod delivery;
 #[path = "../api/errors.rs"]
@@ -28,6 +30,8 @@ mod merge;
 mod openapi;
 #[path = "../api/operations.rs"]
 mod operations;
+#[path = "../api/preconditions.rs"]
+mod preconditions;
 #[path = "../api/spaces.rs"]
 mod spaces;
 #[path = "../api/trash.rs"]
