@@ -552,22 +552,6 @@ async fn run(s: &TestServer, f: &mut Fixture, cases: &[Case]) -> Vec<String> {
 /// is wrong. The row stays in the corpus asserting the right behaviour and is
 /// skipped until the fix lands; the fix removes its names from this list.
 const DEFECTS: &[&str] = &[
-    // DEFECT: routes that take no query parameters ignore unknown ones (a typo
-    // passes silently) instead of 400 unknown_query_parameter; on writes the
-    // request is even carried out.
-    "query/unknown/space",
-    "query/unknown/workspace",
-    "query/unknown/ws-languages",
-    "query/unknown/language",
-    "query/unknown-write/space-edit",
-    "query/unknown-write/space-create",
-    "query/unknown-write/ws-edit",
-    "query/unknown-write/ws-create",
-    "query/unknown-write/merge",
-    "query/unknown-write/lang-create",
-    "query/unknown-write/lang-edit",
-    "query/unknown-write/ws-delete",
-    "query/unknown-write/lang-delete",
     // DEFECT: a JSON body that breaks off or has a malformed chunk is answered
     // 413 body_too_large, as if it were too large.
     "body/bad-chunks",
