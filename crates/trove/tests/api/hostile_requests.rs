@@ -344,6 +344,13 @@ fn protocol_rows() -> Vec<Case> {
             .header("Transfer-Encoding", "chunked")
             .raw(Some("application/json"), "zz\r\n{}\r\n0\r\n\r\n")
             .is(400, "invalid_json"),
+        Case::put("body/huge-chunked", "/api/spaces/{v}/assets/{va}")
+            .header("Transfer-Encoding", "chunked")
+            .raw(
+                Some("application/json"),
+                [b"200000\r\n".to_vec(), vec![b' '; 0x20_0000], b"\r\n0\r\n\r\n".to_vec()].concat(),
+            )
+            .is(413, "body_too_large"),
         Case::put("body/short-content-length", "/api/spaces/{v}/assets/{va}")
             .header("Content-Length", "5")
             .raw(Some("application/json"), r#"{"title": "x"}"#)
