@@ -552,10 +552,6 @@ async fn run(s: &TestServer, f: &mut Fixture, cases: &[Case]) -> Vec<String> {
 /// is wrong. The row stays in the corpus asserting the right behaviour and is
 /// skipped until the fix lands; the fix removes its names from this list.
 const DEFECTS: &[&str] = &[
-    // DEFECT: restoring a version that does not exist with a stale precondition
-    // is 412, though RFC 9110 §13.2.1 makes the 404 win.
-    "field/restore-missing-version",
-    "if-match/restore/missing-version-wins",
     // DEFECT: a version name of Hangul fillers (letters that draw nothing) is
     // accepted, so a version shows an empty name.
     "text/version-name/hangul-filler",
