@@ -552,9 +552,6 @@ async fn run(s: &TestServer, f: &mut Fixture, cases: &[Case]) -> Vec<String> {
 /// is wrong. The row stays in the corpus asserting the right behaviour and is
 /// skipped until the fix lands; the fix removes its names from this list.
 const DEFECTS: &[&str] = &[
-    // DEFECT: a version name of Hangul fillers (letters that draw nothing) is
-    // accepted, so a version shows an empty name.
-    "text/version-name/hangul-filler",
     // DEFECT: the 415 of a non-multipart upload quotes `file` in backticks,
     // which the contract keeps out of messages.
     "multipart/upload/multipart-mixed",
