@@ -551,14 +551,7 @@ async fn run(s: &TestServer, f: &mut Fixture, cases: &[Case]) -> Vec<String> {
 /// Rows that show a defect not fixed yet, each with a `// DEFECT:` note saying what
 /// is wrong. The row stays in the corpus asserting the right behaviour and is
 /// skipped until the fix lands; the fix removes its names from this list.
-const DEFECTS: &[&str] = &[
-    // DEFECT: the 415 of a non-multipart upload quotes `file` in backticks,
-    // which the contract keeps out of messages.
-    "multipart/upload/multipart-mixed",
-    "multipart/upload/text-plain",
-    "multipart/upload/json-body",
-    "multipart/upload/no-content-type",
-];
+const DEFECTS: &[&str] = &[];
 
 /// Every row of the corpus, in order.
 fn corpus() -> Vec<Case> {
