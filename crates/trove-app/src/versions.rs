@@ -62,11 +62,13 @@ impl App {
         let mut attempts = 0;
         loop {
             let current = self.meta.get_asset(&key(scope, uid)).await?.ok_or_else(|| asset_not_found(uid))?;
-            let expected = based_on(&current, if_match.as_ref())?;
             // The version is one of the history the locale reads; restoring it in a
-            // language that inherits localizes that language with it.
+            // language that inherits localizes that language with it. A version that
+            // does not exist is 404 whatever the precondition says (RFC 9110 §13.2.1:
+            // preconditions apply only to a request that could otherwise succeed).
             let source = exact_key(scope, uid, &current.head.locale);
             let old = self.meta.get_version(&source, n).await?.ok_or_else(|| version_not_found(n))?;
+            let expected = based_on(&current, if_match.as_ref())?;
             match self.save(actor, scope, &current, expected, old.content, old.file, None).await {
                 Err(e) if lost_race(&e, &mut attempts) => continue,
                 other => other?,

@@ -193,10 +193,12 @@ pub fn tags_from_text(raw: &str) -> Result<Vec<String>> {
     tags(&list)
 }
 
-/// A custom version name: 1 to 32 of letters, digits, space, `-`, `_`.
+/// A custom version name: 1 to 32 of letters, digits, space, `-`, `_`, not blank
+/// once invisible characters (such as the Hangul filler, which counts as a letter)
+/// are set aside.
 pub fn version_name(raw: &str) -> Result<String> {
     let n = raw.trim();
-    if n.is_empty() {
+    if is_blank(n) {
         return Err(Error::invalid("name", "must not be empty"));
     }
     if n.chars().count() > MAX_VERSION_NAME {
@@ -249,6 +251,9 @@ mod tests {
         assert!(version_name(&"x".repeat(33)).is_err());
         assert!(version_name("bad/name").is_err());
         assert!(version_name("   ").is_err());
+        // A letter that draws nothing (the Hangul filler) makes no name.
+        assert!(version_name("\u{3164}").is_err());
+        assert!(version_name("\u{3164} \u{3164}").is_err());
     }
 
     #[test]

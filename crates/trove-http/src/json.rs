@@ -41,13 +41,7 @@ pub async fn read<T: DeserializeOwned>(headers: &HeaderMap, body: Body, required
     if required && !is_json(headers) {
         return Err(not_json());
     }
-    let bytes = axum::body::to_bytes(body, crate::JSON_BODY_LIMIT).await.map_err(|_| {
-        Error::new(
-            ErrorKind::PayloadTooLarge,
-            "body_too_large",
-            format!("the JSON body is larger than {} bytes", crate::JSON_BODY_LIMIT),
-        )
-    })?;
+    let bytes = collect(body).await?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         if required {
             return Err(Error::bad_request("invalid_json", "the body is empty; send a JSON object"));
@@ -58,6 +52,34 @@ pub async fn read<T: DeserializeOwned>(headers: &HeaderMap, body: Body, required
         return Err(not_json());
     }
     parse(&bytes).map(Some)
+}
+
+/// Reads the whole body, at most [`crate::JSON_BODY_LIMIT`] bytes (413 beyond, and at
+/// once when `Content-Length` says so). A body that breaks off or is badly framed
+/// (a malformed chunk) is the client's error (400), not a size problem.
+async fn collect(body: Body) -> Result<Vec<u8>> {
+    use axum::body::HttpBody;
+    use futures::StreamExt;
+    let too_large = || {
+        Error::new(
+            ErrorKind::PayloadTooLarge,
+            "body_too_large",
+            format!("the JSON body is larger than {} bytes", crate::JSON_BODY_LIMIT),
+        )
+    };
+    if body.size_hint().lower() > crate::JSON_BODY_LIMIT as u64 {
+        return Err(too_large());
+    }
+    let mut stream = body.into_data_stream();
+    let mut bytes = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|_| Error::bad_request("invalid_json", "the body could not be read to its end"))?;
+        if bytes.len() + chunk.len() > crate::JSON_BODY_LIMIT {
+            return Err(too_large());
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
 }
 
 /// Parses a JSON object body into `T` with Trove's errors.

@@ -157,7 +157,7 @@ pub async fn upload_asset(
         return Err(Error::new(
             trove_domain::ErrorKind::UnsupportedMediaType,
             "unsupported_content_type",
-            "uploads are multipart/form-data with a `file` part",
+            "uploads are multipart/form-data with a \"file\" part",
         )
         .into());
     }

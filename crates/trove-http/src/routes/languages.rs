@@ -7,6 +7,7 @@ use serde::Deserialize;
 use trove_app::languages::{LanguagePatch, NewLanguage};
 use utoipa::{IntoParams, ToSchema};
 
+use super::NoQuery;
 use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Allowed, ApiJson, ApiPath, ApiQuery, perm};
@@ -58,6 +59,7 @@ pub async fn list_languages(
 pub async fn create_language(
     State(s): State<AppState>,
     _: Allowed<perm::LanguageCreate>,
+    _: ApiQuery<NoQuery>,
     ApiJson(b): ApiJson<CreateLanguageBody>,
 ) -> ApiResult<(StatusCode, Json<LanguageEnvelope>)> {
     let l = s.app.create_language(NewLanguage { code: b.code, name: b.name, fallback_code: b.fallback_code }).await?;
@@ -73,6 +75,7 @@ pub async fn get_language(
     State(s): State<AppState>,
     _: Allowed<perm::LanguageRead>,
     ApiPath(code): ApiPath<String>,
+    _: ApiQuery<NoQuery>,
 ) -> ApiResult<Json<LanguageEnvelope>> {
     let l = s.app.get_language(&code).await?;
     Ok(Json(LanguageEnvelope { notice: None, language: LanguageView::from(&l) }))
@@ -85,6 +88,7 @@ pub async fn update_language(
     State(s): State<AppState>,
     _: Allowed<perm::LanguageUpdate>,
     ApiPath(code): ApiPath<String>,
+    _: ApiQuery<NoQuery>,
     ApiJson(b): ApiJson<UpdateLanguageBody>,
 ) -> ApiResult<Json<LanguageEnvelope>> {
     let patch = LanguagePatch { code: b.code, name: b.name, fallback_code: b.fallback_code };
@@ -98,6 +102,7 @@ pub async fn delete_language(
     State(s): State<AppState>,
     _: Allowed<perm::LanguageDelete>,
     ApiPath(code): ApiPath<String>,
+    _: ApiQuery<NoQuery>,
 ) -> ApiResult<Json<Notice>> {
     s.app.delete_language(&code).await?;
     Ok(Json(Notice::new("Language deleted.")))

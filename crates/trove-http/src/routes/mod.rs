@@ -33,6 +33,13 @@ pub struct WorkspaceQuery {
     pub workspace: Option<String>,
 }
 
+/// The query of a route that takes no parameters: it still goes through
+/// [`crate::extract::ApiQuery`], so an unknown one is refused (400
+/// `unknown_query_parameter`) as on every other `/api` route, rather than silently
+/// ignored.
+#[derive(Debug, Default, Deserialize)]
+pub struct NoQuery {}
+
 /// `limit` / `skip` pagination.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

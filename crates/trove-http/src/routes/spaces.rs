@@ -7,7 +7,7 @@ use serde::Deserialize;
 use trove_app::spaces::{NewSpace, SpacePatch};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{PageQuery, double_option};
+use super::{NoQuery, PageQuery, double_option};
 use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Allowed, ApiJson, ApiPath, ApiQuery, perm};
@@ -51,6 +51,7 @@ pub async fn list_spaces(
 pub async fn create_space(
     State(s): State<AppState>,
     Allowed(who, _): Allowed<perm::SpaceCreate>,
+    _: ApiQuery<NoQuery>,
     ApiJson(b): ApiJson<CreateSpaceBody>,
 ) -> ApiResult<(StatusCode, Json<SpaceEnvelope>)> {
     let space = s.app.create_space(&who, NewSpace { title: b.title, description: b.description }).await?;
@@ -66,6 +67,7 @@ pub async fn get_space(
     State(s): State<AppState>,
     _: Allowed<perm::SpaceRead>,
     ApiPath(space): ApiPath<String>,
+    _: ApiQuery<NoQuery>,
 ) -> ApiResult<Json<SpaceEnvelope>> {
     let space = s.app.get_space(&space).await?;
     Ok(Json(SpaceEnvelope { notice: None, space: SpaceView::from(&space) }))
@@ -78,6 +80,7 @@ pub async fn update_space(
     State(s): State<AppState>,
     Allowed(who, _): Allowed<perm::SpaceUpdate>,
     ApiPath(space): ApiPath<String>,
+    _: ApiQuery<NoQuery>,
     ApiJson(b): ApiJson<UpdateSpaceBody>,
 ) -> ApiResult<Json<SpaceEnvelope>> {
     let space = s.app.update_space(&who, &space, SpacePatch { title: b.title, description: b.description }).await?;

@@ -9,7 +9,7 @@ use trove_domain::Error;
 use trove_domain::workspace::MergeStrategy;
 use utoipa::ToSchema;
 
-use super::{PageQuery, double_option};
+use super::{NoQuery, PageQuery, double_option};
 use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Allowed, ApiJson, ApiPath, ApiQuery, OptionalJson, perm};
@@ -77,6 +77,7 @@ pub async fn create_workspace(
     State(s): State<AppState>,
     Allowed(who, _): Allowed<perm::WorkspaceCreate>,
     ApiPath(space): ApiPath<String>,
+    _: ApiQuery<NoQuery>,
     ApiJson(b): ApiJson<CreateWorkspaceBody>,
 ) -> ApiResult<(StatusCode, Json<WorkspaceEnvelope>)> {
     let input = NewWorkspace { uid: b.uid, name: b.name, description: b.description, source: b.source };
@@ -94,6 +95,7 @@ pub async fn get_workspace(
     State(s): State<AppState>,
     _: Allowed<perm::WorkspaceRead>,
     ApiPath((space, ws)): ApiPath<(String, String)>,
+    _: ApiQuery<NoQuery>,
 ) -> ApiResult<Json<WorkspaceEnvelope>> {
     let w = s.app.get_workspace(&space, &ws).await?;
     Ok(Json(WorkspaceEnvelope { notice: None, workspace: (&w).into() }))
@@ -106,6 +108,7 @@ pub async fn update_workspace(
     State(s): State<AppState>,
     Allowed(who, _): Allowed<perm::WorkspaceUpdate>,
     ApiPath((space, ws)): ApiPath<(String, String)>,
+    _: ApiQuery<NoQuery>,
     ApiJson(b): ApiJson<UpdateWorkspaceBody>,
 ) -> ApiResult<Json<WorkspaceEnvelope>> {
     let patch = WorkspacePatch { name: b.name, description: b.description, uid: b.uid, source: b.source };
@@ -120,6 +123,7 @@ pub async fn delete_workspace(
     State(s): State<AppState>,
     _: Allowed<perm::WorkspaceDelete>,
     ApiPath((space, ws)): ApiPath<(String, String)>,
+    _: ApiQuery<NoQuery>,
 ) -> ApiResult<Json<Notice>> {
     s.app.delete_workspace(&space, &ws).await?;
     Ok(Json(Notice::new("Workspace deleted permanently.")))
@@ -132,6 +136,7 @@ pub async fn get_languages(
     State(s): State<AppState>,
     _: Allowed<perm::WorkspaceRead>,
     ApiPath((space, ws)): ApiPath<(String, String)>,
+    _: ApiQuery<NoQuery>,
 ) -> ApiResult<Json<LanguagesEnvelope>> {
     let w = s.app.get_workspace(&space, &ws).await?;
     Ok(Json(LanguagesEnvelope { notice: None, default_language: w.default_locale, languages: w.languages }))
@@ -144,6 +149,7 @@ pub async fn set_languages(
     State(s): State<AppState>,
     Allowed(who, _): Allowed<perm::WorkspaceUpdate>,
     ApiPath((space, ws)): ApiPath<(String, String)>,
+    _: ApiQuery<NoQuery>,
     ApiJson(b): ApiJson<LanguagesBody>,
 ) -> ApiResult<Json<LanguagesEnvelope>> {
     let w = s.app.set_workspace_languages(&who, &space, &ws, b.languages).await?;
@@ -176,6 +182,7 @@ pub async fn merge(
     State(s): State<AppState>,
     Allowed(who, _): Allowed<perm::WorkspaceMerge>,
     ApiPath((space, ws)): ApiPath<(String, String)>,
+    _: ApiQuery<NoQuery>,
     OptionalJson(b): OptionalJson<MergeBody>,
 ) -> ApiResult<Json<MergeEnvelope>> {
     // Without a body the merge uses the default strategy.

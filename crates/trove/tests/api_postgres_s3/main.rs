@@ -20,6 +20,16 @@ mod delivery;
 mod errors;
 #[path = "../api/folders.rs"]
 mod folders;
+#[path = "../api/hostile.rs"]
+mod hostile;
+#[path = "../api/hostile_requests.rs"]
+mod hostile_requests;
+#[path = "../api/hostile_rows.rs"]
+mod hostile_rows;
+#[path = "../api/hostile_text.rs"]
+mod hostile_text;
+#[path = "../api/hostile_uploads.rs"]
+mod hostile_uploads;
 #[path = "../api/languages.rs"]
 mod languages;
 #[path = "../api/localization.rs"]
