@@ -3,10 +3,11 @@
 use trove_domain::ids::{UidKind, new_uid};
 use trove_domain::model::{Asset, AssetContent, Deletion, Page, PageRequest, Principal, Version};
 use trove_domain::precondition::Precondition;
-use trove_domain::{Error, ErrorKind, FieldErrors, Result, rules};
+use trove_domain::{Error, FieldErrors, Result, rules};
 
 use crate::ingest::Ingested;
 use crate::ports::{AssetFilter, AssetKey, FolderFilter, NewAsset};
+use crate::retry::Race;
 use crate::scope::Scope;
 use crate::{App, now};
 
@@ -126,21 +127,6 @@ pub(crate) fn based_on(current: &Asset, if_match: Option<&Precondition>) -> Resu
     }
 }
 
-/// How often one write reads the head again after losing the race for it. Every lost
-/// race means another write to the same variant committed, so this bounds nothing a
-/// real workload reaches; it only stops a defect from looping forever.
-const MAX_ATTEMPTS: u32 = 1000;
-
-/// Whether a save failed because the head moved between the read and the commit, so
-/// the write should read the head again and be judged (and applied) against it. A
-/// write without a precondition then lands on top of whatever the head is at commit
-/// time, as the API promises; a conditioned one gets 412 once its condition no
-/// longer holds for the head it would replace.
-pub(crate) fn lost_race(e: &Error, attempts: &mut u32) -> bool {
-    *attempts += 1;
-    e.kind == ErrorKind::PreconditionFailed && *attempts < MAX_ATTEMPTS
-}
-
 impl App {
     /// Creates an asset from an ingested upload; version 1 in the scope's locale.
     pub async fn create_asset(
@@ -240,7 +226,7 @@ impl App {
     ) -> Result<Asset> {
         let body_version = patch.version.map(Precondition::version);
         let pre = if_match.as_ref().or(body_version.as_ref());
-        let mut attempts = 0;
+        let mut race = Race::new();
         let slug = loop {
             // Only a content change can give the locale a variant; a move or a slug
             // needs the asset readable in the locale as it is.
@@ -262,7 +248,9 @@ impl App {
                 },
                 &mut errs,
             );
-            if let Some(custom) = &patch.custom_metadata {
+            if let Some(custom) = &patch.custom_metadata
+                && errs.check(rules::custom_metadata(custom)).is_some()
+            {
                 content.custom = custom.clone();
             }
             let slug = patch.slug.as_deref().and_then(|s| errs.check(rules::slug(s)));
@@ -282,12 +270,12 @@ impl App {
                 self.require_folder(scope, &p).await?;
             }
             // The versioned change goes first: if it is stale, nothing else is applied.
-            if patch.is_content_change() {
-                let saved = self.save(actor, scope, &current, expected, content, current.head.file.clone(), None).await;
-                match saved {
-                    Err(e) if lost_race(&e, &mut attempts) => continue,
-                    other => other?,
-                }
+            if patch.is_content_change()
+                && let Err(e) =
+                    self.save(actor, scope, &current, expected, content, current.head.file.clone(), None).await
+            {
+                race.lost(e).await?;
+                continue;
             }
             break slug;
         };
@@ -320,13 +308,16 @@ impl App {
             self.require_folder(scope, &p).await?;
         }
         let file = self.store_file(up, actor, &scope.space_uid, uid).await?;
-        let mut attempts = 0;
+        let mut race = Race::new();
         loop {
             let expected = based_on(&current, if_match.as_ref())?;
             let content = apply_metadata(&current.head.content, &meta, &mut FieldErrors::default());
             match self.save(actor, scope, &current, expected, content, file.clone(), Some(file.clone())).await {
-                Err(e) if lost_race(&e, &mut attempts) => current = self.current_for_write(scope, uid).await?,
-                other => break other?,
+                Err(e) => {
+                    race.lost(e).await?;
+                    current = self.current_for_write(scope, uid).await?;
+                }
+                Ok(_) => break,
             }
         }
         if let Some(parent) = meta.parent_uid {

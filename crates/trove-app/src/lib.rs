@@ -14,6 +14,7 @@ pub mod localization;
 pub mod maintenance;
 pub mod policy;
 pub mod ports;
+mod retry;
 pub mod scope;
 pub mod spaces;
 pub mod transfer;

@@ -36,6 +36,39 @@ pub enum Action {
     LanguageDelete,
 }
 
+impl Action {
+    /// The action in a client's words, for error messages.
+    pub fn describe(self) -> &'static str {
+        use Action::*;
+        match self {
+            SpaceList => "list spaces",
+            SpaceCreate => "create spaces",
+            SpaceRead => "read this space",
+            SpaceUpdate => "change this space",
+            SpaceDelete => "delete this space",
+            AssetRead => "read assets",
+            AssetCreate => "upload assets",
+            AssetUpdate => "change assets",
+            AssetDelete => "delete assets",
+            FolderRead => "read folders",
+            FolderCreate => "create folders",
+            FolderUpdate => "change folders",
+            FolderDelete => "delete folders",
+            TrashRead => "read the trash",
+            TrashRestore => "restore from the trash",
+            WorkspaceRead => "read workspaces",
+            WorkspaceCreate => "create workspaces",
+            WorkspaceUpdate => "change workspaces",
+            WorkspaceDelete => "delete workspaces",
+            WorkspaceMerge => "merge workspaces",
+            LanguageRead => "read languages",
+            LanguageCreate => "create languages",
+            LanguageUpdate => "change languages",
+            LanguageDelete => "delete languages",
+        }
+    }
+}
+
 /// What an action is performed on, as far as the request names it. Every decision
 /// sees all of it, so rules per space, workspace or language (custom space roles)
 /// slot in here without reshaping a route.
@@ -54,8 +87,10 @@ pub fn authorize(who: &Principal, action: Action, on: &Resource<'_>) -> Result<(
     let _ = on;
     match who.role {
         OrgRole::ProductAdmin => Ok(()),
-        OrgRole::Member => {
-            Err(Error::new(ErrorKind::Forbidden, "forbidden", format!("your role does not allow {action:?}")))
-        }
+        OrgRole::Member => Err(Error::new(
+            ErrorKind::Forbidden,
+            "forbidden",
+            format!("your role does not allow you to {}", action.describe()),
+        )),
     }
 }

@@ -5,7 +5,8 @@ use trove_domain::precondition::Precondition;
 use trove_domain::{Error, Result, rules};
 
 use crate::App;
-use crate::assets::{asset_not_found, based_on, exact_key, key, lost_race};
+use crate::assets::{asset_not_found, based_on, exact_key, key};
+use crate::retry::Race;
 use crate::scope::Scope;
 
 fn version_not_found(n: i64) -> Error {
@@ -59,7 +60,7 @@ impl App {
         n: i64,
         if_match: Option<Precondition>,
     ) -> Result<Asset> {
-        let mut attempts = 0;
+        let mut race = Race::new();
         loop {
             let current = self.meta.get_asset(&key(scope, uid)).await?.ok_or_else(|| asset_not_found(uid))?;
             // The version is one of the history the locale reads; restoring it in a
@@ -70,10 +71,9 @@ impl App {
             let old = self.meta.get_version(&source, n).await?.ok_or_else(|| version_not_found(n))?;
             let expected = based_on(&current, if_match.as_ref())?;
             match self.save(actor, scope, &current, expected, old.content, old.file, None).await {
-                Err(e) if lost_race(&e, &mut attempts) => continue,
-                other => other?,
+                Err(e) => race.lost(e).await?,
+                Ok(_) => return self.get_asset(scope, uid).await,
             }
-            return self.get_asset(scope, uid).await;
         }
     }
 }

@@ -89,31 +89,45 @@ pub fn parse_if_match(raw: &str) -> Result<Precondition> {
         let version = raw.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(invalid)?;
         return Ok(Precondition::OneOf(vec![VersionTag { version, basis: Basis::Own }]));
     }
-    let mut tags = Vec::new();
-    let mut any = false;
-    for element in raw.split(',').map(str::trim).filter(|e| !e.is_empty()) {
-        any = true;
-        let (weak, quoted) = match element.strip_prefix("W/") {
-            Some(rest) => (true, rest),
-            None => (false, element),
-        };
-        let opaque = quoted.strip_prefix('"').and_then(|q| q.strip_suffix('"')).ok_or_else(invalid)?;
-        // etagc: any visible character but the double quote (RFC 9110 §8.8.3).
-        if !opaque.bytes().all(|b| b == 0x21 || (0x23..=0x7e).contains(&b) || b >= 0x80) {
-            return Err(invalid());
-        }
-        // Strong comparison: a weak tag matches nothing.
-        if !weak && let Some(tag) = trove_tag(opaque) {
-            tags.push(tag);
-        }
-    }
-    if !any {
-        return Err(invalid());
-    }
-    Ok(Precondition::OneOf(tags))
+    let tags = entity_tags(raw).ok_or_else(invalid)?;
+    // Strong comparison: a weak tag matches nothing.
+    Ok(Precondition::OneOf(tags.into_iter().filter(|(weak, _)| !weak).filter_map(|(_, o)| trove_tag(o)).collect()))
 }
 
-/// The version an opaque tag Trove sent names, if it is one.
+/// Splits `#entity-tag` (RFC 9110 §5.6.1, §8.8.3) into (weak, opaque-tag) pairs.
+/// Commas inside a quoted tag belong to the tag; empty list elements are allowed.
+/// `None` when the header is not such a list or has no tag at all.
+fn entity_tags(raw: &str) -> Option<Vec<(bool, &str)>> {
+    let mut tags = Vec::new();
+    let mut rest = raw;
+    loop {
+        rest = rest.trim_start_matches([' ', '\t', ',']);
+        if rest.is_empty() {
+            break;
+        }
+        let (weak, quoted) = match rest.strip_prefix("W/") {
+            Some(r) => (true, r),
+            None => (false, rest),
+        };
+        let body = quoted.strip_prefix('"')?;
+        let end = body.find('"')?;
+        let opaque = &body[..end];
+        // etagc: any visible character but the double quote, or obs-text.
+        if !opaque.bytes().all(|b| b == 0x21 || (0x23..=0x7e).contains(&b) || b >= 0x80) {
+            return None;
+        }
+        tags.push((weak, opaque));
+        rest = body[end + 1..].trim_start_matches([' ', '\t']);
+        if !(rest.is_empty() || rest.starts_with(',')) {
+            return None;
+        }
+    }
+    (!tags.is_empty()).then_some(tags)
+}
+
+/// The version an opaque tag names, if it is, octet for octet, one Trove sends:
+/// `v03` or `v3@EN-us` look alike but are not the tags Trove sent, and a strong
+/// comparison does not match them.
 fn trove_tag(opaque: &str) -> Option<VersionTag> {
     let (number, from) = match opaque.split_once('@') {
         Some((n, l)) => (n, Some(l)),
@@ -128,7 +142,12 @@ fn trove_tag(opaque: &str) -> Option<VersionTag> {
         None => Basis::Own,
         Some(l) => Basis::Inherited(crate::languages::code(l).ok()?),
     };
-    Some(VersionTag { version, basis })
+    let tag = VersionTag { version, basis };
+    let sent = match &tag.basis {
+        Basis::Inherited(l) => version_etag(version, Some(l)),
+        _ => version_etag(version, None),
+    };
+    (sent.get(1..sent.len() - 1) == Some(opaque)).then_some(tag)
 }
 
 /// The ETag Trove sends for an asset read at a version: `"v3"` for the locale's
@@ -155,11 +174,11 @@ mod tests {
         assert_eq!(parse_if_match("\"v3\"").ok(), Some(Precondition::OneOf(vec![own(3)])));
         assert_eq!(parse_if_match("7").ok(), Some(Precondition::OneOf(vec![own(7)])));
         assert_eq!(parse_if_match(" * ").ok(), Some(Precondition::Exists));
-        let list = parse_if_match("\"v2\", \"v5\" ,,\"v9@EN-us\"").unwrap();
+        let list = parse_if_match("\"v2\", \"v5\" ,,\"v9@en-us\"").unwrap();
         assert!(list.holds(5, "fr-fr", "fr-fr") && list.holds(2, "fr-fr", "fr-fr"));
         assert!(list.holds(9, "en-us", "fr-ca") && !list.holds(9, "fr-ca", "fr-ca"));
         assert!(!list.holds(3, "fr-fr", "fr-fr"));
-        let inherited = parse_if_match("\"v4@EN-us\"").unwrap();
+        let inherited = parse_if_match("\"v4@en-us\"").unwrap();
         assert!(inherited.holds(4, "en-us", "fr-ca"));
         assert!(!inherited.holds(4, "fr-ca", "fr-ca"), "fr-ca got a variant of its own since");
         assert!(!parse_if_match("\"v4\"").unwrap().holds(4, "en-us", "fr-ca"), "fr-ca's variant was discarded");
@@ -168,7 +187,17 @@ mod tests {
 
     #[test]
     fn comparison_is_strong_and_foreign_tags_match_nothing() {
-        for raw in ["W/\"v12\"", "\"abc\"", "\"v3@\"", "\"v0\"", "\"v-1\"", "\"xyz\", W/\"v1\""] {
+        for raw in [
+            "W/\"v12\"",
+            "\"abc\"",
+            "\"v3@\"",
+            "\"v0\"",
+            "\"v-1\"",
+            "\"xyz\", W/\"v1\"",
+            "\"v012\"",
+            "\"v1@EN-us\"",
+            "\"v1,v12\"",
+        ] {
             let p = parse_if_match(raw).unwrap_or_else(|e| panic!("{raw}: {e}"));
             assert!(!p.holds(12, "en-us", "en-us") && !p.holds(1, "en-us", "en-us"), "{raw}");
         }
@@ -176,7 +205,8 @@ mod tests {
 
     #[test]
     fn malformed_headers_are_refused() {
-        for raw in ["", "bogus", "v3", "\"v3", "\"v\"3\"", "0", "W/v3", "\"a b\"", "*, \"v1\""] {
+        for raw in ["", " , ", "bogus", "v3", "\"v3", "\"v\"3\"", "0", "W/v3", "\"a b\"", "*, \"v1\"", "\"v1\" \"v2\""]
+        {
             assert!(parse_if_match(raw).is_err(), "{raw:?} should be malformed");
         }
     }

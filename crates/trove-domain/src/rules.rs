@@ -13,25 +13,42 @@ pub const MAX_TAG: usize = 100;
 pub const MAX_VERSION_NAME: usize = 32;
 /// Longest custom permanent-URL slug.
 pub const MAX_SLUG: usize = 255;
+/// Most keys in an asset's custom metadata, and the longest key, in characters.
+pub const MAX_CUSTOM_KEYS: usize = 100;
+pub const MAX_CUSTOM_KEY: usize = 64;
+/// Largest custom metadata object, in bytes of JSON.
+pub const MAX_CUSTOM_BYTES: usize = 64 * 1024;
 /// Longest stored file name, in bytes.
 pub const MAX_FILE_NAME: usize = 255;
 
-/// Whether a character draws nothing (or reorders what is drawn around it): format
-/// characters (Unicode category Cf: bidirectional controls such as U+202E, which can
-/// make `exe.jpg` display as `gpj.exe`; zero-width spaces and joiners; the byte-order
-/// mark; invisible operators; tag characters), the Hangul fillers, which render as
-/// blank, and noncharacters, which must not be interchanged at all.
+/// Whether a character draws nothing (or reorders what is drawn around it): the
+/// Unicode default-ignorable code points (format characters such as the
+/// bidirectional controls, which can make `exe.jpg` display as `gpj.exe`; zero-width
+/// spaces and joiners; the byte-order mark; the combining grapheme joiner; the
+/// Hangul fillers, which render as blank; Mongolian and Khmer invisible signs; the
+/// whole tag block), other Cf characters (prepended concatenation marks, Egyptian
+/// format controls), and noncharacters, which must not be interchanged at all.
+/// Variation selectors are default-ignorable too but are not listed here: they
+/// only choose how the character before them looks (see [`is_variation_selector`]).
 pub fn is_invisible(c: char) -> bool {
     let u = c as u32;
     matches!(u,
-        0x00AD | 0x061C | 0x06DD | 0x070F | 0x08E2 | 0x180E | 0xFEFF
-        | 0x0600..=0x0605 | 0x0890..=0x0891
-        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F
-        | 0xFFF9..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F | 0x1BCA0..=0x1BCA3
-        | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F
-        | 0x115F | 0x1160 | 0x3164 | 0xFFA0
+        0x00AD | 0x034F | 0x061C | 0x06DD | 0x070F | 0x08E2 | 0x180E | 0xFEFF
+        | 0x0600..=0x0605 | 0x0890..=0x0891 | 0x115F..=0x1160 | 0x17B4..=0x17B5
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F
+        | 0x3164 | 0xFFA0 | 0xFFF0..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F
+        | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A
+        | 0xE0000..=0xE00FF | 0xE01F0..=0xE0FFF
         | 0xFDD0..=0xFDEF)
         || u & 0xFFFE == 0xFFFE
+}
+
+/// Whether a character is a variation selector (U+FE00–FE0F, U+E0100–E01EF, the
+/// Mongolian free variation selectors): it draws nothing itself but picks a form of
+/// the character before it (`❤️` is U+2764 U+FE0F), so it is kept after a visible
+/// character and treated as invisible anywhere else.
+pub fn is_variation_selector(c: char) -> bool {
+    matches!(c as u32, 0xFE00..=0xFE0F | 0xE0100..=0xE01EF | 0x180B..=0x180D | 0x180F)
 }
 
 /// Makes a client-supplied file name safe to store and to put in a URL.
@@ -45,15 +62,19 @@ pub fn is_invisible(c: char) -> bool {
 pub fn sanitize_file_name(raw: &str) -> String {
     // Browsers may send a full path; keep the last component only.
     let base = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
-    let mut out: String = base
-        .chars()
-        .map(|c| match c {
+    let mut out = String::with_capacity(base.len());
+    let mut after_visible = false;
+    for c in base.chars() {
+        let kept = match c {
             '#' | '%' | '^' | '+' | '\\' | '/' | '?' | '*' | ':' | '|' | '"' | '\'' | '<' | '>' | '{' | '}' | '='
             | ',' => '_',
             c if c.is_whitespace() || c.is_control() || is_invisible(c) => '_',
+            c if is_variation_selector(c) && !after_visible => '_',
             c => c,
-        })
-        .collect();
+        };
+        after_visible = kept != '_' && !is_variation_selector(kept);
+        out.push(kept);
+    }
     let trimmed = out.trim_start_matches('.');
     if trimmed.len() != out.len() {
         out = trimmed.to_owned();
@@ -85,7 +106,7 @@ pub fn extension(file_name: &str) -> Option<String> {
 
 /// Whether text shows nothing once whitespace and invisible characters are set aside.
 fn is_blank(s: &str) -> bool {
-    s.chars().all(|c| c.is_whitespace() || is_invisible(c))
+    s.chars().all(|c| c.is_whitespace() || is_invisible(c) || is_variation_selector(c))
 }
 
 /// The media type of a `Content-Type` value, lowercase, without parameters.
@@ -108,7 +129,16 @@ pub fn delivered_content_type(content_type: &str) -> String {
     let textual = m.starts_with("text/")
         || m.ends_with("+xml")
         || m.ends_with("+json")
-        || matches!(m.as_str(), "application/json" | "application/xml" | "application/javascript" | "application/yaml");
+        || matches!(
+            m.as_str(),
+            "application/json"
+                | "application/xml"
+                | "application/javascript"
+                | "application/ecmascript"
+                | "application/yaml"
+                | "application/x-yaml"
+                | "application/toml"
+        );
     if textual && !content_type.to_ascii_lowercase().contains("charset=") {
         format!("{content_type}; charset=utf-8")
     } else {
@@ -193,6 +223,43 @@ pub fn tags_from_text(raw: &str) -> Result<Vec<String>> {
     tags(&list)
 }
 
+/// Free-form custom metadata: at most [`MAX_CUSTOM_KEYS`] keys of 1 to
+/// [`MAX_CUSTOM_KEY`] visible characters (no control, invisible or bidirectional
+/// characters, which would make two keys look alike), at most [`MAX_CUSTOM_BYTES`]
+/// of JSON, and no control characters but tab and line breaks in any string value
+/// (a NUL or an escape sequence in stored text breaks the programs that read it).
+pub fn custom_metadata(map: &serde_json::Map<String, serde_json::Value>) -> Result<()> {
+    let field = "custom_metadata";
+    if map.len() > MAX_CUSTOM_KEYS {
+        return Err(Error::invalid(field, format!("may have at most {MAX_CUSTOM_KEYS} keys")));
+    }
+    for key in map.keys() {
+        let n = key.chars().count();
+        if n == 0 || n > MAX_CUSTOM_KEY || is_blank(key) {
+            return Err(Error::invalid(field, format!("keys must be 1 to {MAX_CUSTOM_KEY} visible characters")));
+        }
+        if key.chars().any(|c| c.is_control() || is_invisible(c) || is_variation_selector(c)) {
+            return Err(Error::invalid(field, format!("the key {key:?} contains a control or invisible character")));
+        }
+    }
+    let bytes = serde_json::to_vec(map).map_or(usize::MAX, |v| v.len());
+    if bytes > MAX_CUSTOM_BYTES {
+        return Err(Error::invalid(field, format!("may be at most {MAX_CUSTOM_BYTES} bytes of JSON")));
+    }
+    fn clean(v: &serde_json::Value) -> bool {
+        match v {
+            serde_json::Value::String(s) => !s.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')),
+            serde_json::Value::Array(a) => a.iter().all(clean),
+            serde_json::Value::Object(o) => o.iter().all(|(k, v)| !k.chars().any(char::is_control) && clean(v)),
+            _ => true,
+        }
+    }
+    if !map.values().all(clean) {
+        return Err(Error::invalid(field, "text may not contain control characters other than tab and line breaks"));
+    }
+    Ok(())
+}
+
 /// A custom version name: 1 to 32 of letters, digits, space, `-`, `_`, not blank
 /// once invisible characters (such as the Hangul filler, which counts as a letter)
 /// are set aside.
@@ -270,11 +337,14 @@ mod tests {
         assert_eq!(sanitize_file_name("a\u{200B}b\u{2066}c\u{FEFF}d\u{FFFF}e\u{FDD0}.png"), "a_b_c_d_e_.png");
         assert_eq!(sanitize_file_name("\u{E0041}x\u{1FFFE}.txt"), "_x_.txt");
         assert_eq!(sanitize_file_name("caf\u{e9} \u{1F600}.jpg"), "caf\u{e9}_\u{1F600}.jpg", "visible text stays");
+        assert_eq!(sanitize_file_name("a\u{034F}b\u{17B4}c\u{E0FFF}\u{E0100}.png"), "a_b_c__.png");
+        assert_eq!(sanitize_file_name("\u{2764}\u{FE0F}.png"), "\u{2764}\u{FE0F}.png", "an emoji keeps its form");
+        assert_eq!(sanitize_file_name("\u{FE0F}\u{FE0F}x \u{FE0E}.png"), "__x__.png", "selectors alone draw nothing");
     }
 
     #[test]
     fn invisible_only_titles_and_tags_are_empty() {
-        for t in ["\u{200B}", " \u{202E}\u{2066} ", "\u{FEFF}\u{3164}", "\u{00AD}"] {
+        for t in ["\u{200B}", " \u{202E}\u{2066} ", "\u{FEFF}\u{3164}", "\u{00AD}", "\u{034F}\u{FE0F}\u{E0001}"] {
             assert!(title("title", t).is_err(), "{t:?}");
         }
         assert_eq!(title("title", "A\u{200D}B").ok().as_deref(), Some("A\u{200D}B"), "joiners inside text stay");
@@ -293,6 +363,9 @@ mod tests {
         assert_eq!(delivered_content_type("application/json"), "application/json; charset=utf-8");
         assert_eq!(delivered_content_type("text/csv; charset=utf-8"), "text/csv; charset=utf-8");
         assert_eq!(delivered_content_type("image/png"), "image/png");
+        for t in ["application/x-yaml", "application/toml", "application/ecmascript", "application/ld+json"] {
+            assert_eq!(delivered_content_type(t), format!("{t}; charset=utf-8"));
+        }
     }
 
     #[test]

@@ -241,21 +241,31 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
                         .and_then(|p| p.iter().nth(i).map(|(k, _)| k.to_owned()))
                         .unwrap_or_else(|| format!("#{}", i + 1))
                 };
+                let number = |name: String, value: &str| {
+                    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+                        format!("the path segment {name} is too large: {value}")
+                    } else {
+                        format!("the path segment {name} must be a whole number, not {value:?}")
+                    }
+                };
                 let message = match e.kind() {
-                    PathError::ParseErrorAtKey { key, value, .. } => {
-                        format!("the path segment {key} must be a whole number, not {value:?}")
-                    }
-                    PathError::ParseErrorAtIndex { index, value, .. } => {
-                        format!("the path segment {} must be a whole number, not {value:?}", name_at(*index))
-                    }
+                    PathError::ParseErrorAtKey { key, value, .. } => number(key.clone(), value),
+                    PathError::ParseErrorAtIndex { index, value, .. } => number(name_at(*index), value),
+                    PathError::ParseError { value, .. } => number(name_at(0), value),
                     PathError::InvalidUtf8InPathParam { key } => format!("the path segment {key} is not valid UTF-8"),
+                    PathError::DeserializeError { key, value, .. } => {
+                        format!("the path segment {key} is not valid: {value:?}")
+                    }
+                    // The route and the handler's parameters disagree: a defect, not the
+                    // client's doing.
+                    other @ (PathError::WrongNumberOfParameters { .. } | PathError::UnsupportedType { .. }) => {
+                        return Err(ApiError(Error::internal(format!("path parameters cannot be read: {other}"))));
+                    }
                     _ => "a path segment of this URL cannot be read".to_owned(),
                 };
                 Err(ApiError(Error::bad_request("invalid_path_parameter", message)))
             }
-            Err(_) => {
-                Err(ApiError(Error::bad_request("invalid_path_parameter", "a path segment of this URL cannot be read")))
-            }
+            Err(e) => Err(ApiError(Error::internal(format!("path parameters cannot be read: {e}")))),
         }
     }
 }

@@ -102,11 +102,8 @@ fn syntax_error(e: &serde_json::Error) -> Error {
     let message = e.to_string();
     if let Some(at) = message.find(DUPLICATE) {
         let key = message[at + DUPLICATE.len()..].split(DUPLICATE).next().unwrap_or_default();
-        let mut err = Error::new(
-            ErrorKind::Validation,
-            "invalid_body",
-            format!("the key {key:?} appears more than once in an object"),
-        );
+        let mut err =
+            Error::new(ErrorKind::Validation, "invalid_body", format!("{key}: appears more than once in its object"));
         err.fields.insert(key.to_owned(), vec!["appears more than once".to_owned()]);
         return err;
     }
@@ -232,7 +229,7 @@ impl<'de> Visitor<'de> for StrictVisitor {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Value, A::Error> {
         let mut items = Vec::new();
-        while let Some(Strict(v)) = seq.next_element()? {
+        while let Some(Strict(v)) = seq.next_element().map_err(|e| nest(e, &format!("[{}]", items.len())))? {
             items.push(v);
         }
         Ok(Value::Array(items))
@@ -240,7 +237,7 @@ impl<'de> Visitor<'de> for StrictVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Value, A::Error> {
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            let Strict(v) = map.next_value()?;
+            let Strict(v) = map.next_value().map_err(|e| nest(e, &key))?;
             if out.contains_key(&key) {
                 return Err(de::Error::custom(format!("{DUPLICATE}{key}{DUPLICATE}")));
             }
@@ -248,6 +245,15 @@ impl<'de> Visitor<'de> for StrictVisitor {
         }
         Ok(Value::Object(out))
     }
+}
+
+/// Puts the segment of the enclosing object key or list index in front of the path a
+/// repeated-key error carries, so the error names the whole path (`items[1].uid`).
+fn nest<E: de::Error>(e: E, segment: &str) -> E {
+    let message = e.to_string();
+    let Some(path) = message.split(DUPLICATE).nth(1) else { return e };
+    let path = if path.starts_with('[') { format!("{segment}{path}") } else { format!("{segment}.{path}") };
+    E::custom(format!("{DUPLICATE}{path}{DUPLICATE}"))
 }
 
 #[cfg(test)]
@@ -300,7 +306,9 @@ mod tests {
     fn repeated_keys_are_refused_at_any_depth() {
         let e = err(r#"{"title": "a", "title": "b"}"#);
         assert_eq!((e.kind, e.fields["title"].clone()), (ErrorKind::Validation, vec!["appears more than once".into()]));
-        assert!(err(r#"{"items": [{"uid": "a", "uid": "b"}]}"#).fields.contains_key("uid"));
+        let e = err(r#"{"items": [{"uid": "a"}, {"uid": "a", "uid": "b"}]}"#);
+        assert_eq!(e.fields.keys().collect::<Vec<_>>(), ["items[1].uid"], "{e:?}");
+        assert!(err(r#"{"c": {"d": [[{"k": 1, "k": 2}]]}}"#).fields.contains_key("c.d[0][0].k"));
     }
 
     #[test]

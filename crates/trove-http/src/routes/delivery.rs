@@ -98,11 +98,12 @@ fn none_match(headers: &HeaderMap, etag: &str) -> bool {
 }
 
 /// The single byte range to serve, `Ok(None)` for the whole file, as RFC 9110 §14
-/// asks. The header is parsed by `http-range-header`; a malformed header, an
-/// invalid range (`5-3`) or several ranges are ignored (the whole file is served);
-/// a last-byte position past the end, even past what 64 bits hold, means "to the
-/// end"; a suffix longer than the file is the whole file; a range starting past the
-/// end, or any range of an empty file, is 416.
+/// asks. The header is parsed by `http-range-header` (after [`normalize_range`]);
+/// a malformed header, an invalid range (`5-3`), another unit or several ranges are
+/// ignored (the whole file is served); a last-byte position past the end, even past
+/// what 64 bits hold, means "to the end"; a suffix longer than the file is the whole
+/// file; a range starting past the end, `bytes=-0`, or any range of an empty file,
+/// is 416.
 fn wanted_range(headers: &HeaderMap, etag: &str, size: u64) -> Result<Option<(u64, u64)>, Error> {
     use http_range_header::{EndPosition, StartPosition};
     let Some(raw) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else {
@@ -114,11 +115,17 @@ fn wanted_range(headers: &HeaderMap, etag: &str, size: u64) -> Result<Option<(u6
     {
         return Ok(None);
     }
-    let Ok(parsed) = http_range_header::parse_range_header(&open_huge_ends(raw)) else { return Ok(None) };
-    let [range] = parsed.ranges.as_slice() else { return Ok(None) };
     let unsatisfiable = || {
         Error::new(ErrorKind::RangeNotSatisfiable, "range_not_satisfiable", "the requested range is outside the file")
     };
+    let Some(normal) = normalize_range(raw) else { return Ok(None) };
+    let parsed = match http_range_header::parse_range_header(&normal) {
+        Ok(p) => p,
+        // `bytes=-0` asks for no bytes at all: unsatisfiable whatever the size.
+        Err(http_range_header::RangeUnsatisfiableError::ZeroSuffix) => return Err(unsatisfiable()),
+        Err(_) => return Ok(None),
+    };
+    let [range] = parsed.ranges.as_slice() else { return Ok(None) };
     let (start, end) = match (range.start, range.end) {
         (StartPosition::FromLast(n), _) => (size.saturating_sub(n), u64::MAX),
         (StartPosition::Index(a), EndPosition::Index(b)) if b < a => return Ok(None),
@@ -131,24 +138,42 @@ fn wanted_range(headers: &HeaderMap, etag: &str, size: u64) -> Result<Option<(u6
     Ok(Some((start, end.min(size - 1))))
 }
 
-/// Rewrites positions too large for 64 bits, which the parser refuses, to what
-/// RFC 9110 makes of them: a last-byte position that large means "to the end"
-/// (`5-184467440737095516160` is `5-`), and a suffix that large is the whole file.
-fn open_huge_ends(raw: &str) -> std::borrow::Cow<'_, str> {
-    let huge = |s: &str| s.len() > 1 && s.bytes().all(|b| b.is_ascii_digit()) && s.parse::<u64>().is_err();
-    let Some(spec) = raw.strip_prefix("bytes=") else { return raw.into() };
-    if !spec.split(',').any(|r| r.split('-').any(|p| huge(p.trim()))) {
-        return raw.into();
+/// Rewrites a `Range` header into the strict form the parser accepts, keeping its
+/// meaning under RFC 9110 §14.1: the unit is case-insensitive (`Bytes=`), positions
+/// may have leading zeros (`007`), a last-byte position too large for 64 bits means
+/// "to the end" (`5-184467440737095516160` is `5-`), a suffix that large is the
+/// whole file, and a first-byte position that large is past any end (416). `None`
+/// when the unit is not bytes, so the header is ignored.
+fn normalize_range(raw: &str) -> Option<String> {
+    let (unit, spec) = raw.split_once('=')?;
+    if !unit.eq_ignore_ascii_case("bytes") {
+        return None;
     }
+    let number = |p: &str| -> Result<String, ()> {
+        if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(p.to_owned());
+        }
+        let digits = p.trim_start_matches('0');
+        match digits.parse::<u64>() {
+            _ if digits.is_empty() => Ok("0".to_owned()),
+            Ok(_) => Ok(digits.to_owned()),
+            Err(_) => Err(()),
+        }
+    };
     let fixed: Vec<String> = spec
         .split(',')
-        .map(|r| match r.split_once('-') {
-            Some((a, b)) if a.trim().is_empty() && huge(b.trim()) => "0-".to_owned(),
-            Some((a, b)) if huge(b.trim()) => format!("{a}-"),
-            _ => r.to_owned(),
+        .map(|r| {
+            let r = r.trim_matches([' ', '\t']);
+            let Some((a, b)) = r.split_once('-') else { return r.to_owned() };
+            match (a.is_empty(), number(a), number(b)) {
+                (true, _, Err(())) => "0-".to_owned(),
+                (_, Err(()), _) => format!("{}-", u64::MAX),
+                (_, Ok(a), Err(())) => format!("{a}-"),
+                (_, Ok(a), Ok(b)) => format!("{a}-{b}"),
+            }
         })
         .collect();
-    format!("bytes={}", fixed.join(",")).into()
+    Some(format!("bytes={}", fixed.join(",")))
 }
 
 /// `attachment` when asked for, and for active content (HTML, XML, SVG) unless the
@@ -181,14 +206,17 @@ async fn serve(
         .header(header::ACCEPT_RANGES, "bytes")
         .header(header::LAST_MODIFIED, file.created_at.format("%a, %d %b %Y %H:%M:%S GMT").to_string())
         .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
-        .header(header::CONTENT_SECURITY_POLICY, SANDBOX);
+        .header(header::CONTENT_SECURITY_POLICY, SANDBOX)
+        // On a 304 too: a cache updates the stored response's headers from it, so a
+        // file that may no longer be shown inline stops being shown inline.
+        .header(header::CONTENT_TYPE, header_value(&rules::delivered_content_type(&file.content_type)))
+        .header(
+            header::CONTENT_DISPOSITION,
+            header_value(&disposition(file, download, s.app.settings().inline_active_content)),
+        );
     if none_match(headers, &etag) {
         return resp.status(StatusCode::NOT_MODIFIED).body(Body::empty()).map_err(internal);
     }
-    resp = resp.header(header::CONTENT_TYPE, header_value(&rules::delivered_content_type(&file.content_type))).header(
-        header::CONTENT_DISPOSITION,
-        header_value(&disposition(file, download, s.app.settings().inline_active_content)),
-    );
     let range = match wanted_range(headers, &etag, file.size) {
         Ok(r) => r,
         Err(e) => {

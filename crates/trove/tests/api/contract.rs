@@ -220,8 +220,17 @@ async fn active_content_is_an_attachment_and_text_names_its_charset() {
     let s = s.restart_with(|c| c.inline_active_content = true).await;
     let resp = s.anon(Method::GET, &urls[0].1).send().await.unwrap();
     assert!(resp.headers()["content-disposition"].to_str().unwrap().starts_with("inline"));
+    let etag = resp.headers()["etag"].to_str().unwrap().to_owned();
     let resp = s.anon(Method::GET, &format!("{}?download=1", urls[0].1)).send().await.unwrap();
     assert!(resp.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+
+    // Revalidating a copy cached while inline was allowed: the 304 carries the
+    // disposition the server now gives, so the cache stops showing the file inline.
+    let s = s.restart_with(|c| c.inline_active_content = false).await;
+    let resp = s.anon(Method::GET, &urls[0].1).header("If-None-Match", &etag).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::NOT_MODIFIED);
+    assert!(resp.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    assert_eq!(resp.headers()["content-type"], "image/svg+xml; charset=utf-8");
     s.stop().await;
 }
 
@@ -240,7 +249,7 @@ async fn ranges_past_the_end_mean_to_the_end() {
             (status, cr, resp.bytes().await.unwrap().to_vec())
         }
     };
-    let cases: [(&str, StatusCode, Option<&str>, &[u8]); 9] = [
+    let cases: [(&str, StatusCode, Option<&str>, &[u8]); 12] = [
         ("bytes=2-4", StatusCode::PARTIAL_CONTENT, Some("bytes 2-4/10"), b"234"),
         ("bytes=5-100", StatusCode::PARTIAL_CONTENT, Some("bytes 5-9/10"), b"56789"),
         ("bytes=5-184467440737095516160", StatusCode::PARTIAL_CONTENT, Some("bytes 5-9/10"), b"56789"),
@@ -250,12 +259,17 @@ async fn ranges_past_the_end_mean_to_the_end() {
         ("bytes=4-2", StatusCode::OK, None, b"0123456789"),
         ("bytes=0-1,4-5", StatusCode::OK, None, b"0123456789"),
         ("items=0-1", StatusCode::OK, None, b"0123456789"),
+        ("Bytes=2-3", StatusCode::PARTIAL_CONTENT, Some("bytes 2-3/10"), b"23"),
+        ("bytes=002-0003", StatusCode::PARTIAL_CONTENT, Some("bytes 2-3/10"), b"23"),
+        ("bytes=-003", StatusCode::PARTIAL_CONTENT, Some("bytes 7-9/10"), b"789"),
     ];
     for (r, status, cr, bytes) in cases {
         let got = range(r).await;
         assert_eq!((got.0, got.1.as_deref(), got.2.as_slice()), (status, cr, bytes), "{r}");
     }
-    let (status, cr, _) = range("bytes=10-").await;
-    assert_eq!((status, cr.as_deref()), (StatusCode::RANGE_NOT_SATISFIABLE, Some("bytes */10")));
+    for r in ["bytes=10-", "bytes=-0", "bytes=99999999999999999999999-", "bytes=99999999999999999999999-5"] {
+        let (status, cr, _) = range(r).await;
+        assert_eq!((status, cr.as_deref()), (StatusCode::RANGE_NOT_SATISFIABLE, Some("bytes */10")), "{r}");
+    }
     s.stop().await;
 }

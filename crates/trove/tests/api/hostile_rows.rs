@@ -147,6 +147,19 @@ fn field_rows() -> Vec<Case> {
             422,
         ),
         ("slug-256", format!(r#"{{"slug": "{}"}}"#, long(256)), 422),
+        (
+            "custom-101-keys",
+            format!(
+                r#"{{"custom_metadata": {{{}}}}}"#,
+                (0..101).map(|i| format!("\"key{i}\": {i}")).collect::<Vec<_>>().join(",")
+            ),
+            422,
+        ),
+        ("custom-key-65", format!(r#"{{"custom_metadata": {{"{}": 1}}}}"#, long(65)), 422),
+        ("custom-key-empty", r#"{"custom_metadata": {"": 1}}"#.to_owned(), 422),
+        ("custom-nul-value", r#"{"custom_metadata": {"s": "\u0000"}}"#.to_owned(), 422),
+        ("custom-nul-nested", r#"{"custom_metadata": {"s": [{"t": "a\u001b"}]}}"#.to_owned(), 422),
+        ("custom-over-64k", format!(r#"{{"custom_metadata": {{"big": "{}"}}}}"#, long(70_000)), 422),
     ] {
         rows.push(Case::put(format!("asset-field/{label}"), asset).json(body).is(status, "validation_failed"));
     }
@@ -154,7 +167,7 @@ fn field_rows() -> Vec<Case> {
     let deep = format!(r#"{{"custom_metadata": {{"d": {}1{}}}}}"#, r#"{"a":"#.repeat(100), "}".repeat(100));
     let many = format!(
         r#"{{"custom_metadata": {{{}}}}}"#,
-        (0..5000).map(|i| format!("\"key{i}\": {i}")).collect::<Vec<_>>().join(",")
+        (0..100).map(|i| format!("\"key{i}\": {i}")).collect::<Vec<_>>().join(",")
     );
     for (label, body) in [
         ("empty-object", "{}".to_owned()),
@@ -163,10 +176,10 @@ fn field_rows() -> Vec<Case> {
         ("tags-blank-items", r#"{"tags": ["", "  ", "\u200b"]}"#.into()),
         ("custom-null", r#"{"custom_metadata": null}"#.into()),
         ("custom-deep", deep),
-        ("custom-5000-keys", many),
+        ("custom-100-keys", many),
         (
             "custom-odd-values",
-            r#"{"custom_metadata": {"n": 1e308, "neg": -0, "big": 18446744073709551615, "s": "\u0000"}}"#.into(),
+            r#"{"custom_metadata": {"n": 1e308, "neg": -0, "big": 18446744073709551615, "s": "a\tb\r\n"}}"#.into(),
         ),
         ("description-null", r#"{"description": null, "alt_text": null}"#.into()),
         ("version-null", r#"{"title": "v-null", "version": null}"#.into()),
