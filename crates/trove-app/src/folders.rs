@@ -86,7 +86,7 @@ impl App {
         if let Some(Some(p)) = &parent_uid
             && p == uid
         {
-            errs.add("parent_uid", "a folder cannot be moved into itself or its own subfolder");
+            return Err(Error::folder_cycle());
         }
         errs.finish()?;
         let change =

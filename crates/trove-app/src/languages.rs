@@ -69,10 +69,8 @@ impl App {
         let name = match (standard, input.name.as_deref()) {
             (Some(n), None) => Some(n.to_owned()),
             (_, Some(n)) => errs.check(rules::title("name", n)),
-            (None, None) => {
-                errs.add("name", "is required for a custom language");
-                None
-            }
+            // A custom language without a name is named by its code.
+            (None, None) => code.clone(),
         };
         let fallback = input.fallback_code.as_deref().map(str::to_ascii_lowercase);
         errs.finish()?;
@@ -91,10 +89,10 @@ impl App {
 
     pub async fn update_language(&self, code: &str, patch: LanguagePatch) -> Result<Language> {
         let code = code.to_ascii_lowercase();
-        let mut errs = FieldErrors::default();
         if patch.code.as_deref().is_some_and(|c| !c.eq_ignore_ascii_case(&code)) {
-            errs.add("code", "is immutable");
+            return Err(Error::immutable(&["code"]));
         }
+        let mut errs = FieldErrors::default();
         let name = patch.name.as_deref().and_then(|n| errs.check(rules::title("name", n)));
         errs.finish()?;
         let fallback = patch.fallback_code.as_deref().map(str::to_ascii_lowercase);

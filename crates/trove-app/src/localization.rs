@@ -44,7 +44,7 @@ impl App {
     pub async fn unlocalize(&self, scope: &Scope, uid: &str) -> Result<()> {
         if scope.locale == scope.default_locale {
             return Err(Error::new(
-                ErrorKind::Validation,
+                ErrorKind::Conflict,
                 "default_language_locked",
                 format!("{} is the default language; its variant cannot be unlocalized", scope.locale),
             ));

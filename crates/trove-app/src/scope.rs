@@ -38,7 +38,7 @@ pub(crate) fn space_not_found(uid: &str) -> Error {
 
 pub(crate) fn locale_not_enabled(locale: &str, ws: &str) -> Error {
     let mut e = Error::new(
-        ErrorKind::Validation,
+        ErrorKind::NotFound,
         "locale_not_enabled",
         format!("locale {locale} is not enabled in workspace {ws}"),
     );

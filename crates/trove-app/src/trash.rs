@@ -13,7 +13,8 @@ impl App {
         if let (Some(a), Some(b)) = (filter.deleted_after, filter.deleted_before)
             && a > b
         {
-            return Err(Error::invalid("deleted_after", "must not be later than deleted_before"));
+            // An interval that ends before it starts holds nothing.
+            return Ok(Page { items: Vec::new(), count: 0 });
         }
         self.meta.list_trash(&scope.space_uid, &scope.workspace_uid, &filter, page).await
     }

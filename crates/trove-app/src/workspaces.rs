@@ -88,13 +88,17 @@ impl App {
         patch: WorkspacePatch,
     ) -> Result<Workspace> {
         let current = self.get_workspace(space, uid).await?;
-        let mut errs = FieldErrors::default();
+        let mut changed = Vec::new();
         if patch.uid.as_deref().is_some_and(|u| u != current.uid) {
-            errs.add("uid", "is immutable");
+            changed.push("uid");
         }
         if patch.source.as_ref().is_some_and(|s| *s != current.source_uid) {
-            errs.add("source", "is immutable");
+            changed.push("source");
         }
+        if !changed.is_empty() {
+            return Err(Error::immutable(&changed));
+        }
+        let mut errs = FieldErrors::default();
         let name = patch.name.as_deref().and_then(|n| errs.check(rules::title("name", n)));
         let description =
             patch.description.as_ref().and_then(|d| errs.check(rules::description(d.as_deref().unwrap_or(""))));
@@ -133,7 +137,7 @@ impl App {
         codes.dedup();
         if !codes.contains(&ws.default_locale) {
             let mut e = Error::new(
-                ErrorKind::Validation,
+                ErrorKind::Conflict,
                 "default_language_locked",
                 format!("the default language {} cannot be disabled", ws.default_locale),
             );

@@ -68,6 +68,24 @@ impl Error {
         Self::new(ErrorKind::Conflict, code, message)
     }
 
+    /// A write that would change a field fixed at creation (409 `immutable_field`):
+    /// sending the current value is accepted, another one conflicts with what is.
+    pub fn immutable(fields: &[&str]) -> Self {
+        let mut e =
+            Self::conflict("immutable_field", format!("{} cannot be changed once created", fields.join(" and ")));
+        for f in fields {
+            e.fields.insert((*f).to_owned(), vec!["is immutable".to_owned()]);
+        }
+        e
+    }
+
+    /// A folder move into itself or its own subtree (409 `folder_cycle`).
+    pub fn folder_cycle() -> Self {
+        let mut e = Self::conflict("folder_cycle", "a folder cannot be moved into itself or its own subfolder");
+        e.fields.insert("parent_uid".to_owned(), vec!["is the folder itself or one of its subfolders".to_owned()]);
+        e
+    }
+
     /// A stale write: the version the client based its change on is no longer current.
     pub fn stale(current: i64) -> Self {
         Self::new(

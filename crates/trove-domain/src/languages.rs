@@ -106,8 +106,10 @@ pub fn resolution_chain(walk: &[String], enabled: &[String], default: &str) -> V
     out
 }
 
+/// A fallback that names no language of the organization, or that breaks its
+/// chains (a loop, a dead end), conflicts with the languages there are now: 409.
 fn chain_error(code: &'static str, message: String) -> Error {
-    let mut e = Error::new(ErrorKind::Validation, code, message.clone());
+    let mut e = Error::new(ErrorKind::Conflict, code, message.clone());
     e.fields.insert("fallback_code".to_owned(), vec![message]);
     e
 }

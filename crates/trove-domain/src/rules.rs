@@ -106,7 +106,14 @@ pub fn extension(file_name: &str) -> Option<String> {
 
 /// Whether text shows nothing once whitespace and invisible characters are set aside.
 fn is_blank(s: &str) -> bool {
-    s.chars().all(|c| c.is_whitespace() || is_invisible(c) || is_variation_selector(c))
+    s.chars().all(draws_nothing)
+}
+
+/// Whether a character, standing without a visible neighbour, shows nothing:
+/// whitespace, an invisible character, a variation selector. A title needs at
+/// least one character that does not.
+pub fn draws_nothing(c: char) -> bool {
+    c.is_whitespace() || is_invisible(c) || is_variation_selector(c)
 }
 
 /// The media type of a `Content-Type` value, lowercase, without parameters.

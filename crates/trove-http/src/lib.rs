@@ -2,11 +2,13 @@
 //! delivery. Handlers parse the request, call one use case on [`trove_app::App`],
 //! and shape the answer; they hold no business rules.
 
+pub mod contract;
 pub mod error;
 pub mod extract;
 pub mod json;
 pub mod openapi;
 mod routes;
+pub mod schemas;
 mod upload;
 pub mod views;
 

@@ -87,7 +87,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
 pub fn document_json() -> String {
     static DOC: OnceLock<String> = OnceLock::new();
     DOC.get_or_init(|| {
-        let (_, doc) = routes().split_for_parts();
+        let (_, mut doc) = routes().split_for_parts();
+        // After every route is in: these derive responses and links from the routes.
+        crate::contract::SharedResponses.modify(&mut doc);
+        crate::contract::Links.modify(&mut doc);
         doc.to_pretty_json().unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
     })
     .clone()

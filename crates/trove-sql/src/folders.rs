@@ -150,7 +150,7 @@ impl FolderRepo for SqlStore {
             .await
             .map_err(db_err)?;
             if inside.is_some() {
-                return Err(Error::invalid("parent_uid", "a folder cannot be moved into itself or its own subfolder"));
+                return Err(Error::folder_cycle());
             }
         }
         let touched =

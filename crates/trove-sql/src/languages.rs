@@ -85,7 +85,9 @@ impl LanguageRepo for SqlStore {
         let mut tx = begin_languages(self).await?;
         let mut langs = all(&mut tx).await?;
         if langs.iter().any(|x| x.code == l.code) {
-            return Err(Error::invalid("code", format!("the language {} already exists", l.code)));
+            let mut e = Error::conflict("language_exists", format!("the language {} already exists", l.code));
+            e.fields.insert("code".to_owned(), vec!["is taken".to_owned()]);
+            return Err(e);
         }
         langs.push(l.clone());
         check(&langs)?;
@@ -118,10 +120,12 @@ impl LanguageRepo for SqlStore {
         }
         if let Some(f) = fallback {
             if l.is_default {
-                return Err(Error::invalid(
-                    "fallback_code",
+                let mut e = Error::conflict(
+                    "default_language_locked",
                     "the default language ends every chain and has no fallback",
-                ));
+                );
+                e.fields.insert("fallback_code".to_owned(), vec!["the default language has no fallback".to_owned()]);
+                return Err(e);
             }
             l.fallback_code = Some(f.to_owned());
         }

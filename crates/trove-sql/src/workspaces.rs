@@ -94,7 +94,10 @@ impl WorkspaceRepo for SqlStore {
         let mut w = begin_write(&self.write, space).await?;
         let src = read_workspace(&mut w.tx, space, source).await?.ok_or_else(|| workspace_not_found(source))?;
         if read_workspace(&mut w.tx, space, &n.uid).await?.is_some() {
-            return Err(Error::invalid("uid", format!("a workspace {} already exists in this space", n.uid)));
+            let mut e =
+                Error::conflict("workspace_exists", format!("a workspace {} already exists in this space", n.uid));
+            e.fields.insert("uid".to_owned(), vec!["is taken".to_owned()]);
+            return Err(e);
         }
         sqlx::query(
             "INSERT INTO workspaces (space_uid, uid, name, description, source_uid, default_locale, created_by, created_at, \
@@ -265,7 +268,7 @@ impl WorkspaceRepo for SqlStore {
             }
         }
         if !unknown.is_empty() {
-            let mut e = Error::new(trove_domain::ErrorKind::Validation, "unknown_language", unknown.join("; "));
+            let mut e = Error::new(trove_domain::ErrorKind::Conflict, "unknown_language", unknown.join("; "));
             e.fields.insert("languages".to_owned(), unknown);
             return Err(e);
         }

@@ -293,7 +293,7 @@ async fn folders_moves_and_trash(s: &SqlStore) {
     s.create_folder(&folder("sp1", "c", Some("b"))).await.unwrap();
     assert_eq!(s.create_folder(&folder("sp1", "x", Some("nope"))).await.unwrap_err().kind, ErrorKind::NotFound);
     let cycle = s.update_folder("sp1", "main", "a", &move_to(Some("c"))).await.unwrap_err();
-    assert_eq!(cycle.kind, ErrorKind::Validation);
+    assert_eq!((cycle.kind, cycle.code.as_ref()), (ErrorKind::Conflict, "folder_cycle"));
     let moved = s.update_folder("sp1", "main", "c", &move_to(None)).await.unwrap();
     assert_eq!((moved.parent_uid, moved.title.as_str()), (None, "c"), "a move keeps the title");
     let renamed =
@@ -420,7 +420,7 @@ async fn workspaces_fork_isolate_and_delete(s: &SqlStore) {
     let w = s.create_workspace(&fork_of("sp1", "ws", "main")).await.unwrap();
     assert_eq!((w.source_uid.as_deref(), w.languages.clone()), (Some("main"), vec!["en-us".to_owned()]));
     let dup = s.create_workspace(&fork_of("sp1", "ws", "main")).await.unwrap_err();
-    assert_eq!((dup.kind, dup.fields.contains_key("uid")), (ErrorKind::Validation, true));
+    assert_eq!((dup.kind, dup.fields.contains_key("uid")), (ErrorKind::Conflict, true));
     let missing = s.create_workspace(&fork_of("sp1", "w2", "nope")).await.unwrap_err();
     assert_eq!(missing.kind, ErrorKind::NotFound);
     assert_eq!(s.list_workspaces("sp1", PageRequest::new(None, None)).await.unwrap().count, 2);
@@ -491,7 +491,7 @@ async fn workspaces_compare_and_merge(s: &SqlStore) {
 async fn languages_keep_their_chains(s: &SqlStore) {
     s.create_language(&lang("fr-fr", "en-us")).await.unwrap();
     s.create_language(&lang("fr-ca", "fr-fr")).await.unwrap();
-    assert_eq!(s.create_language(&lang("fr-ca", "en-us")).await.unwrap_err().kind, ErrorKind::Validation);
+    assert_eq!(s.create_language(&lang("fr-ca", "en-us")).await.unwrap_err().code, "language_exists");
     assert_eq!(s.create_language(&lang("de-de", "xx")).await.unwrap_err().code, "unknown_language");
     assert_eq!(s.update_language("fr-fr", None, Some("fr-ca")).await.unwrap_err().code, "fallback_cycle");
     assert_eq!(s.get_language("fr-fr").await.unwrap().unwrap().fallback_code.as_deref(), Some("en-us"));

@@ -20,18 +20,25 @@ use crate::extract::{Allowed, ApiJson, ApiPath, ApiQuery, if_match, perm};
 use crate::upload;
 use crate::views::{AssetEnvelope, AssetView, AssetsEnvelope, Notice};
 
-/// Multipart form of an upload or a file replacement.
-#[derive(Debug, ToSchema)]
+/// Multipart form of an upload or a file replacement. Other parts are refused.
+/// (`Deserialize` is derived for the schema alone: `deny_unknown_fields` is what
+/// makes it say so; `upload` reads the parts.)
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct UploadForm {
     /// The file (required on upload, replaces the file on PUT).
     #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,
+    #[schema(schema_with = crate::schemas::title)]
     title: Option<String>,
+    #[schema(schema_with = crate::schemas::long_text_part)]
     description: Option<String>,
     /// Alternative text of the image.
+    #[schema(schema_with = crate::schemas::alt_text_part)]
     alt_text: Option<String>,
     /// JSON array of strings, or a comma-separated list.
+    #[schema(schema_with = crate::schemas::tags_part)]
     tags: Option<String>,
     /// Folder UID; `root` or empty for the root.
     parent_uid: Option<String>,
@@ -41,12 +48,16 @@ pub struct UploadForm {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateAssetBody {
+    #[schema(schema_with = crate::schemas::title_or_null)]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(schema_with = crate::schemas::description)]
     pub description: Option<Option<String>>,
     /// Alternative text (`null` clears).
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(schema_with = crate::schemas::alt_text)]
     pub alt_text: Option<Option<String>>,
+    #[schema(schema_with = crate::schemas::tags)]
     pub tags: Option<Vec<String>>,
     #[schema(value_type = Option<Object>)]
     pub custom_metadata: Option<serde_json::Map<String, serde_json::Value>>,
@@ -54,8 +65,10 @@ pub struct UpdateAssetBody {
     #[serde(default, deserialize_with = "double_option")]
     pub parent_uid: Option<Option<String>>,
     /// Sets the permanent-URL slug; allowed once. Creates no version.
+    #[schema(schema_with = crate::schemas::slug)]
     pub slug: Option<String>,
     /// The version this change is based on (alternative to `If-Match`).
+    #[serde(default, deserialize_with = "super::integer")]
     pub version: Option<i64>,
 }
 
@@ -63,23 +76,30 @@ pub struct UpdateAssetBody {
 #[into_params(parameter_in = Query)]
 pub struct ListAssetsQuery {
     pub workspace: Option<String>,
+    #[param(schema_with = crate::schemas::locale_param)]
     pub locale: Option<String>,
     /// Only assets directly in this folder (`root` for the root).
     pub folder: Option<String>,
     /// Only assets with a variant in this locale or in its fallback chain: what a
     /// CMS entry in that locale may pick.
+    #[param(schema_with = crate::schemas::locale_param)]
     pub available_in: Option<String>,
     /// Only assets localized in this locale.
+    #[param(schema_with = crate::schemas::locale_param)]
     pub localized_in: Option<String>,
     /// Only assets not localized in this locale.
+    #[param(schema_with = crate::schemas::locale_param)]
     pub not_localized_in: Option<String>,
+    #[param(schema_with = crate::schemas::limit)]
     pub limit: Option<i64>,
+    #[param(schema_with = crate::schemas::skip)]
     pub skip: Option<i64>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BulkMoveBody {
+    #[schema(schema_with = crate::schemas::bulk_uids, required = true)]
     pub asset_uids: Vec<String>,
     /// Target folder UID; `null` or `root` for the root.
     pub target_folder_uid: Option<String>,
@@ -91,11 +111,15 @@ pub struct BulkAssetRef {
     pub uid: String,
 }
 
+/// One of the two forms, not both.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(min_properties = 1, max_properties = 1)]
 pub struct BulkDeleteBody {
+    #[schema(schema_with = crate::schemas::bulk_uids)]
     pub asset_uids: Option<Vec<String>>,
     /// Contentstack form: `[{"uid": …}]`.
+    #[schema(schema_with = crate::schemas::bulk_refs)]
     pub assets: Option<Vec<BulkAssetRef>>,
 }
 
@@ -126,7 +150,7 @@ pub async fn list_assets(
         None => FolderFilter::Any,
         Some(f) => FolderFilter::In(trove_app::assets::normalize_parent(Some(f))),
     };
-    let page = PageQuery { limit: q.limit, skip: q.skip }.page();
+    let page = PageQuery { limit: q.limit, skip: q.skip }.page()?;
     let locales = LocaleFilter {
         available_in: q.available_in,
         localized_in: q.localized_in,

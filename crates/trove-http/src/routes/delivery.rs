@@ -30,6 +30,7 @@ const SANDBOX: &str = "default-src 'none'; img-src 'self' data:; media-src 'self
 #[into_params(parameter_in = Query)]
 pub struct DeliveryQuery {
     pub workspace: Option<String>,
+    #[param(schema_with = crate::schemas::locale_param)]
     pub locale: Option<String>,
     /// `1` or `true`: `Content-Disposition: attachment`.
     pub download: Option<String>,
@@ -41,6 +42,29 @@ impl DeliveryQuery {
     }
 }
 
+/// What both delivery routes answer.
+#[allow(dead_code)]
+#[derive(utoipa::IntoResponses)]
+enum DeliveryResponses {
+    #[response(status = 200, description = "The file's bytes, with the file's own type (`text/*` names `charset=utf-8`)",
+        content_type = "*/*",
+        headers(("ETag" = String), ("Cache-Control" = String), ("Accept-Ranges" = String),
+            ("Last-Modified" = String), ("Content-Disposition" = String), ("X-Content-Type-Options" = String),
+            ("Content-Security-Policy" = String)))]
+    Whole,
+    #[response(status = 206, description = "The requested byte range", content_type = "*/*",
+        headers(("Content-Range" = String), ("ETag" = String), ("Accept-Ranges" = String)))]
+    Range,
+    #[response(status = 304, description = "Not modified: `If-None-Match` names the current ETag",
+        headers(("ETag" = String), ("Cache-Control" = String), ("Content-Type" = String), ("Content-Disposition" = String)))]
+    NotModified,
+    #[response(status = 404, description = "No such file here")]
+    NotFound(ErrorBody),
+    #[response(status = 416, description = "The range starts past the end of the file, or asks for no bytes",
+        headers(("Content-Range" = String, description = "`bytes */<size>`")))]
+    Unsatisfiable(ErrorBody),
+}
+
 /// One exact stored file, forever (`Cache-Control: immutable`). No token needed.
 #[utoipa::path(method(get, head), path = "/v3/assets/{space}/{asset}/{file_uid}/{file_name}", tag = "delivery",
     security(()),
@@ -48,9 +72,7 @@ impl DeliveryQuery {
         DeliveryQuery,
         ("Range" = Option<String>, Header, description = "One byte range, e.g. bytes=0-1023"),
         ("If-None-Match" = Option<String>, Header, description = "ETag from an earlier response")),
-    responses((status = 200, description = "The file's bytes", content_type = "application/octet-stream"),
-        (status = 206, description = "The requested range"), (status = 304, description = "Not modified"),
-        (status = 404, body = ErrorBody), (status = 416, body = ErrorBody)))]
+    responses(DeliveryResponses))]
 pub async fn file_url(
     State(s): State<AppState>,
     ApiPath((space, asset, file_uid, file_name)): ApiPath<(String, String, String, String)>,
@@ -68,9 +90,7 @@ pub async fn file_url(
     params(("space" = String, Path), ("asset" = String, Path), ("slug" = String, Path), DeliveryQuery,
         ("Range" = Option<String>, Header, description = "One byte range, e.g. bytes=0-1023"),
         ("If-None-Match" = Option<String>, Header, description = "ETag from an earlier response")),
-    responses((status = 200, description = "The current file's bytes", content_type = "application/octet-stream"),
-        (status = 206, description = "The requested range"), (status = 304, description = "Not modified"),
-        (status = 404, body = ErrorBody), (status = 416, body = ErrorBody)))]
+    responses(DeliveryResponses))]
 pub async fn permanent_url(
     State(s): State<AppState>,
     ApiPath((space, asset, slug)): ApiPath<(String, String, String)>,

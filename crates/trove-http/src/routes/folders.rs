@@ -17,7 +17,9 @@ use crate::views::{FolderEnvelope, FolderView, FoldersEnvelope, Notice};
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateFolderBody {
+    #[schema(schema_with = crate::schemas::title, required = true)]
     pub title: Option<String>,
+    #[schema(schema_with = crate::schemas::description)]
     pub description: Option<String>,
     /// Parent folder UID; absent, `null` or `root` for the root.
     pub parent_uid: Option<String>,
@@ -26,8 +28,10 @@ pub struct CreateFolderBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateFolderBody {
+    #[schema(schema_with = crate::schemas::title_or_null)]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(schema_with = crate::schemas::description)]
     pub description: Option<Option<String>>,
     /// Moves the folder; `null` or `root` for the root.
     #[serde(default, deserialize_with = "double_option")]
@@ -40,7 +44,9 @@ pub struct ListFoldersQuery {
     pub workspace: Option<String>,
     /// Only folders directly inside this one (`root` for top-level folders).
     pub parent_uid: Option<String>,
+    #[param(schema_with = crate::schemas::limit)]
     pub limit: Option<i64>,
+    #[param(schema_with = crate::schemas::skip)]
     pub skip: Option<i64>,
 }
 
@@ -58,7 +64,7 @@ pub async fn list_folders(
         None => FolderFilter::Any,
         Some(p) => FolderFilter::In(trove_app::assets::normalize_parent(Some(p))),
     };
-    let page = s.app.list_folders(&scope, parent, PageQuery { limit: q.limit, skip: q.skip }.page()).await?;
+    let page = s.app.list_folders(&scope, parent, PageQuery { limit: q.limit, skip: q.skip }.page()?).await?;
     Ok(Json(FoldersEnvelope { folders: page.items.iter().map(FolderView::from).collect(), count: page.count }))
 }
 
@@ -97,7 +103,8 @@ pub async fn get_folder(
 
 #[utoipa::path(put, path = "/api/spaces/{space}/folders/{folder}", tag = "folders",
     params(("space" = String, Path), ("folder" = String, Path), WorkspaceQuery), request_body = UpdateFolderBody,
-    responses((status = 200, body = FolderEnvelope), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = FolderEnvelope),
+        (status = 409, description = "The move would put the folder inside itself", body = ErrorBody)))]
 pub async fn update_folder(
     State(s): State<AppState>,
     Allowed(who, _): Allowed<perm::FolderUpdate>,

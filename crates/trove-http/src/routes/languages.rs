@@ -18,10 +18,13 @@ use crate::views::{LanguageEnvelope, LanguageView, LanguagesListEnvelope, Notice
 pub struct CreateLanguageBody {
     /// A standard code (see `?available=true`) or a custom one: 2–12 characters, a
     /// letter, then letters, digits or `-`.
+    #[schema(schema_with = crate::schemas::language_code, required = true)]
     pub code: Option<String>,
     /// Required for a custom language; a standard one takes its catalogue name.
+    #[schema(schema_with = crate::schemas::title_or_null)]
     pub name: Option<String>,
     /// Default: the organization's default language.
+    #[schema(schema_with = crate::schemas::language_code_or_null)]
     pub fallback_code: Option<String>,
 }
 
@@ -29,8 +32,11 @@ pub struct CreateLanguageBody {
 #[serde(deny_unknown_fields)]
 pub struct UpdateLanguageBody {
     /// Immutable: accepted only if unchanged.
+    #[schema(schema_with = crate::schemas::language_code_or_null)]
     pub code: Option<String>,
+    #[schema(schema_with = crate::schemas::title_or_null)]
     pub name: Option<String>,
+    #[schema(schema_with = crate::schemas::language_code_or_null)]
     pub fallback_code: Option<String>,
 }
 
@@ -55,7 +61,8 @@ pub async fn list_languages(
 }
 
 #[utoipa::path(post, path = "/api/languages", tag = "languages", request_body = CreateLanguageBody,
-    responses((status = 201, body = LanguageEnvelope), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = LanguageEnvelope),
+        (status = 409, description = "The code is taken, or the fallback names no language or would close a loop", body = ErrorBody)))]
 pub async fn create_language(
     State(s): State<AppState>,
     _: Allowed<perm::LanguageCreate>,
@@ -83,7 +90,8 @@ pub async fn get_language(
 
 #[utoipa::path(put, path = "/api/languages/{code}", tag = "languages", params(("code" = String, Path)),
     request_body = UpdateLanguageBody,
-    responses((status = 200, body = LanguageEnvelope), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = LanguageEnvelope),
+        (status = 409, description = "The code is immutable, the default language takes no fallback, or the chain would loop", body = ErrorBody)))]
 pub async fn update_language(
     State(s): State<AppState>,
     _: Allowed<perm::LanguageUpdate>,

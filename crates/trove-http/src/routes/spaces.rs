@@ -16,23 +16,36 @@ use crate::views::{Notice, SpaceEnvelope, SpaceView, SpacesEnvelope};
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateSpaceBody {
+    #[schema(schema_with = crate::schemas::title, required = true)]
     pub title: Option<String>,
+    #[schema(schema_with = crate::schemas::description)]
     pub description: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateSpaceBody {
+    #[schema(schema_with = crate::schemas::title_or_null)]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(schema_with = crate::schemas::description)]
     pub description: Option<Option<String>>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DeleteSpaceQuery {
-    /// Must be `DELETE`: deleting a space deletes everything in it.
+    /// Must be `DELETE`: deleting a space deletes everything in it (400
+    /// `confirmation_required` otherwise).
+    #[param(inline, value_type = Confirm, required = true)]
     pub confirm: Option<String>,
+}
+
+/// The one value `confirm` takes.
+#[derive(ToSchema)]
+#[allow(dead_code, clippy::upper_case_acronyms)]
+enum Confirm {
+    DELETE,
 }
 
 #[utoipa::path(get, path = "/api/spaces", tag = "spaces", params(PageQuery),
@@ -42,7 +55,7 @@ pub async fn list_spaces(
     _: Allowed<perm::SpaceList>,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<SpacesEnvelope>> {
-    let page = s.app.list_spaces(q.page()).await?;
+    let page = s.app.list_spaces(q.page()?).await?;
     Ok(Json(SpacesEnvelope { spaces: page.items.iter().map(SpaceView::from).collect(), count: page.count }))
 }
 

@@ -19,7 +19,7 @@ use crate::views::{AssetEnvelope, AssetView, VersionEnvelope, VersionView, Versi
 pub struct NameVersionBody {
     /// At most 32 letters, digits, spaces, `-` or `_`; `null` removes the name.
     #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::schemas::version_name, required = true)]
     pub name: Option<Option<String>>,
 }
 
@@ -78,6 +78,7 @@ pub async fn name_version(
 pub struct RestoreVersionBody {
     /// The version the restore is based on (alternative to `If-Match`; `If-Match`
     /// wins when both are sent).
+    #[serde(default, deserialize_with = "super::integer")]
     pub version: Option<i64>,
 }
 

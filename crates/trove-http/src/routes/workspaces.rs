@@ -22,9 +22,12 @@ use crate::views::{
 #[serde(deny_unknown_fields)]
 pub struct CreateWorkspaceBody {
     /// Lowercase letters, digits and `_`, at most 15 characters; unique in the space.
+    #[schema(schema_with = crate::schemas::workspace_uid, required = true)]
     pub uid: Option<String>,
     /// Defaults to the UID.
+    #[schema(schema_with = crate::schemas::title_or_null)]
     pub name: Option<String>,
+    #[schema(schema_with = crate::schemas::description)]
     pub description: Option<String>,
     /// The workspace to fork; default `main`.
     pub source: Option<String>,
@@ -33,10 +36,13 @@ pub struct CreateWorkspaceBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateWorkspaceBody {
+    #[schema(schema_with = crate::schemas::title_or_null)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(schema_with = crate::schemas::description)]
     pub description: Option<Option<String>>,
     /// Immutable: accepted only if unchanged.
+    #[schema(schema_with = crate::schemas::workspace_uid_or_null)]
     pub uid: Option<String>,
     /// Immutable: accepted only if unchanged.
     #[serde(default, deserialize_with = "double_option")]
@@ -47,6 +53,7 @@ pub struct UpdateWorkspaceBody {
 #[serde(deny_unknown_fields)]
 pub struct LanguagesBody {
     /// The enabled language codes; must include the default language.
+    #[schema(schema_with = crate::schemas::language_codes)]
     pub languages: Vec<String>,
 }
 
@@ -54,6 +61,7 @@ pub struct LanguagesBody {
 #[serde(deny_unknown_fields)]
 pub struct MergeBody {
     /// `fail_on_conflict` (default), `prefer_workspace` or `prefer_source`.
+    #[schema(schema_with = crate::schemas::merge_strategy)]
     pub strategy: Option<String>,
 }
 
@@ -66,13 +74,14 @@ pub async fn list_workspaces(
     ApiPath(space): ApiPath<String>,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<WorkspacesEnvelope>> {
-    let page = s.app.list_workspaces(&space, q.page()).await?;
+    let page = s.app.list_workspaces(&space, q.page()?).await?;
     Ok(Json(WorkspacesEnvelope { workspaces: page.items.iter().map(WorkspaceView::from).collect(), count: page.count }))
 }
 
 #[utoipa::path(post, path = "/api/spaces/{space}/workspaces", tag = "workspaces",
     params(("space" = String, Path)), request_body = CreateWorkspaceBody,
-    responses((status = 201, body = WorkspaceEnvelope), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = WorkspaceEnvelope), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 pub async fn create_workspace(
     State(s): State<AppState>,
     Allowed(who, _): Allowed<perm::WorkspaceCreate>,
@@ -103,7 +112,8 @@ pub async fn get_workspace(
 
 #[utoipa::path(put, path = "/api/spaces/{space}/workspaces/{workspace}", tag = "workspaces",
     params(("space" = String, Path), ("workspace" = String, Path)), request_body = UpdateWorkspaceBody,
-    responses((status = 200, body = WorkspaceEnvelope), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = WorkspaceEnvelope), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 pub async fn update_workspace(
     State(s): State<AppState>,
     Allowed(who, _): Allowed<perm::WorkspaceUpdate>,
@@ -144,7 +154,8 @@ pub async fn get_languages(
 
 #[utoipa::path(put, path = "/api/spaces/{space}/workspaces/{workspace}/languages", tag = "workspaces",
     params(("space" = String, Path), ("workspace" = String, Path)), request_body = LanguagesBody,
-    responses((status = 200, body = LanguagesEnvelope), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = LanguagesEnvelope), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 pub async fn set_languages(
     State(s): State<AppState>,
     Allowed(who, _): Allowed<perm::WorkspaceUpdate>,
@@ -170,12 +181,12 @@ pub async fn compare(
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<CompareEnvelope>> {
     let w = s.app.get_workspace(&space, &ws).await?;
-    let page = s.app.compare_workspace(&space, &ws, q.page()).await?;
+    let page = s.app.compare_workspace(&space, &ws, q.page()?).await?;
     Ok(Json(CompareEnvelope { workspace: w.uid, source: w.source_uid, changes: page.items, count: page.count }))
 }
 
 #[utoipa::path(post, path = "/api/spaces/{space}/workspaces/{workspace}/merge", tag = "workspaces",
-    params(("space" = String, Path), ("workspace" = String, Path)), request_body = MergeBody,
+    params(("space" = String, Path), ("workspace" = String, Path)), request_body = Option<MergeBody>,
     responses((status = 200, body = MergeEnvelope), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn merge(

@@ -58,9 +58,17 @@ async fn malformed_bodies_and_queries_are_4xx() {
     let message = body["error_message"].as_str().unwrap_or_default();
     assert!(message.contains("path segment n") && !message.contains("i64"), "{message}");
     let (status, body) = s.get(&format!("/api/spaces/{space}/assets?locale=fr-fr")).await;
-    assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "locale_not_enabled");
-    let (status, _) = s.get(&format!("/api/spaces/{space}/assets?limit=-5&skip=-1")).await;
-    assert_eq!(status, StatusCode::OK, "out-of-range paging is clamped");
+    assert_error(status, &body, StatusCode::NOT_FOUND, "locale_not_enabled");
+    let (status, body) = s.get(&format!("/api/spaces/{space}/assets?limit=-5&skip=-1")).await;
+    assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid_query");
+    assert!(
+        body["errors"]["limit"].is_array() && body["errors"]["skip"].is_array(),
+        "out-of-range paging is named: {body}"
+    );
+    let (status, body) = s.get(&format!("/api/spaces/{space}/assets?limit=1001")).await;
+    assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid_query");
+    let (status, _) = s.get(&format!("/api/spaces/{space}/assets?limit=1000&skip=0")).await;
+    assert_eq!(status, StatusCode::OK, "the bounds themselves are accepted");
 
     // Hostile strings are data, never code or paths.
     for title in ["'; DROP TABLE assets; --", "../../etc/passwd", "\u{202e}evil", "😀"] {

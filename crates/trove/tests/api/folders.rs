@@ -29,12 +29,12 @@ async fn nest_rename_move_and_list() {
     let (status, body) = s
         .send_json(Method::PUT, &format!("/api/spaces/{space}/folders/{}", chain[1]), json!({"parent_uid": chain[4]}))
         .await;
-    assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    assert_error(status, &body, StatusCode::CONFLICT, "folder_cycle");
     assert!(body["errors"]["parent_uid"].is_array());
     let (status, body) = s
         .send_json(Method::PUT, &format!("/api/spaces/{space}/folders/{}", chain[1]), json!({"parent_uid": chain[1]}))
         .await;
-    assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    assert_error(status, &body, StatusCode::CONFLICT, "folder_cycle");
     let (status, _) = s
         .send_json(Method::PUT, &format!("/api/spaces/{space}/folders/{}", chain[3]), json!({"parent_uid": null}))
         .await;

@@ -266,7 +266,7 @@ fn other_field_rows() -> Vec<Case> {
             422,
             "validation_failed",
         ),
-        ("ws-taken-uid", "/api/spaces/{v}/workspaces", r#"{"uid": "main"}"#.into(), 422, "validation_failed"),
+        ("ws-taken-uid", "/api/spaces/{v}/workspaces", r#"{"uid": "main"}"#.into(), 409, "workspace_exists"),
         ("ws-no-uid", "/api/spaces/{v}/workspaces", "{}".into(), 422, "validation_failed"),
         ("ws-uid-number", "/api/spaces/{v}/workspaces", r#"{"uid": 5}"#.into(), 422, "invalid_body"),
         (
@@ -333,15 +333,15 @@ fn other_field_rows() -> Vec<Case> {
             404,
             "version_not_found",
         ),
-        ("lang-taken", "/api/languages", r#"{"code": "en-us"}"#.into(), 422, "validation_failed"),
+        ("lang-taken", "/api/languages", r#"{"code": "en-us"}"#.into(), 409, "language_exists"),
         ("lang-short", "/api/languages", r#"{"code": "x", "name": "X"}"#.into(), 422, "validation_failed"),
         ("lang-space", "/api/languages", r#"{"code": "x y", "name": "X"}"#.into(), 422, "validation_failed"),
-        ("lang-no-name", "/api/languages", r#"{"code": "zz-noname"}"#.into(), 422, "validation_failed"),
+        ("lang-no-name", "/api/languages", r#"{"code": "zz-noname"}"#.into(), 201, ""),
         (
             "lang-bad-fallback",
             "/api/languages",
             r#"{"code": "zz-fb", "name": "F", "fallback_code": "nope"}"#.into(),
-            422,
+            409,
             "unknown_language",
         ),
         ("lang-code-number", "/api/languages", r#"{"code": 5}"#.into(), 422, "invalid_body"),
@@ -369,25 +369,25 @@ fn other_field_rows() -> Vec<Case> {
     for (label, path, body, status, code) in [
         ("space-title-empty", "/api/spaces/{v}", r#"{"title": ""}"#, 422, "validation_failed"),
         ("space-description-list", "/api/spaces/{v}", r#"{"description": []}"#, 422, "invalid_body"),
-        ("folder-into-itself", "/api/spaces/{v}/folders/{vf}", r#"{"parent_uid": "{vf}"}"#, 422, "validation_failed"),
+        ("folder-into-itself", "/api/spaces/{v}/folders/{vf}", r#"{"parent_uid": "{vf}"}"#, 409, "folder_cycle"),
         ("folder-title-empty", "/api/spaces/{v}/folders/{vf}", r#"{"title": ""}"#, 422, "validation_failed"),
         ("folder-missing", "/api/spaces/{v}/folders/fd01x", r#"{"title": "x"}"#, 404, "folder_not_found"),
-        ("ws-change-uid", "/api/spaces/{v}/workspaces/main", r#"{"uid": "other"}"#, 422, "validation_failed"),
-        ("ws-change-source", "/api/spaces/{v}/workspaces/main", r#"{"source": "x"}"#, 422, "validation_failed"),
+        ("ws-change-uid", "/api/spaces/{v}/workspaces/main", r#"{"uid": "other"}"#, 409, "immutable_field"),
+        ("ws-change-source", "/api/spaces/{v}/workspaces/main", r#"{"source": "x"}"#, 409, "immutable_field"),
         ("ws-name-empty", "/api/spaces/{v}/workspaces/main", r#"{"name": ""}"#, 422, "validation_failed"),
         ("ws-missing", "/api/spaces/{v}/workspaces/nope", r#"{"name": "x"}"#, 404, "workspace_not_found"),
         (
             "ws-langs-empty",
             "/api/spaces/{v}/workspaces/main/languages",
             r#"{"languages": []}"#,
-            422,
+            409,
             "default_language_locked",
         ),
         (
             "ws-langs-unknown",
             "/api/spaces/{v}/workspaces/main/languages",
             r#"{"languages": ["en-us", "xx-nope"]}"#,
-            422,
+            409,
             "unknown_language",
         ),
         (
@@ -398,9 +398,15 @@ fn other_field_rows() -> Vec<Case> {
             "invalid_body",
         ),
         ("ws-langs-missing", "/api/spaces/{v}/workspaces/main/languages", "{}", 422, "invalid_body"),
-        ("lang-change-code", "/api/languages/{lang}", r#"{"code": "zz-other"}"#, 422, "validation_failed"),
-        ("lang-self-fallback", "/api/languages/{lang}", r#"{"fallback_code": "{lang}"}"#, 422, "fallback_cycle"),
-        ("lang-default-fallback", "/api/languages/en-us", r#"{"fallback_code": "{lang}"}"#, 422, "validation_failed"),
+        ("lang-change-code", "/api/languages/{lang}", r#"{"code": "zz-other"}"#, 409, "immutable_field"),
+        ("lang-self-fallback", "/api/languages/{lang}", r#"{"fallback_code": "{lang}"}"#, 409, "fallback_cycle"),
+        (
+            "lang-default-fallback",
+            "/api/languages/en-us",
+            r#"{"fallback_code": "{lang}"}"#,
+            409,
+            "default_language_locked",
+        ),
         ("lang-missing", "/api/languages/zz-nope", r#"{"name": "x"}"#, 404, "language_not_found"),
         ("name-number", "/api/spaces/{v}/assets/{va}/versions/1/name", r#"{"name": 5}"#, 422, "invalid_body"),
         ("name-absent", "/api/spaces/{v}/assets/{va}/versions/1/name", "{}", 422, "validation_failed"),
@@ -436,7 +442,7 @@ fn other_field_rows() -> Vec<Case> {
     rows.push(Case::delete("lang-delete/default", "/api/languages/en-us").is(409, "language_in_use"));
     rows.push(
         Case::delete("unlocalize/default", "/api/spaces/{v}/assets/{va}/locales/en-us")
-            .is(422, "default_language_locked"),
+            .is(409, "default_language_locked"),
     );
     rows.push(
         Case::delete("unlocalize/bad-code", "/api/spaces/{v}/assets/{va}/locales/%E2%80%AE").is(422, "invalid_locale"),

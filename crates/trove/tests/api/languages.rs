@@ -40,13 +40,17 @@ async fn catalogue_standard_and_custom_languages() {
     let (_, available) = s.get("/api/languages?available=true").await;
     assert!(available["languages"].as_array().unwrap().iter().all(|l| l["code"] != "fr-fr"));
 
+    let (status, b) = add(&s, json!({"code": "fr-fr"})).await;
+    assert_error(status, &b, StatusCode::CONFLICT, "language_exists");
+    assert!(b["errors"]["code"].is_array(), "{b}");
+    // A custom language without a name is named by its code.
+    let (status, b) = add(&s, json!({"code": "custom-x"})).await;
+    assert_eq!((status, &b["language"]["name"]), (StatusCode::CREATED, &json!("custom-x")), "{b}");
     for (body, field) in [
-        (json!({"code": "fr-fr"}), "code"),
         (json!({"code": "k"}), "code"),
         (json!({"code": "1abc", "name": "x"}), "code"),
         (json!({"code": "abc_def", "name": "x"}), "code"),
         (json!({"code": "abcdefghijklm", "name": "x"}), "code"),
-        (json!({"code": "custom-x"}), "name"),
         (json!({"name": "no code"}), "code"),
     ] {
         let (status, b) = add(&s, body.clone()).await;
@@ -54,7 +58,7 @@ async fn catalogue_standard_and_custom_languages() {
         assert!(b["errors"][field].is_array(), "{body} → {b}");
     }
     let (status, b) = add(&s, json!({"code": "de-de", "fallback_code": "xx-none"})).await;
-    assert_error(status, &b, StatusCode::UNPROCESSABLE_ENTITY, "unknown_language");
+    assert_error(status, &b, StatusCode::CONFLICT, "unknown_language");
     assert!(b["errors"]["fallback_code"].is_array(), "{b}");
     let (status, b) = s.get("/api/languages/xx-none").await;
     assert_error(status, &b, StatusCode::NOT_FOUND, "language_not_found");
@@ -68,17 +72,18 @@ async fn fallback_chains_stay_acyclic_and_languages_in_use_stay() {
     assert_eq!(add(&s, json!({"code": "fr-ca", "fallback_code": "fr-fr"})).await.0, StatusCode::CREATED);
     // fr-fr → fr-ca would close the loop fr-fr → fr-ca → fr-fr.
     let (status, b) = s.send_json(Method::PUT, "/api/languages/fr-fr", json!({"fallback_code": "fr-ca"})).await;
-    assert_error(status, &b, StatusCode::UNPROCESSABLE_ENTITY, "fallback_cycle");
+    assert_error(status, &b, StatusCode::CONFLICT, "fallback_cycle");
     let msg = b["error_message"].as_str().unwrap();
     assert!(msg.contains("fr-fr") && msg.contains("fr-ca"), "the cycle is named: {msg}");
     let (_, got) = s.get("/api/languages/fr-fr").await;
     assert_eq!(got["language"]["fallback_code"], "en-us", "a refused change changes nothing");
     let (status, b) = s.send_json(Method::PUT, "/api/languages/fr-ca", json!({"fallback_code": "fr-ca"})).await;
-    assert_error(status, &b, StatusCode::UNPROCESSABLE_ENTITY, "fallback_cycle");
+    assert_error(status, &b, StatusCode::CONFLICT, "fallback_cycle");
     let (status, b) = s.send_json(Method::PUT, "/api/languages/en-us", json!({"fallback_code": "fr-fr"})).await;
-    assert_error(status, &b, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    assert_error(status, &b, StatusCode::CONFLICT, "default_language_locked");
     let (status, b) = s.send_json(Method::PUT, "/api/languages/fr-ca", json!({"code": "fr-be"})).await;
-    assert_error(status, &b, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    assert_error(status, &b, StatusCode::CONFLICT, "immutable_field");
+    assert!(b["errors"]["code"].is_array(), "{b}");
     let (status, b) =
         s.send_json(Method::PUT, "/api/languages/fr-ca", json!({"name": "Québécois", "fallback_code": "en-us"})).await;
     assert_eq!(status, StatusCode::OK, "{b}");

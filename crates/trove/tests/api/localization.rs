@@ -190,9 +190,9 @@ async fn a_three_level_chain_follows_each_localize_and_unlocalize_at_once() {
 
     // The default language cannot be unlocalized; the language must be enabled.
     let (status, b) = unlocalize(&s, &space, "main", &id, "en-us").await;
-    assert_error(status, &b, StatusCode::UNPROCESSABLE_ENTITY, "default_language_locked");
+    assert_error(status, &b, StatusCode::CONFLICT, "default_language_locked");
     let (status, b) = unlocalize(&s, &space, "main", &id, "de-de").await;
-    assert_error(status, &b, StatusCode::UNPROCESSABLE_ENTITY, "locale_not_enabled");
+    assert_error(status, &b, StatusCode::NOT_FOUND, "locale_not_enabled");
     let (status, b) = unlocalize(&s, &space, "main", "am00000000000000000000000000", "fr-fr").await;
     assert_error(status, &b, StatusCode::NOT_FOUND, "asset_not_found");
     s.stop().await;
@@ -289,22 +289,22 @@ async fn languages_outside_the_workspace_are_refused_and_skipped_in_chains() {
 
     // A chain that would loop is refused, naming the loop.
     let (status, b) = s.send_json(Method::PUT, "/api/languages/fr-fr", json!({"fallback_code": "fr-ca"})).await;
-    assert_error(status, &b, StatusCode::UNPROCESSABLE_ENTITY, "fallback_cycle");
+    assert_error(status, &b, StatusCode::CONFLICT, "fallback_cycle");
     let msg = b["error_message"].as_str().unwrap();
     assert!(msg.contains("fr-fr → fr-ca → fr-fr") || msg.contains("fr-ca → fr-fr → fr-ca"), "{msg}");
 
     // de-de exists but is not enabled here; xx-zz does not exist at all.
     for locale in ["de-de", "xx-zz"] {
         let (status, b) = s.get(&url(&space, &format!("/assets/{id}"), "main", locale)).await;
-        assert_error(status, &b, StatusCode::UNPROCESSABLE_ENTITY, "locale_not_enabled");
+        assert_error(status, &b, StatusCode::NOT_FOUND, "locale_not_enabled");
         let (status, b) = write(&s, &space, "main", &id, locale, json!({"title": "Logo"})).await;
-        assert_error(status, &b, StatusCode::UNPROCESSABLE_ENTITY, "locale_not_enabled");
+        assert_error(status, &b, StatusCode::NOT_FOUND, "locale_not_enabled");
         // Public delivery tells nothing about a space's configuration.
         let (status, _) = s.fetch(&format!("/v3/assets/{space}/{id}/logo.svg?locale={locale}")).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{locale}");
     }
     let (status, b) = s.get(&url(&space, "/assets", "main", "de-de")).await;
-    assert_error(status, &b, StatusCode::UNPROCESSABLE_ENTITY, "locale_not_enabled");
+    assert_error(status, &b, StatusCode::NOT_FOUND, "locale_not_enabled");
     assert_eq!(read_ok(&s, &space, &id, "en-us").await["version"], 1, "nothing was written");
 
     // Locale codes are case-insensitive; an empty one is the default; text that
@@ -332,7 +332,7 @@ async fn languages_outside_the_workspace_are_refused_and_skipped_in_chains() {
     );
     assert_eq!(read_ok(&s, &space, &id, "fr-ca").await["title"], "Logo FR", "main still has fr-fr enabled");
     let (status, b) = write(&s, &space, "quebec", &id, "fr-fr", json!({"title": "x"})).await;
-    assert_error(status, &b, StatusCode::UNPROCESSABLE_ENTITY, "locale_not_enabled");
+    assert_error(status, &b, StatusCode::NOT_FOUND, "locale_not_enabled");
 
     // Re-pointing a fallback takes effect on the next read.
     let (status, b) = s.send_json(Method::PUT, "/api/languages/fr-ca", json!({"fallback_code": "en-us"})).await;
@@ -402,7 +402,7 @@ async fn lists_filter_on_languages_and_resolve_each_asset() {
         assert_eq!(listed(&s, &space, ws, "fr-ca", "?localized_in=fr-ca").await, sorted(&[]), "{ws}");
         assert_eq!(listed(&s, &space, ws, "fr-ca", "?localized_in=en-us&limit=1").await.1, 2, "{ws}");
         let (status, b) = s.get(&url(&space, "/assets?localized_in=xx-zz", ws, "en-us")).await;
-        assert_error(status, &b, StatusCode::UNPROCESSABLE_ENTITY, "locale_not_enabled");
+        assert_error(status, &b, StatusCode::NOT_FOUND, "locale_not_enabled");
     }
     // The trash lists an asset localized only outside the default language too.
     assert_eq!(s.delete(&url(&space, &format!("/assets/{french}"), "main", "fr-fr")).await.0, StatusCode::OK);

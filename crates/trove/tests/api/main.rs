@@ -23,6 +23,7 @@ mod merge;
 mod openapi;
 mod operations;
 mod preconditions;
+mod schemathesis;
 mod spaces;
 mod trash;
 mod versions;

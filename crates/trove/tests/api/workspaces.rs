@@ -112,8 +112,8 @@ async fn fork_list_get_rename_and_refusals() {
     assert_eq!(w["languages"], json!(["en-us"]));
     assert!(w["created_by"].as_str().is_some() && w["created_at"].as_str().is_some());
     let (status, body) = s.send_json(Method::POST, &base, json!({"uid": "spring_2027"})).await;
-    assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
-    assert!(body["errors"]["uid"][0].as_str().unwrap().contains("already exists"), "{body}");
+    assert_error(status, &body, StatusCode::CONFLICT, "workspace_exists");
+    assert_eq!(body["errors"]["uid"][0], "is taken", "{body}");
 
     // Forks of forks, to any depth.
     let mut source = "spring_2027".to_owned();
@@ -133,10 +133,10 @@ async fn fork_list_get_rename_and_refusals() {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!((body["workspace"]["name"].as_str(), &body["workspace"]["description"]), (Some("Spring"), &Value::Null));
     let (status, body) = s.send_json(Method::PUT, &one, json!({"uid": "autumn"})).await;
-    assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    assert_error(status, &body, StatusCode::CONFLICT, "immutable_field");
     assert!(body["errors"]["uid"].is_array());
     let (status, body) = s.send_json(Method::PUT, &one, json!({"source": "deep_0"})).await;
-    assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    assert_error(status, &body, StatusCode::CONFLICT, "immutable_field");
     assert!(body["errors"]["source"].is_array());
     let (status, body) = s.send_json(Method::PUT, &one, json!({"uid": "spring_2027", "source": "main"})).await;
     assert_eq!(status, StatusCode::OK, "unchanged immutable fields are accepted: {body}");
@@ -167,9 +167,9 @@ async fn workspace_languages_lock_the_default() {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!((body["default_language"].as_str(), &body["languages"]), (Some("en-us"), &json!(["en-us"])));
     let (status, body) = s.send_json(Method::PUT, &url, json!({"languages": []})).await;
-    assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "default_language_locked");
+    assert_error(status, &body, StatusCode::CONFLICT, "default_language_locked");
     let (status, body) = s.send_json(Method::PUT, &url, json!({"languages": ["en-us", "xx-nowhere"]})).await;
-    assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "unknown_language");
+    assert_error(status, &body, StatusCode::CONFLICT, "unknown_language");
     let (status, body) = s.send_json(Method::PUT, &url, json!({"languages": "en-us"})).await;
     assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "invalid_body");
     let (_, before) = s.get(&format!("/api/spaces/{space}/workspaces/ws")).await;

@@ -42,6 +42,8 @@ mod openapi;
 mod operations;
 #[path = "../api/preconditions.rs"]
 mod preconditions;
+#[path = "../api/schemathesis.rs"]
+mod schemathesis;
 #[path = "../api/spaces.rs"]
 mod spaces;
 #[path = "../api/trash.rs"]
