@@ -38,6 +38,13 @@ impl App {
         Ok(Some(self.maintain_now().await?))
     }
 
+    /// Gives up this node's maintenance claim (at shutdown), so the next start, or
+    /// another node, runs maintenance at once instead of skipping a round for a
+    /// claim nobody will use.
+    pub async fn release_maintenance(&self) -> Result<()> {
+        self.meta.release_job(JOB_NAME, &self.settings.node_id).await
+    }
+
     /// Runs every maintenance step now, unconditionally.
     pub async fn maintain_now(&self) -> Result<MaintenanceReport> {
         let at = now();

@@ -25,6 +25,9 @@ pub enum ErrorKind {
     Conflict,
     /// An `If-Match` or `version` precondition did not hold: a stale write.
     PreconditionFailed,
+    /// The client stopped sending the request (its body stalled past the body-read
+    /// time-out); the connection is closed after the answer.
+    RequestTimeout,
     /// The body is larger than allowed.
     PayloadTooLarge,
     /// The file type is refused.

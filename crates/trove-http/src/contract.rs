@@ -12,7 +12,7 @@
 //! | 401    | is under `/api` (a bearer token is required)      | `Allowed` |
 //! | 404    | has path parameters, or a `workspace`/`locale` query parameter | the use cases' lookups |
 //! | 412    | takes `If-Match`                                 | `if_match` and the use case |
-//! | 413, 415, 422 | has a request body                        | `ApiJson`, `OptionalJson`, `upload`, the domain rules |
+//! | 408, 413, 415, 422 | has a request body                   | the body time-out, `ApiJson`, `OptionalJson`, `upload`, the domain rules |
 //! | 503    | touches the database or storage (all but `/healthz`) | the backends |
 //!
 //! 429 is not documented: Trove has no rate limit, so it never answers 429.
@@ -109,6 +109,7 @@ impl Shape {
             out.push((412, "`If-Match` (or `\"version\"`) names a version that is no longer the head.".to_owned()));
         }
         if self.body() {
+            out.push((408, "The body stopped arriving for `body_read_timeout`; the connection is closed.".to_owned()));
             out.push((413, "The body is larger than this route accepts.".to_owned()));
             out.push((415, "The body's `Content-Type` is not one this route reads.".to_owned()));
         }

@@ -73,7 +73,12 @@ async fn collect(body: Body) -> Result<Vec<u8>> {
     let mut stream = body.into_data_stream();
     let mut bytes = Vec::new();
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|_| Error::bad_request("invalid_json", "the body could not be read to its end"))?;
+        let chunk = chunk.map_err(|e| {
+            if crate::body::is_timeout(&e) {
+                return crate::body::timeout_error();
+            }
+            Error::bad_request("invalid_json", "the body could not be read to its end")
+        })?;
         if bytes.len() + chunk.len() > crate::JSON_BODY_LIMIT {
             return Err(too_large());
         }

@@ -2,6 +2,7 @@
 //! delivery. Handlers parse the request, call one use case on [`trove_app::App`],
 //! and shape the answer; they hold no business rules.
 
+pub mod body;
 pub mod contract;
 pub mod error;
 pub mod extract;

@@ -56,6 +56,7 @@ fn bad_multipart(e: multer::Error) -> Error {
         M::IncompleteHeaders | M::ReadHeaderFailed(_) | M::DecodeHeaderName { .. } | M::DecodeHeaderValue { .. } => {
             malformed("a part's headers cannot be read")
         }
+        M::StreamReadFailed(e) if crate::body::is_timeout(e.as_ref()) => crate::body::timeout_error(),
         M::StreamReadFailed(_) => malformed("the body could not be read to its end"),
         _ => malformed("it is not multipart/form-data"),
     }

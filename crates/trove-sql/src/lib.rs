@@ -50,11 +50,21 @@ impl SqlStore {
     pub async fn connect(url: &str) -> Result<Self> {
         sqlx::any::install_default_drivers();
         let dialect = Dialect::from_url(url)?;
+        if dialect == Dialect::Postgres {
+            probe(url).await?;
+        }
         let (read_max, write_max) = dialect.pool_sizes();
         let read = pool(url, dialect, read_max).await?;
         let write = if dialect.shares_pool() { read.clone() } else { pool(url, dialect, write_max).await? };
         MIGRATOR.run(&write).await.map_err(|e| Error::internal(format!("applying database migrations failed: {e}")))?;
         Ok(SqlStore { read, write, dialect })
+    }
+
+    /// [`SqlStore::connect`], creating an SQLite database that does not exist yet
+    /// (and its directory): for a server's own database and a copy's target, where
+    /// a new file is expected. PostgreSQL URLs are used as they are.
+    pub async fn open_or_create(url: &str) -> Result<Self> {
+        Self::connect(&creatable(url)?).await
     }
 
     /// Which SQL engine this store talks to.
@@ -67,6 +77,63 @@ impl SqlStore {
         self.read.close().await;
         self.write.close().await;
     }
+}
+
+/// How long a start waits for PostgreSQL to accept a connection.
+const CONNECT_PATIENCE: Duration = Duration::from_secs(5);
+
+/// One connection to PostgreSQL before the pools are built, so a start fails within
+/// seconds naming the cause (refused, unknown host, authentication) instead of a
+/// pool time-out after 30 s. A refused connection is retried briefly: the database
+/// may be starting next to Trove.
+async fn probe(url: &str) -> Result<()> {
+    use sqlx::Connection;
+    let deadline = tokio::time::Instant::now() + CONNECT_PATIENCE;
+    loop {
+        let attempt = tokio::time::timeout_at(deadline, sqlx::AnyConnection::connect(url)).await;
+        let e = match attempt {
+            Ok(Ok(conn)) => {
+                let _ = conn.close().await;
+                return Ok(());
+            }
+            Ok(Err(e)) => e,
+            Err(_) => {
+                return Err(Error::unavailable(format!(
+                    "cannot connect to the database: no answer within {}s",
+                    CONNECT_PATIENCE.as_secs()
+                )));
+            }
+        };
+        let refused = matches!(&e, sqlx::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused);
+        if !refused || tokio::time::Instant::now() + Duration::from_millis(250) >= deadline {
+            return Err(Error::unavailable(format!("cannot connect to the database: {e}")));
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+/// An SQLite URL that creates its file when missing (`mode=rwc`, unless the URL
+/// names a mode), after creating the file's directory.
+fn creatable(url: &str) -> Result<String> {
+    let Some(rest) = url.strip_prefix("sqlite:") else { return Ok(url.to_owned()) };
+    let (path, query) = match rest.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (rest, None),
+    };
+    let path = path.strip_prefix("//").unwrap_or(path);
+    if path.is_empty() || path == ":memory:" {
+        return Ok(url.to_owned());
+    }
+    if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Error::unavailable(format!("cannot create the directory {} for the database: {e}", dir.display()))
+        })?;
+    }
+    Ok(match query {
+        Some(q) if q.split('&').any(|kv| kv.starts_with("mode=")) => url.to_owned(),
+        Some(_) => format!("{url}&mode=rwc"),
+        None => format!("{url}?mode=rwc"),
+    })
 }
 
 async fn pool(url: &str, dialect: Dialect, max: u32) -> Result<AnyPool> {

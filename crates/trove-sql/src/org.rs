@@ -88,4 +88,14 @@ impl JobRepo for SqlStore {
         .rows_affected();
         Ok(claimed == 1)
     }
+
+    async fn release_job(&self, name: &str, holder: &str) -> Result<()> {
+        sqlx::query("UPDATE job_claims SET claimed_until = 0 WHERE name = $1 AND holder = $2")
+            .bind(name)
+            .bind(holder)
+            .execute(&self.write)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
 }

@@ -513,6 +513,11 @@ async fn job_claims_are_exclusive(s: &SqlStore) {
     let later = now + Duration::seconds(61);
     assert!(s.try_claim_job("j", "node-b", later, later + Duration::seconds(60)).await.unwrap());
     assert!(s.try_claim_job("other", "node-a", now, now + Duration::seconds(60)).await.unwrap());
+    // Only the holder can release a claim; once released, anyone claims it at once.
+    s.release_job("other", "node-b").await.unwrap();
+    assert!(!s.try_claim_job("other", "node-c", now, now + Duration::seconds(60)).await.unwrap());
+    s.release_job("other", "node-a").await.unwrap();
+    assert!(s.try_claim_job("other", "node-c", now, now + Duration::seconds(60)).await.unwrap());
 }
 
 fn lang(code: &str, fallback: &str) -> Language {

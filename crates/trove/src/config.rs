@@ -26,6 +26,11 @@ const KEYS: &[&str] = &[
     "log_format",
     "log_level",
     "shutdown_timeout",
+    "header_read_timeout",
+    "body_read_timeout",
+    "send_timeout",
+    "keep_alive_timeout",
+    "max_connections",
 ];
 
 /// Every setting of `trove serve`.
@@ -66,6 +71,21 @@ pub struct Config {
     /// How long shutdown waits for in-flight requests.
     #[serde(with = "humantime_serde")]
     pub shutdown_timeout: Duration,
+    /// How long a client may take to send a request's headers (and a new
+    /// connection to start sending); past it, 408 and the connection is closed.
+    #[serde(with = "humantime_serde")]
+    pub header_read_timeout: Duration,
+    /// How long a request body may make no progress; past it, 408.
+    #[serde(with = "humantime_serde")]
+    pub body_read_timeout: Duration,
+    /// How long a response may make no progress because the client does not read it.
+    #[serde(with = "humantime_serde")]
+    pub send_timeout: Duration,
+    /// How long a kept-alive connection may sit idle between requests.
+    #[serde(with = "humantime_serde")]
+    pub keep_alive_timeout: Duration,
+    /// Open connections at most; more wait in the kernel's backlog.
+    pub max_connections: usize,
 }
 
 impl Default for Config {
@@ -86,6 +106,11 @@ impl Default for Config {
             log_format: "text".to_owned(),
             log_level: "info".to_owned(),
             shutdown_timeout: Duration::from_secs(30),
+            header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(30),
+            send_timeout: Duration::from_secs(60),
+            keep_alive_timeout: Duration::from_secs(75),
+            max_connections: 4096,
         }
     }
 }
@@ -144,9 +169,15 @@ impl Config {
             fig = fig.merge(Toml::file_exact(f));
         }
         // Only Trove's own keys: other TROVE_* variables in the environment (test
-        // settings, wrappers' variables) are not configuration and must not stop a start.
+        // settings, wrappers' variables) are not configuration and must not stop a
+        // start; `trove serve` names them in a warning (see `unknown_env_vars`).
         let env = Env::prefixed("TROVE_").filter(|k| KEYS.iter().any(|key| k.as_str().eq_ignore_ascii_case(key)));
-        let config: Config = fig.merge(env).merge(Serialized::defaults(overrides)).extract().map_err(Box::new)?;
+        // `TROVE_S3_REGION` and the like set single keys of the `[s3]` table.
+        let s3 = Env::prefixed("TROVE_S3_")
+            .filter(|k| S3_KEYS.iter().any(|key| k.as_str().eq_ignore_ascii_case(key)))
+            .map(|k| format!("s3.{}", k.as_str().to_ascii_lowercase()).into());
+        let config: Config =
+            fig.merge(env).merge(s3).merge(Serialized::defaults(overrides)).extract().map_err(Box::new)?;
         config.validate().map_err(|m| Box::new(figment::Error::from(m)))?;
         Ok(config)
     }
@@ -165,7 +196,39 @@ impl Config {
         if self.max_upload_size.as_u64() == 0 {
             return Err("max_upload_size must be more than 0".to_owned());
         }
+        for (key, value) in [
+            ("header_read_timeout", self.header_read_timeout),
+            ("body_read_timeout", self.body_read_timeout),
+            ("send_timeout", self.send_timeout),
+            ("keep_alive_timeout", self.keep_alive_timeout),
+        ] {
+            if value < Duration::from_millis(10) || value > Duration::from_secs(24 * 3600) {
+                return Err(format!("{key} must be between 10ms and 24h, not {value:?}"));
+            }
+        }
+        if let Some(u) = &self.public_url {
+            check_public_url(u)?;
+        }
+        tracing_subscriber::EnvFilter::try_new(&self.log_level)
+            .map_err(|e| format!("log_level {:?} is not a valid log filter: {e}", self.log_level))?;
+        if !(1..=1_000_000).contains(&self.max_connections) {
+            return Err(format!("max_connections must be between 1 and 1000000, not {}", self.max_connections));
+        }
         Ok(())
+    }
+
+    /// The connection limits of the server, with `max_connections` fitted to the
+    /// process's open-file limit (see [`crate::serve::fit_fd_limit`]).
+    pub fn limits(&self) -> crate::serve::Limits {
+        crate::serve::Limits {
+            timeouts: crate::conn::Timeouts {
+                header_read: self.header_read_timeout,
+                body_read: self.body_read_timeout,
+                send: self.send_timeout,
+                keep_alive: self.keep_alive_timeout,
+            },
+            max_connections: crate::serve::fit_fd_limit(self.max_connections),
+        }
     }
 
     /// The database URL in effect.
@@ -183,6 +246,46 @@ impl Config {
         }
     }
 }
+
+/// `public_url` must be an absolute `http` or `https` URL: it is put in front of
+/// every URL in responses, and a relative or mistyped one would break all of them.
+fn check_public_url(u: &str) -> Result<(), String> {
+    let what = "public_url must be an absolute http(s) URL such as \"https://dam.example.com\"";
+    let parsed = url::Url::parse(u).map_err(|e| format!("{what}; {u:?} is not ({e})"))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none_or(str::is_empty) {
+        return Err(format!("{what}; {u:?} is not"));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(format!("{what}, without a query or fragment; {u:?} has one"));
+    }
+    Ok(())
+}
+
+/// The `TROVE_*` variables in the environment that Trove does not read: reported at
+/// start so a misspelt setting does not pass silently. Besides the keys, known are
+/// `TROVE_CONFIG`, `TROVE_S3_<key>`, and the variables Kubernetes injects for a
+/// service named `trove` (`TROVE_PORT…`, `TROVE_SERVICE_…`).
+pub fn unknown_env_vars() -> Vec<String> {
+    let mut unknown: Vec<String> = std::env::vars_os()
+        .filter_map(|(k, _)| k.into_string().ok())
+        .filter(|k| k.starts_with("TROVE_") && !is_known_env(&k["TROVE_".len()..]))
+        .collect();
+    unknown.sort();
+    unknown
+}
+
+fn is_known_env(rest: &str) -> bool {
+    let lower = rest.to_ascii_lowercase();
+    KEYS.contains(&lower.as_str())
+        || lower == "config"
+        || lower.strip_prefix("s3_").is_some_and(|k| S3_KEYS.contains(&k))
+        || lower == "port"
+        || lower.starts_with("port_")
+        || lower.starts_with("service_")
+}
+
+/// The keys of the `[s3]` table, also read from `TROVE_S3_<KEY>`.
+const S3_KEYS: &[&str] = &["endpoint_url", "region", "access_key_id", "secret_access_key", "allow_http"];
 
 /// Parses `file:///path` or `s3://bucket[/prefix]`.
 pub fn parse_storage_url(url: &str) -> anyhow::Result<Storage> {
@@ -249,10 +352,64 @@ mod tests {
             "log_format = \"xml\"",
             "max_upload_size = 0",
             "trash_retention = \"100000years\"",
+            "header_read_timeout = \"0s\"",
+            "body_read_timeout = \"1ms\"",
+            "send_timeout = \"400d\"",
+            "keep_alive_timeout = \"0s\"",
+            "max_connections = 0",
+            "max_connections = 99999999",
         ] {
             std::fs::write(&path, bad).unwrap();
             assert!(Config::load(Some(&path), Overrides::default()).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn public_url_must_be_absolute_http() {
+        for bad in ["dam.example.com", "/trove", "ftp://x.example", "https://", "http://x.example/?a=1", "not a url"] {
+            let c = Config { public_url: Some(bad.into()), ..Config::default() };
+            let err = c.validate().expect_err(bad);
+            assert!(err.contains("absolute http(s) URL"), "{bad}: {err}");
+        }
+        for good in ["https://dam.example.com", "http://127.0.0.1:8080/", "https://x.example/dam"] {
+            let c = Config { public_url: Some(good.into()), ..Config::default() };
+            assert!(c.validate().is_ok(), "{good}");
+        }
+    }
+
+    #[test]
+    fn a_bad_log_filter_is_refused() {
+        let c = Config { log_level: "trove=loud".into(), ..Config::default() };
+        assert!(c.validate().expect_err("bad filter").contains("log_level"));
+    }
+
+    #[test]
+    fn known_environment_variables() {
+        for known in ["LISTEN", "CONFIG", "S3_REGION", "s3_allow_http", "PORT", "PORT_8080_TCP_ADDR", "SERVICE_HOST"] {
+            assert!(is_known_env(known), "{known}");
+        }
+        for unknown in ["LISTN", "S3_BUCKET", "MAX_CONNECTION", "S3"] {
+            assert_eq!(is_known_env(unknown), unknown == "S3", "{unknown}");
+        }
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's own closure type
+    fn trove_s3_variables_set_the_s3_table() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("TROVE_S3_ENDPOINT_URL", "http://127.0.0.1:9000");
+            jail.set_env("TROVE_S3_REGION", "eu-west-1");
+            jail.set_env("TROVE_S3_ALLOW_HTTP", "true");
+            jail.set_env("TROVE_SOMETHING_ELSE", "ignored");
+            let c = Config::load(None, Overrides::default()).expect("loads");
+            assert_eq!(c.s3.endpoint_url.as_deref(), Some("http://127.0.0.1:9000"));
+            assert_eq!(c.s3.region.as_deref(), Some("eu-west-1"));
+            assert_eq!(c.s3.allow_http, Some(true));
+            let unknown = unknown_env_vars();
+            assert!(unknown.contains(&"TROVE_SOMETHING_ELSE".to_string()), "{unknown:?}");
+            assert!(!unknown.iter().any(|k| k.starts_with("TROVE_S3_")), "{unknown:?}");
+            Ok(())
+        });
     }
 
     #[test]

@@ -22,7 +22,7 @@ fn bar(len: u64, template: &str) -> ProgressBar {
 /// Copies every row of the `from` database into `to` and verifies the result.
 pub async fn copy_data(from: &str, to: &str, resume: bool) -> anyhow::Result<()> {
     let source = SqlStore::connect(from).await.context("opening the source database")?;
-    let target = SqlStore::connect(to).await.context("opening the target database")?;
+    let target = SqlStore::open_or_create(to).await.context("opening the target database")?;
     let pb = bar(0, "{spinner} {msg:<24} [{bar:40}] {pos}/{len} rows ({elapsed})");
     let result = source
         .copy_into(&target, resume, &mut |p| match p {

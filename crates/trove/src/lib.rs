@@ -3,13 +3,14 @@
 //! gracefully. This crate is the only place that knows which backends exist.
 
 pub mod config;
+pub mod conn;
 pub mod copy;
+pub mod serve;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
-use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use trove_app::ports::BlobStore;
@@ -44,7 +45,7 @@ pub fn open_blob_store(storage: &Storage, s3: &config::S3Config) -> anyhow::Resu
 pub async fn build_app(config: &Config) -> anyhow::Result<(App, SqlStore, Option<String>)> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
-    let store = SqlStore::connect(&config.database_url()).await.context("opening the metadata database")?;
+    let store = SqlStore::open_or_create(&config.database_url()).await.context("opening the metadata database")?;
     let blobs: Arc<dyn BlobStore> = match config.storage()? {
         Storage::Files(dir) => Arc::new(FsBlobStore::open(dir).context("opening the blob directory")?),
         Storage::S3(url) => {
@@ -83,28 +84,21 @@ impl Server {
         let state = trove_http::AppState::new(self.app.clone(), self.config.public_url.as_deref());
         let router = trove_http::router(state);
         let maintenance = tokio::spawn(self.app.clone().maintenance_loop(self.config.maintenance_interval));
-        let mut stop = shutdown.clone();
-        // Responses go out as several writes (headers, then body chunks); with Nagle's
-        // algorithm a small one waits for the client's delayed ACK, up to 40 ms per
-        // response on a kept-alive connection. Every accepted stream sends at once.
-        let listener = self.listener.tap_io(|tcp| {
-            if let Err(e) = tcp.set_nodelay(true) {
-                tracing::warn!(error = %e, "could not set TCP_NODELAY on a connection");
-            }
-        });
-        let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
-            let _ = stop.wait_for(|s| *s).await;
-        });
+        let limits = self.config.limits();
+        let serve = serve::serve(self.listener, router, limits, shutdown.clone());
         let timeout = self.config.shutdown_timeout;
         let graceful = async {
             let _ = shutdown.wait_for(|s| *s).await;
             tokio::time::sleep(timeout).await;
         };
         tokio::select! {
-            r = serve => r.context("serving HTTP")?,
+            () = serve => {}
             () = graceful => tracing::warn!("shutdown timeout reached; dropping remaining requests"),
         }
         maintenance.abort();
+        if let Err(e) = self.app.release_maintenance().await {
+            tracing::warn!(error = %e, "could not release the maintenance claim; the next start may skip a round");
+        }
         self.store.close().await;
         Ok(())
     }

@@ -63,14 +63,27 @@ enum Command {
     },
 }
 
-fn init_logging(config: &Config) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&config.log_level));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+/// Logs to stderr with the configured filter (`RUST_LOG` wins when set). A filter
+/// that does not parse stops the start: a typo must not silently hide the logs.
+/// Colours only when stderr is a terminal, so files and log collectors get plain text.
+fn init_logging(config: &Config) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(spec) if !spec.is_empty() => EnvFilter::try_new(&spec)
+            .map_err(|e| anyhow::anyhow!("RUST_LOG {spec:?} is not a valid log filter: {e}"))?,
+        _ => EnvFilter::try_new(&config.log_level)
+            .map_err(|e| anyhow::anyhow!("log_level {:?} is not a valid log filter: {e}", config.log_level))?,
+    };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
     if config.log_format == "json" {
         builder.json().init();
     } else {
         builder.init();
     }
+    Ok(())
 }
 
 async fn shutdown_signal(tx: watch::Sender<bool>) {
@@ -103,7 +116,14 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { config, listen, data_dir } => {
             let config = Config::load(config.as_deref(), Overrides { listen, data_dir })?;
-            init_logging(&config);
+            init_logging(&config)?;
+            let unknown = trove::config::unknown_env_vars();
+            if !unknown.is_empty() {
+                tracing::warn!(
+                    variables = %unknown.join(", "),
+                    "ignoring unknown TROVE_* environment variables (misspelt settings?); see docs/configuration.md"
+                );
+            }
             let server = Server::bind(config).await?;
             if let Some(token) = &server.bootstrap_token {
                 println!("Trove is set up. Admin API token (shown only this once; keep it safe):");

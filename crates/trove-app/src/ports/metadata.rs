@@ -370,6 +370,10 @@ pub trait JobRepo: Send + Sync {
     /// Claims the periodic job `name` for `holder` until `until`, if nobody holds an
     /// unexpired claim. Exactly one node wins each round.
     async fn try_claim_job(&self, name: &str, holder: &str, now: Timestamp, until: Timestamp) -> Result<bool>;
+
+    /// Gives up `holder`'s claim on `name`, if it still holds it, so the next claim
+    /// (by any node) succeeds at once.
+    async fn release_job(&self, name: &str, holder: &str) -> Result<()>;
 }
 
 /// The whole metadata store, as the use cases see it.

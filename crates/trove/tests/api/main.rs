@@ -8,6 +8,7 @@ pub const STACK: common::Stack = common::Stack::SqliteFs;
 
 mod assets;
 mod auth;
+mod connections;
 mod contract;
 mod delivery;
 mod errors;

@@ -183,3 +183,31 @@ async fn purge_after_retention_frees_only_unused_blobs() {
     assert_eq!((status, bytes_back), (StatusCode::OK, old));
     s.stop().await;
 }
+
+#[tokio::test]
+async fn the_first_maintenance_after_a_restart_runs_at_start() {
+    // The first server runs maintenance at start and holds the claim for most of an
+    // hour; a restart must not skip its own first round because of that claim.
+    let s = TestServer::start_with(|c| c.maintenance_interval = Duration::from_secs(3600)).await;
+    let space = s.create_space("R").await;
+    let a = s.upload_ok(&space, "a.bin", &bytes(31, 100)).await;
+    s.delete(&format!("/api/spaces/{space}/assets/{}", a["uid"].as_str().unwrap())).await;
+    let s = s.restart_with(|c| c.maintenance_interval = Duration::from_secs(3600)).await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let s = s
+        .restart_with(|c| {
+            c.maintenance_interval = Duration::from_secs(3600);
+            c.trash_retention = Duration::from_secs(1);
+        })
+        .await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let (_, t) = s.get(&format!("/api/spaces/{space}/trash")).await;
+        if t["count"] == 0 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the first maintenance after the restart did not run: {t}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    s.stop().await;
+}

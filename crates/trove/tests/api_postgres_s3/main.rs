@@ -12,6 +12,8 @@ pub const STACK: common::Stack = common::Stack::PostgresS3;
 mod assets;
 #[path = "../api/auth.rs"]
 mod auth;
+#[path = "../api/connections.rs"]
+mod connections;
 #[path = "../api/contract.rs"]
 mod contract;
 #[path = "../api/delivery.rs"]
