@@ -225,27 +225,36 @@ impl AssetRepo for SqlStore {
             .execute(&mut *w.tx)
             .await
             .map_err(db_err)?;
-        sqlx::query(AssertSqlSafe(PLACEMENTS.insert_sql("$4, $5, NULL, NULL, NULL, $6")))
-            .bind(&k.space_uid)
-            .bind(&k.workspace_uid)
-            .bind(w.seq)
-            .bind(&k.asset_uid)
-            .bind(n.parent_uid.as_deref())
-            .bind(locales_text([k.locale.as_str()]))
-            .execute(&mut *w.tx)
-            .await
-            .map_err(db_err)?;
+        sqlx::query(AssertSqlSafe(PLACEMENTS.insert_sql(&[
+            ("asset_uid", "$4"),
+            ("parent_uid", "$5"),
+            ("locales", "$6"),
+        ])?))
+        .bind(&k.space_uid)
+        .bind(&k.workspace_uid)
+        .bind(w.seq)
+        .bind(&k.asset_uid)
+        .bind(n.parent_uid.as_deref())
+        .bind(locales_text([k.locale.as_str()]))
+        .execute(&mut *w.tx)
+        .await
+        .map_err(db_err)?;
         insert_file(&mut w.tx, &n.file).await?;
-        sqlx::query(AssertSqlSafe(HEADS.insert_sql("$4, $5, $6, $6")))
-            .bind(&k.space_uid)
-            .bind(&k.workspace_uid)
-            .bind(w.seq)
-            .bind(&k.asset_uid)
-            .bind(&k.locale)
-            .bind(n.version.number)
-            .execute(&mut *w.tx)
-            .await
-            .map_err(db_err)?;
+        sqlx::query(AssertSqlSafe(HEADS.insert_sql(&[
+            ("asset_uid", "$4"),
+            ("locale", "$5"),
+            ("head_version", "$6"),
+            ("first_version", "$6"),
+        ])?))
+        .bind(&k.space_uid)
+        .bind(&k.workspace_uid)
+        .bind(w.seq)
+        .bind(&k.asset_uid)
+        .bind(&k.locale)
+        .bind(n.version.number)
+        .execute(&mut *w.tx)
+        .await
+        .map_err(db_err)?;
         insert_version(&mut w.tx, k, w.seq, &n.version).await?;
         w.tx.commit().await.map_err(db_err)
     }
@@ -460,7 +469,7 @@ impl AssetRepo for SqlStore {
             .touch(&mut w, &k.space_uid, &k.workspace_uid, "v.asset_uid = $4 AND v.locale = $5 AND v.number = $6", &key)
             .await?;
         let sql = if touched == 0 {
-            NAMES.insert_sql("$4, $5, $6, $7")
+            NAMES.insert_sql(&[("asset_uid", "$4"), ("locale", "$5"), ("number", "$6"), ("name", "$7")])?
         } else {
             "UPDATE version_names SET name = $7 WHERE space_uid = $1 AND workspace_uid = $2 AND seq = $3 \
              AND asset_uid = $4 AND locale = $5 AND number = $6"

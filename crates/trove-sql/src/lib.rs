@@ -17,6 +17,7 @@ mod merge;
 mod org;
 mod overlay;
 mod rows;
+pub mod schema;
 mod spaces;
 mod trash;
 mod variants;

@@ -153,16 +153,21 @@ impl VariantRepo for SqlStore {
             }
         }
         let number = first_number(&mut w, space, ws, asset, &k.locale).await?;
-        sqlx::query(AssertSqlSafe(HEADS.insert_sql("$4, $5, $6, $6")))
-            .bind(space)
-            .bind(ws)
-            .bind(w.seq)
-            .bind(asset)
-            .bind(&k.locale)
-            .bind(number)
-            .execute(&mut *w.tx)
-            .await
-            .map_err(db_err)?;
+        sqlx::query(AssertSqlSafe(HEADS.insert_sql(&[
+            ("asset_uid", "$4"),
+            ("locale", "$5"),
+            ("head_version", "$6"),
+            ("first_version", "$6"),
+        ])?))
+        .bind(space)
+        .bind(ws)
+        .bind(w.seq)
+        .bind(asset)
+        .bind(&k.locale)
+        .bind(number)
+        .execute(&mut *w.tx)
+        .await
+        .map_err(db_err)?;
         // A tombstone the workspace left under this key (an earlier unlocalize).
         HEADS.close(&mut w, space, ws).await?;
         if let Some(f) = new_file {

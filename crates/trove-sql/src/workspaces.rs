@@ -12,7 +12,7 @@ use trove_domain::model::{Page, PageRequest, Workspace};
 use trove_domain::workspace::{ItemChanges, MergeReport};
 use trove_domain::{Error, Result};
 
-use crate::overlay::{ALL, OWN_MAX_SEQ, begin_write, copy_down_versions};
+use crate::overlay::{OWN_MAX_SEQ, begin_write, copy_down_versions};
 use crate::rows::{get, ms, ts};
 use crate::trash::free_asset_files;
 use crate::{SqlStore, db_err};
@@ -208,7 +208,7 @@ impl WorkspaceRepo for SqlStore {
         }
         // Children keep what they read through this workspace: its rows they see
         // become theirs, and the workspace leaves every lineage.
-        for o in ALL {
+        for o in crate::schema::overlays() {
             o.copy_down(&mut w, space, uid, "1 = 1", &[]).await?;
         }
         copy_down_versions(&mut w, space, uid, "1 = 1", &[]).await?;

@@ -114,7 +114,7 @@ impl Merger<'_> {
     }
 
     /// Moves a key of the source to the trash (the workspace no longer has it).
-    async fn trash(&mut self, o: &crate::overlay::Overlay, key: &str, uid: &str) -> Result<()> {
+    async fn trash(&mut self, o: &crate::schema::Table, key: &str, uid: &str) -> Result<()> {
         let (space, src) = (self.p.space.as_str(), self.p.source.as_str());
         let cond = format!("v.{key} = $4 AND v.deleted_at IS NULL");
         if o.touch(self.w, space, src, &cond, &[Val::Text(Some(uid))]).await? == 0 {
@@ -123,7 +123,7 @@ impl Merger<'_> {
         sqlx::query(AssertSqlSafe(format!(
             "UPDATE {} SET deleted_by = $5, deleted_at = $6, trashed_with = NULL \
              WHERE space_uid = $1 AND workspace_uid = $2 AND seq = $3 AND {key} = $4",
-            o.table
+            o.name
         )))
         .bind(space)
         .bind(src)
@@ -141,14 +141,14 @@ impl Merger<'_> {
     pub async fn placement(&mut self, asset: &str, t: &Three<Placement>) -> Result<()> {
         let (space, src) = (self.p.space.as_str(), self.p.source.as_str());
         let Some(pl) = &t.workspace else {
-            return self.trash(&PLACEMENTS, "asset_uid", asset).await;
+            return self.trash(PLACEMENTS, "asset_uid", asset).await;
         };
         let parent = self.live_parent(pl.parent_uid.as_deref()).await?;
         let deleted_by = pl.deleted_at.map(|_| self.r.by.as_str());
         // The source's own row of the asset: a new one if the source never had it
         // (closing any tombstone it left), else a touched copy; then the same update.
         if t.source.is_none() {
-            sqlx::query(AssertSqlSafe(PLACEMENTS.insert_sql("$4, NULL, NULL, NULL, NULL, ''")))
+            sqlx::query(AssertSqlSafe(PLACEMENTS.insert_sql(&[("asset_uid", "$4"), ("locales", "''")])?))
                 .bind(space)
                 .bind(src)
                 .bind(self.w.seq)
@@ -274,17 +274,22 @@ impl Merger<'_> {
                 _ => None,
             };
             let first = shared.unwrap_or(number);
-            sqlx::query(AssertSqlSafe(HEADS.insert_sql("$4, $5, $6, $7")))
-                .bind(space)
-                .bind(src)
-                .bind(self.w.seq)
-                .bind(asset)
-                .bind(locale)
-                .bind(number)
-                .bind(first)
-                .execute(&mut *self.w.tx)
-                .await
-                .map_err(db_err)?;
+            sqlx::query(AssertSqlSafe(HEADS.insert_sql(&[
+                ("asset_uid", "$4"),
+                ("locale", "$5"),
+                ("head_version", "$6"),
+                ("first_version", "$7"),
+            ])?))
+            .bind(space)
+            .bind(src)
+            .bind(self.w.seq)
+            .bind(asset)
+            .bind(locale)
+            .bind(number)
+            .bind(first)
+            .execute(&mut *self.w.tx)
+            .await
+            .map_err(db_err)?;
             HEADS.close(self.w, space, src).await?;
         }
         sqlx::query(
