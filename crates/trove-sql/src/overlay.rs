@@ -44,6 +44,23 @@ pub(crate) fn bind_all<'q>(
     q
 }
 
+/// An insert of one whole row of `table`, every column named and bound. A column
+/// of the table left out is an error, so a column added to [`crate::schema`] is
+/// written by every such insert or refused at once.
+pub(crate) fn insert_row<'q>(
+    table: &Table,
+    row: &[(&str, Val<'q>)],
+) -> Result<sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>> {
+    if let Some(c) = table.columns().iter().find(|c| !row.iter().any(|(n, _)| *n == c.name)) {
+        return Err(Error::internal(format!("an insert into {} leaves out column {}", table.name, c.name)));
+    }
+    let params: Vec<String> = (1..=row.len()).map(crate::dialect::param).collect();
+    let set: Vec<(&str, &str)> = row.iter().zip(&params).map(|((c, _), p)| (*c, p.as_str())).collect();
+    let sql = table.insert_values(&set)?;
+    let vals: Vec<Val<'q>> = row.iter().map(|(_, v)| *v).collect();
+    Ok(bind_all(sqlx::query(AssertSqlSafe(sql)), &vals))
+}
+
 /// One write transaction of a space, holding the space's clock.
 pub(crate) struct Writer {
     pub tx: Transaction<'static, Any>,

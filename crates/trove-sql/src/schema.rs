@@ -121,6 +121,16 @@ impl Table {
         list(self.key.iter().map(|c| c.name), alias)
     }
 
+    /// The item's key and the data columns merge compares, as `alias.col`.
+    pub(crate) fn merged_list(&self, alias: &str) -> String {
+        list(self.key.iter().chain(self.data.iter().filter(|c| c.merged)).map(|c| c.name), alias)
+    }
+
+    /// Every column as `alias.col AS prefix_col`, for reading the table alongside others.
+    pub(crate) fn prefixed_list(&self, alias: &str, prefix: &str) -> String {
+        self.columns().iter().map(|c| format!("{alias}.{n} AS {prefix}_{n}", n = c.name)).collect::<Vec<_>>().join(", ")
+    }
+
     /// `INSERT INTO <table> (cols) VALUES (exprs)` for the named columns; columns
     /// left out take their default. A name the table lacks is an error.
     pub(crate) fn insert_values(&self, set: &[(&str, &str)]) -> Result<String> {

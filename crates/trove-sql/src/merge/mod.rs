@@ -22,6 +22,7 @@ use trove_domain::{Error, ErrorKind, Result};
 
 use crate::overlay::{OWN_MAX_SEQ, begin_write};
 use crate::rows::get;
+use crate::schema::{ASSET_LOCALES, ASSET_VERSIONS, FOLDERS, Table, WORKSPACE_ASSETS};
 use crate::workspaces::{read_workspace, workspace_not_found};
 use crate::{SqlStore, db_err};
 
@@ -32,7 +33,8 @@ const LINEAGE_AS_OF: &str = "WITH lin AS (SELECT depth, ancestor_uid, \
 
 /// Rows of `table` (alias `t`) matching `cond` as workspace `$2` saw them at `$3`,
 /// nearest lineage entry first.
-fn as_of(table: &str, cols: &str, cond: &str) -> String {
+fn as_of(table: &Table, cols: &str, cond: &str) -> String {
+    let table = table.name;
     format!(
         "{LINEAGE_AS_OF} SELECT lin.depth AS depth, t.tombstone AS tombstone, {cols} FROM lin JOIN {table} t \
          ON t.space_uid = $1 AND t.workspace_uid = lin.ancestor_uid AND t.seq <= lin.max_seq \
@@ -49,7 +51,7 @@ pub(crate) struct At<'a> {
 }
 
 pub(crate) async fn placement(c: &mut AnyConnection, at: At<'_>, asset: &str) -> Result<Option<Placement>> {
-    let sql = as_of("workspace_assets", "t.parent_uid, t.deleted_at, t.trashed_with", "t.asset_uid = $4");
+    let sql = as_of(&WORKSPACE_ASSETS, &WORKSPACE_ASSETS.merged_list("t"), "t.asset_uid = $4");
     let row = sqlx::query(AssertSqlSafe(sql))
         .bind(at.space)
         .bind(at.ws)
@@ -68,7 +70,7 @@ pub(crate) async fn placement(c: &mut AnyConnection, at: At<'_>, asset: &str) ->
 
 /// Each locale's head version number.
 async fn heads(c: &mut AnyConnection, at: At<'_>, asset: &str) -> Result<BTreeMap<String, i64>> {
-    let sql = as_of("asset_locales", "t.locale, t.head_version", "t.asset_uid = $4");
+    let sql = as_of(&ASSET_LOCALES, "t.locale, t.head_version", "t.asset_uid = $4");
     let rows = sqlx::query(AssertSqlSafe(sql))
         .bind(at.space)
         .bind(at.ws)
@@ -90,10 +92,10 @@ async fn heads(c: &mut AnyConnection, at: At<'_>, asset: &str) -> Result<BTreeMa
 
 async fn content(c: &mut AnyConnection, at: At<'_>, asset: &str, locale: &str, number: i64) -> Result<Option<Content>> {
     let sql = format!(
-        "{LINEAGE_AS_OF} SELECT t.workspace_uid AS owner_uid, t.title, t.description, t.alt_text, t.tags, t.custom, \
-           t.file_uid \
+        "{LINEAGE_AS_OF} SELECT t.workspace_uid AS owner_uid, {cols} \
          FROM lin JOIN asset_versions t ON t.space_uid = $1 AND t.workspace_uid = lin.ancestor_uid AND t.seq <= lin.max_seq \
-         WHERE t.asset_uid = $4 AND t.locale = $5 AND t.number = $6 ORDER BY lin.depth"
+         WHERE t.asset_uid = $4 AND t.locale = $5 AND t.number = $6 ORDER BY lin.depth",
+        cols = ASSET_VERSIONS.merged_list("t")
     );
     let row = sqlx::query(AssertSqlSafe(sql))
         .bind(at.space)
@@ -141,7 +143,7 @@ fn folder_from(r: &AnyRow) -> Result<FolderState> {
 }
 
 pub(crate) async fn folder(c: &mut AnyConnection, at: At<'_>, uid: &str) -> Result<Option<FolderState>> {
-    let sql = as_of("folders", "t.title, t.description, t.parent_uid, t.deleted_at, t.trashed_with", "t.uid = $4");
+    let sql = as_of(&FOLDERS, &FOLDERS.merged_list("t"), "t.uid = $4");
     let row = sqlx::query(AssertSqlSafe(sql))
         .bind(at.space)
         .bind(at.ws)
