@@ -11,6 +11,7 @@ mod blobs;
 pub mod copy;
 pub mod dialect;
 mod folders;
+mod history;
 mod languages;
 mod listing;
 mod merge;
