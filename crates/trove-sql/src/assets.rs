@@ -11,9 +11,10 @@ use trove_domain::{Error, Result};
 
 use crate::folders::require_live_folder;
 use crate::listing::page_assets;
-use crate::overlay::{HEADS, NAMES, PLACEMENTS, Val, Writer, begin_write};
-use crate::rows::{VERSION_COLUMNS, get, ms, tags_to_text, ts, version_from_row};
-use crate::{SqlStore, db_err};
+use crate::overlay::{HEADS, NAMES, PLACEMENTS, Val, Writer, begin_write, insert_row};
+use crate::rows::{get, ms, tags_to_text, ts, version_columns, version_from_row};
+use crate::variants::{insert_head, set_head};
+use crate::{SqlStore, db_err, schema};
 
 /// Live assets of a workspace joined with the head version and file of the first
 /// locale of a resolution chain each has a variant in. Parameters: `$1` space, `$2`
@@ -28,7 +29,7 @@ fn head_query(n: usize, extra_where: &str, tail: &str) -> String {
     format!(
         "SELECT wa.asset_uid AS a_uid, wa.parent_uid AS a_parent_uid, a.slug AS a_slug, \
            a.slug_is_custom AS a_slug_is_custom, a.created_by AS a_created_by, a.created_at AS a_created_at, \
-           {VERSION_COLUMNS} \
+           {cols} \
          FROM live_workspace_assets wa \
          JOIN assets a ON a.space_uid = wa.space_uid AND a.uid = wa.asset_uid \
          JOIN live_asset_locales l ON l.space_uid = wa.space_uid AND l.workspace_uid = wa.workspace_uid \
@@ -36,7 +37,8 @@ fn head_query(n: usize, extra_where: &str, tail: &str) -> String {
          JOIN live_asset_versions v ON v.space_uid = l.space_uid AND v.workspace_uid = l.workspace_uid \
            AND v.asset_uid = l.asset_uid AND v.locale = l.locale AND v.number = l.head_version \
          JOIN files f ON f.uid = v.file_uid \
-         WHERE wa.space_uid = $1 AND wa.workspace_uid = $2 AND wa.deleted_at IS NULL{extra_where} {tail}"
+         WHERE wa.space_uid = $1 AND wa.workspace_uid = $2 AND wa.deleted_at IS NULL{extra_where} {tail}",
+        cols = version_columns()
     )
 }
 
@@ -145,29 +147,29 @@ pub(crate) async fn insert_version(
     seq: i64,
     v: &Version,
 ) -> Result<()> {
+    let tags = tags_to_text(&v.content.tags);
     let custom = serde_json::to_string(&v.content.custom).map_err(|e| Error::internal(e.to_string()))?;
-    sqlx::query(
-        "INSERT INTO asset_versions (space_uid, workspace_uid, asset_uid, locale, number, seq, merged_from, title, description, tags, custom, file_uid, created_by, created_at, alt_text) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-    )
-    .bind(&key.space_uid)
-    .bind(&key.workspace_uid)
-    .bind(&key.asset_uid)
-    .bind(&key.locale)
-    .bind(v.number)
-    .bind(seq)
-    .bind(v.merged_from.as_deref())
-    .bind(&v.content.title)
-    .bind(v.content.description.as_deref())
-    .bind(tags_to_text(&v.content.tags))
-    .bind(custom)
-    .bind(&v.file.uid)
-    .bind(&v.created_by)
-    .bind(ms(v.created_at))
-    .bind(v.content.alt_text.as_deref())
-    .execute(&mut **tx)
-    .await
-    .map_err(db_err)?;
+    fn t(s: &str) -> Val<'_> {
+        Val::Text(Some(s))
+    }
+    let row = [
+        ("space_uid", t(&key.space_uid)),
+        ("workspace_uid", t(&key.workspace_uid)),
+        ("asset_uid", t(&key.asset_uid)),
+        ("locale", t(&key.locale)),
+        ("number", Val::Int(Some(v.number))),
+        ("seq", Val::Int(Some(seq))),
+        ("merged_from", Val::Text(v.merged_from.as_deref())),
+        ("title", t(&v.content.title)),
+        ("description", Val::Text(v.content.description.as_deref())),
+        ("alt_text", Val::Text(v.content.alt_text.as_deref())),
+        ("tags", t(&tags)),
+        ("custom", t(&custom)),
+        ("file_uid", t(&v.file.uid)),
+        ("created_by", t(&v.created_by)),
+        ("created_at", Val::Int(Some(ms(v.created_at)))),
+    ];
+    insert_row(&schema::ASSET_VERSIONS, &row)?.execute(&mut **tx).await.map_err(db_err)?;
     Ok(())
 }
 
@@ -200,11 +202,12 @@ async fn require_live_assets(w: &mut Writer, space: &str, ws: &str, uids: &[Stri
 /// `$5` optionally narrows to one number.
 fn versions_query(one: bool) -> String {
     format!(
-        "SELECT {VERSION_COLUMNS} FROM live_asset_versions v JOIN files f ON f.uid = v.file_uid \
+        "SELECT {cols} FROM live_asset_versions v JOIN files f ON f.uid = v.file_uid \
          JOIN live_asset_locales l ON l.space_uid = v.space_uid AND l.workspace_uid = v.workspace_uid \
            AND l.asset_uid = v.asset_uid AND l.locale = v.locale AND v.number >= l.first_version \
          WHERE v.space_uid = $1 AND v.workspace_uid = $2 AND v.asset_uid = $3 AND v.locale = $4{} ORDER BY v.number DESC",
-        if one { " AND v.number = $5" } else { "" }
+        if one { " AND v.number = $5" } else { "" },
+        cols = version_columns()
     )
 }
 
@@ -225,27 +228,30 @@ impl AssetRepo for SqlStore {
             .execute(&mut *w.tx)
             .await
             .map_err(db_err)?;
-        sqlx::query(AssertSqlSafe(PLACEMENTS.insert_sql("$4, $5, NULL, NULL, NULL, $6")))
-            .bind(&k.space_uid)
-            .bind(&k.workspace_uid)
-            .bind(w.seq)
-            .bind(&k.asset_uid)
-            .bind(n.parent_uid.as_deref())
-            .bind(locales_text([k.locale.as_str()]))
-            .execute(&mut *w.tx)
-            .await
-            .map_err(db_err)?;
+        sqlx::query(AssertSqlSafe(PLACEMENTS.insert_sql(&[
+            ("asset_uid", "$4"),
+            ("parent_uid", "$5"),
+            ("locales", "$6"),
+        ])?))
+        .bind(&k.space_uid)
+        .bind(&k.workspace_uid)
+        .bind(w.seq)
+        .bind(&k.asset_uid)
+        .bind(n.parent_uid.as_deref())
+        .bind(locales_text([k.locale.as_str()]))
+        .execute(&mut *w.tx)
+        .await
+        .map_err(db_err)?;
         insert_file(&mut w.tx, &n.file).await?;
-        sqlx::query(AssertSqlSafe(HEADS.insert_sql("$4, $5, $6, $6")))
-            .bind(&k.space_uid)
-            .bind(&k.workspace_uid)
-            .bind(w.seq)
-            .bind(&k.asset_uid)
-            .bind(&k.locale)
-            .bind(n.version.number)
-            .execute(&mut *w.tx)
-            .await
-            .map_err(db_err)?;
+        insert_head(
+            &mut w,
+            &k.space_uid,
+            &k.workspace_uid,
+            (&k.asset_uid, &k.locale),
+            n.version.number,
+            n.version.number,
+        )
+        .await?;
         insert_version(&mut w.tx, k, w.seq, &n.version).await?;
         w.tx.commit().await.map_err(db_err)
     }
@@ -460,7 +466,7 @@ impl AssetRepo for SqlStore {
             .touch(&mut w, &k.space_uid, &k.workspace_uid, "v.asset_uid = $4 AND v.locale = $5 AND v.number = $6", &key)
             .await?;
         let sql = if touched == 0 {
-            NAMES.insert_sql("$4, $5, $6, $7")
+            NAMES.insert_sql(&[("asset_uid", "$4"), ("locale", "$5"), ("number", "$6"), ("name", "$7")])?
         } else {
             "UPDATE version_names SET name = $7 WHERE space_uid = $1 AND workspace_uid = $2 AND seq = $3 \
              AND asset_uid = $4 AND locale = $5 AND number = $6"
@@ -561,22 +567,4 @@ impl AssetRepo for SqlStore {
         .map_err(db_err)?;
         row.as_ref().map(crate::rows::file_from_row).transpose()
     }
-}
-
-/// Points the touched head of `k` at version `number`.
-pub(crate) async fn set_head(w: &mut Writer, k: &AssetKey, number: i64) -> Result<()> {
-    sqlx::query(
-        "UPDATE asset_locales SET head_version = $6 WHERE space_uid = $1 AND workspace_uid = $2 AND seq = $3 \
-         AND asset_uid = $4 AND locale = $5",
-    )
-    .bind(&k.space_uid)
-    .bind(&k.workspace_uid)
-    .bind(w.seq)
-    .bind(&k.asset_uid)
-    .bind(&k.locale)
-    .bind(number)
-    .execute(&mut *w.tx)
-    .await
-    .map_err(db_err)?;
-    Ok(())
 }

@@ -9,211 +9,19 @@ use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 use trove_domain::{Error, Result};
 
+use crate::dialect::params;
+use crate::schema::{self, Col, Kind};
 use crate::{SqlStore, db_err};
 
 /// Rows per batch.
 const BATCH: i64 = 1000;
 
-/// A column and whether it holds text (else a 64-bit integer).
-type Column = (&'static str, bool);
-
-/// A table, its columns and its primary key, in an order where every table comes
-/// after the tables it references. Leases and job claims are per-process state and
-/// are not copied.
-const TABLES: &[(&str, &[Column], &[&str])] = &[
-    ("organizations", &[("uid", true), ("singleton", false), ("name", true), ("created_at", false)], &["uid"]),
-    (
-        "users",
-        &[("uid", true), ("org_uid", true), ("email", true), ("name", true), ("role", true), ("created_at", false)],
-        &["uid"],
-    ),
-    (
-        "api_tokens",
-        &[
-            ("uid", true),
-            ("user_uid", true),
-            ("name", true),
-            ("token_hash", true),
-            ("created_at", false),
-            ("revoked_at", false),
-        ],
-        &["uid"],
-    ),
-    (
-        "languages",
-        &[
-            ("code", true),
-            ("name", true),
-            ("fallback_code", true),
-            ("is_default", false),
-            ("created_at", false),
-            ("is_custom", false),
-        ],
-        &["code"],
-    ),
-    (
-        "spaces",
-        &[
-            ("uid", true),
-            ("title", true),
-            ("description", true),
-            ("created_by", true),
-            ("created_at", false),
-            ("updated_by", true),
-            ("updated_at", false),
-            ("clock", false),
-        ],
-        &["uid"],
-    ),
-    (
-        "workspaces",
-        &[
-            ("space_uid", true),
-            ("uid", true),
-            ("name", true),
-            ("description", true),
-            ("source_uid", true),
-            ("default_locale", true),
-            ("created_by", true),
-            ("created_at", false),
-            ("fork_seq", false),
-            ("merged_seq", false),
-            ("updated_by", true),
-            ("updated_at", false),
-        ],
-        &["space_uid", "uid"],
-    ),
-    (
-        "workspace_lineage",
-        &[("space_uid", true), ("workspace_uid", true), ("depth", false), ("ancestor_uid", true), ("max_seq", false)],
-        &["space_uid", "workspace_uid", "depth"],
-    ),
-    (
-        "workspace_languages",
-        &[("space_uid", true), ("workspace_uid", true), ("locale", true)],
-        &["space_uid", "workspace_uid", "locale"],
-    ),
-    (
-        "folders",
-        &[
-            ("space_uid", true),
-            ("workspace_uid", true),
-            ("uid", true),
-            ("seq", false),
-            ("superseded_seq", false),
-            ("tombstone", false),
-            ("title", true),
-            ("description", true),
-            ("parent_uid", true),
-            ("created_by", true),
-            ("created_at", false),
-            ("updated_by", true),
-            ("updated_at", false),
-            ("deleted_by", true),
-            ("deleted_at", false),
-            ("trashed_with", true),
-        ],
-        &["space_uid", "workspace_uid", "uid", "seq"],
-    ),
-    (
-        "assets",
-        &[
-            ("space_uid", true),
-            ("uid", true),
-            ("slug", true),
-            ("slug_is_custom", false),
-            ("created_by", true),
-            ("created_at", false),
-        ],
-        &["space_uid", "uid"],
-    ),
-    ("blobs", &[("hash", true), ("size", false), ("created_at", false)], &["hash"]),
-    (
-        "files",
-        &[
-            ("uid", true),
-            ("space_uid", true),
-            ("asset_uid", true),
-            ("blob_hash", true),
-            ("file_name", true),
-            ("content_type", true),
-            ("size", false),
-            ("width", false),
-            ("height", false),
-            ("created_by", true),
-            ("created_at", false),
-        ],
-        &["uid"],
-    ),
-    (
-        "workspace_assets",
-        &[
-            ("space_uid", true),
-            ("workspace_uid", true),
-            ("asset_uid", true),
-            ("seq", false),
-            ("superseded_seq", false),
-            ("tombstone", false),
-            ("parent_uid", true),
-            ("deleted_by", true),
-            ("deleted_at", false),
-            ("trashed_with", true),
-            ("locales", true),
-        ],
-        &["space_uid", "workspace_uid", "asset_uid", "seq"],
-    ),
-    (
-        "asset_locales",
-        &[
-            ("space_uid", true),
-            ("workspace_uid", true),
-            ("asset_uid", true),
-            ("locale", true),
-            ("seq", false),
-            ("superseded_seq", false),
-            ("tombstone", false),
-            ("head_version", false),
-            ("first_version", false),
-        ],
-        &["space_uid", "workspace_uid", "asset_uid", "locale", "seq"],
-    ),
-    (
-        "asset_versions",
-        &[
-            ("space_uid", true),
-            ("workspace_uid", true),
-            ("asset_uid", true),
-            ("locale", true),
-            ("number", false),
-            ("seq", false),
-            ("merged_from", true),
-            ("title", true),
-            ("description", true),
-            ("alt_text", true),
-            ("tags", true),
-            ("custom", true),
-            ("file_uid", true),
-            ("created_by", true),
-            ("created_at", false),
-        ],
-        &["space_uid", "workspace_uid", "asset_uid", "locale", "number"],
-    ),
-    (
-        "version_names",
-        &[
-            ("space_uid", true),
-            ("workspace_uid", true),
-            ("asset_uid", true),
-            ("locale", true),
-            ("number", false),
-            ("seq", false),
-            ("superseded_seq", false),
-            ("tombstone", false),
-            ("name", true),
-        ],
-        &["space_uid", "workspace_uid", "asset_uid", "locale", "number", "seq"],
-    ),
-];
+/// The tables copy-data moves, from [`crate::schema`]: each after the tables it
+/// references, with its columns and primary key. Leases, job claims and the
+/// language clock are per-process state and are not copied.
+fn tables() -> Vec<(&'static str, Vec<Col>, Vec<&'static str>)> {
+    schema::TABLES.iter().filter(|t| t.copied).map(|t| (t.name, t.columns(), t.primary_key())).collect()
+}
 
 /// One value of a copied row.
 #[derive(Debug, Clone, PartialEq)]
@@ -222,14 +30,13 @@ enum Value {
     Int(Option<i64>),
 }
 
-fn read_row(row: &AnyRow, columns: &[Column]) -> Result<Vec<Value>> {
+fn read_row(row: &AnyRow, columns: &[Col]) -> Result<Vec<Value>> {
     columns
         .iter()
-        .map(|(name, text)| {
-            Ok(if *text {
-                Value::Text(row.try_get(*name).map_err(db_err)?)
-            } else {
-                Value::Int(row.try_get(*name).map_err(db_err)?)
+        .map(|c| {
+            Ok(match c.kind {
+                Kind::Text => Value::Text(row.try_get(c.name).map_err(db_err)?),
+                Kind::Int => Value::Int(row.try_get(c.name).map_err(db_err)?),
             })
         })
         .collect()
@@ -257,20 +64,18 @@ fn digest_row(values: &[Value]) -> [u8; 32] {
 
 /// `(a, b) > ($1, $2)`: keyset pagination over a (possibly composite) primary key.
 fn after_key(pk: &[&str]) -> String {
-    let cols = pk.join(", ");
-    let params: Vec<String> = (1..=pk.len()).map(|i| format!("${i}")).collect();
-    format!("({cols}) > ({})", params.join(", "))
+    format!("({}) > ({})", pk.join(", "), params(1, pk.len()))
 }
 
 /// Reads one batch of a table after `last` (the previous batch's last key).
 async fn batch(
     store: &SqlStore,
     table: &str,
-    columns: &[Column],
+    columns: &[Col],
     pk: &[&str],
     last: Option<&[Value]>,
 ) -> Result<Vec<Vec<Value>>> {
-    let cols: Vec<&str> = columns.iter().map(|(c, _)| *c).collect();
+    let cols: Vec<&str> = columns.iter().map(|c| c.name).collect();
     let order = pk.join(", ");
     let (filter, next) = match last {
         Some(_) => (format!("WHERE {} ", after_key(pk)), pk.len() + 1),
@@ -280,7 +85,7 @@ async fn batch(
     let mut q = sqlx::query(AssertSqlSafe(sql));
     if let Some(last) = last {
         for name in pk {
-            let i = columns.iter().position(|(c, _)| c == name).unwrap_or(0);
+            let i = columns.iter().position(|c| c.name == *name).unwrap_or(0);
             q = match &last[i] {
                 Value::Text(v) => q.bind(v.clone()),
                 Value::Int(v) => q.bind(*v),
@@ -293,9 +98,9 @@ async fn batch(
 
 /// The batch in insertion order: as it is, except that a language comes after the
 /// language it falls back to (the reference is checked at once on both engines).
-fn fallbacks_first<'a>(table: &str, columns: &[Column], rows: &'a [Vec<Value>]) -> Vec<&'a Vec<Value>> {
+fn fallbacks_first<'a>(table: &str, columns: &[Col], rows: &'a [Vec<Value>]) -> Vec<&'a Vec<Value>> {
     let (Some(code), Some(fallback)) =
-        (columns.iter().position(|(c, _)| *c == "code"), columns.iter().position(|(c, _)| *c == "fallback_code"))
+        (columns.iter().position(|c| c.name == "code"), columns.iter().position(|c| c.name == "fallback_code"))
     else {
         return rows.iter().collect();
     };
@@ -341,7 +146,7 @@ pub enum CopyProgress<'a> {
 
 /// Row count and checksum of a table. The checksum XORs the rows' digests, so it does
 /// not depend on the order each engine sorts text in (rows are unique by key).
-async fn fingerprint(store: &SqlStore, table: &str, columns: &[Column], pk: &[&str]) -> Result<(u64, String)> {
+async fn fingerprint(store: &SqlStore, table: &str, columns: &[Col], pk: &[&str]) -> Result<(u64, String)> {
     let mut acc = [0u8; 32];
     let mut count = 0u64;
     let mut last: Option<Vec<Value>> = None;
@@ -382,8 +187,9 @@ impl SqlStore {
                 "the target database already holds a deployment; pass --resume to continue an interrupted copy into it",
             ));
         }
+        let tables = tables();
         let mut total = 0u64;
-        for (table, _, _) in TABLES {
+        for (table, _, _) in &tables {
             let n: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
                 .fetch_one(&self.read)
                 .await
@@ -391,13 +197,12 @@ impl SqlStore {
             total += u64::try_from(n).unwrap_or(0);
         }
         progress(CopyProgress::Counted { rows: total });
-        for (table, columns, pk) in TABLES {
-            let cols: Vec<&str> = columns.iter().map(|(c, _)| *c).collect();
-            let params: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
+        for (table, columns, pk) in &tables {
+            let cols: Vec<&str> = columns.iter().map(|c| c.name).collect();
             let insert = format!(
                 "INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT DO NOTHING",
                 cols.join(", "),
-                params.join(", ")
+                params(1, cols.len())
             );
             let mut last: Option<Vec<Value>> = None;
             loop {
@@ -424,7 +229,7 @@ impl SqlStore {
         // Nodes already running on the target may hold its (empty) language map in
         // memory: moving the clock makes them read the copied languages.
         sqlx::query("UPDATE language_clock SET version = version + 1").execute(&to.write).await.map_err(db_err)?;
-        for (table, columns, pk) in TABLES {
+        for (table, columns, pk) in &tables {
             let (a, b) = (fingerprint(self, table, columns, pk).await?, fingerprint(to, table, columns, pk).await?);
             if a != b {
                 return Err(Error::conflict(

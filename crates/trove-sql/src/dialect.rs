@@ -65,6 +65,27 @@ impl Dialect {
         matches!(self, Dialect::Postgres)
     }
 
+    /// A query listing the columns of every table and view (`table_name`,
+    /// `column_name`, `data_type`), for comparing the live schema with
+    /// [`crate::schema`]. sqlx's own bookkeeping table is left out.
+    pub fn columns_catalogue(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => {
+                "SELECT m.name AS table_name, p.name AS column_name, p.type AS data_type \
+                 FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+                 WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations' \
+                 ORDER BY m.name, p.cid"
+            }
+            Dialect::Postgres => {
+                "SELECT CAST(table_name AS TEXT) AS table_name, CAST(column_name AS TEXT) AS column_name, \
+                   CAST(data_type AS TEXT) AS data_type \
+                 FROM information_schema.columns \
+                 WHERE table_schema = current_schema() AND table_name <> '_sqlx_migrations' \
+                 ORDER BY table_name, ordinal_position"
+            }
+        }
+    }
+
     /// Suffix for a `SELECT` whose rows the transaction will delete, so concurrent
     /// transactions on other nodes neither wait on nor take the same rows. SQLite's
     /// single writer already excludes everyone else.
@@ -74,6 +95,18 @@ impl Dialect {
             Dialect::Postgres => " FOR UPDATE SKIP LOCKED",
         }
     }
+}
+
+/// The `n`th bound parameter (from 1). Both engines take the common dialect's
+/// numbered `$n` through the `Any` driver, so generated statements number their
+/// parameters here and nowhere else.
+pub(crate) fn param(n: usize) -> String {
+    format!("${n}")
+}
+
+/// `count` parameters from the `first`th on, comma-separated.
+pub(crate) fn params(first: usize, count: usize) -> String {
+    (first..first + count).map(param).collect::<Vec<_>>().join(", ")
 }
 
 /// Begins a read-only transaction that sees one snapshot of the database for all its

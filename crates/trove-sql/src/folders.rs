@@ -69,21 +69,30 @@ impl FolderRepo for SqlStore {
         if let Some(parent) = &f.parent_uid {
             require_live_folder(&mut w, &f.space_uid, &f.workspace_uid, parent).await?;
         }
-        sqlx::query(AssertSqlSafe(FOLDERS.insert_sql("$4, $5, $6, $7, $8, $9, $10, $11, NULL, NULL, NULL")))
-            .bind(&f.space_uid)
-            .bind(&f.workspace_uid)
-            .bind(w.seq)
-            .bind(&f.uid)
-            .bind(&f.title)
-            .bind(f.description.as_deref())
-            .bind(f.parent_uid.as_deref())
-            .bind(&f.created_by)
-            .bind(ms(f.created_at))
-            .bind(&f.updated_by)
-            .bind(ms(f.updated_at))
-            .execute(&mut *w.tx)
-            .await
-            .map_err(db_err)?;
+        sqlx::query(AssertSqlSafe(FOLDERS.insert_sql(&[
+            ("uid", "$4"),
+            ("title", "$5"),
+            ("description", "$6"),
+            ("parent_uid", "$7"),
+            ("created_by", "$8"),
+            ("created_at", "$9"),
+            ("updated_by", "$10"),
+            ("updated_at", "$11"),
+        ])?))
+        .bind(&f.space_uid)
+        .bind(&f.workspace_uid)
+        .bind(w.seq)
+        .bind(&f.uid)
+        .bind(&f.title)
+        .bind(f.description.as_deref())
+        .bind(f.parent_uid.as_deref())
+        .bind(&f.created_by)
+        .bind(ms(f.created_at))
+        .bind(&f.updated_by)
+        .bind(ms(f.updated_at))
+        .execute(&mut *w.tx)
+        .await
+        .map_err(db_err)?;
         w.tx.commit().await.map_err(db_err)
     }
 

@@ -18,6 +18,7 @@ use sqlx::{AnyPool, AssertSqlSafe};
 use trove_domain::{Error, Result};
 
 use crate::db_err;
+use crate::schema::{self, Table};
 
 /// `max_seq` of a workspace's own lineage entry: it sees all of its own rows.
 pub(crate) const OWN_MAX_SEQ: i64 = i64::MAX;
@@ -43,6 +44,23 @@ pub(crate) fn bind_all<'q>(
     q
 }
 
+/// An insert of one whole row of `table`, every column named and bound. A column
+/// of the table left out is an error, so a column added to [`crate::schema`] is
+/// written by every such insert or refused at once.
+pub(crate) fn insert_row<'q>(
+    table: &Table,
+    row: &[(&str, Val<'q>)],
+) -> Result<sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>> {
+    if let Some(c) = table.columns().iter().find(|c| !row.iter().any(|(n, _)| *n == c.name)) {
+        return Err(Error::internal(format!("an insert into {} leaves out column {}", table.name, c.name)));
+    }
+    let params: Vec<String> = (1..=row.len()).map(crate::dialect::param).collect();
+    let set: Vec<(&str, &str)> = row.iter().zip(&params).map(|((c, _), p)| (*c, p.as_str())).collect();
+    let sql = table.insert_values(&set)?;
+    let vals: Vec<Val<'q>> = row.iter().map(|(_, v)| *v).collect();
+    Ok(bind_all(sqlx::query(AssertSqlSafe(sql)), &vals))
+}
+
 /// One write transaction of a space, holding the space's clock.
 pub(crate) struct Writer {
     pub tx: Transaction<'static, Any>,
@@ -64,57 +82,21 @@ pub(crate) async fn begin_write(pool: &AnyPool, space: &str) -> Result<Writer> {
     Ok(Writer { tx, seq })
 }
 
-/// A temporal per-workspace table: its key columns (after `space_uid`,
-/// `workspace_uid`) and its data columns.
-pub(crate) struct Overlay {
-    pub table: &'static str,
-    pub key: &'static [&'static str],
-    pub data: &'static [&'static str],
-}
+/// The overlay tables, as [`crate::schema`] describes them; [`Table`]'s methods
+/// below are their write protocol.
+pub(crate) const FOLDERS: &Table = &schema::FOLDERS;
+pub(crate) const PLACEMENTS: &Table = &schema::WORKSPACE_ASSETS;
+pub(crate) const HEADS: &Table = &schema::ASSET_LOCALES;
+pub(crate) const NAMES: &Table = &schema::VERSION_NAMES;
 
-pub(crate) const FOLDERS: Overlay = Overlay {
-    table: "folders",
-    key: &["uid"],
-    data: &[
-        "title",
-        "description",
-        "parent_uid",
-        "created_by",
-        "created_at",
-        "updated_by",
-        "updated_at",
-        "deleted_by",
-        "deleted_at",
-        "trashed_with",
-    ],
-};
+/// The columns every new row of an overlay starts with: `$1` space, `$2`
+/// workspace, `$3` the writer's seq, current and not a tombstone.
+const NEW_ROW: [(&str, &str); 5] =
+    [("space_uid", "$1"), ("workspace_uid", "$2"), ("seq", "$3"), ("superseded_seq", "NULL"), ("tombstone", "0")];
 
-pub(crate) const PLACEMENTS: Overlay = Overlay {
-    table: "workspace_assets",
-    key: &["asset_uid"],
-    data: &["parent_uid", "deleted_by", "deleted_at", "trashed_with", "locales"],
-};
-
-pub(crate) const HEADS: Overlay =
-    Overlay { table: "asset_locales", key: &["asset_uid", "locale"], data: &["head_version", "first_version"] };
-
-pub(crate) const NAMES: Overlay =
-    Overlay { table: "version_names", key: &["asset_uid", "locale", "number"], data: &["name"] };
-
-/// Every overlay, in the order workspace deletion copies them down.
-pub(crate) const ALL: [&Overlay; 4] = [&FOLDERS, &PLACEMENTS, &HEADS, &NAMES];
-
-fn prefixed(cols: &[&str], alias: &str) -> String {
-    cols.iter().map(|c| format!("{alias}.{c}")).collect::<Vec<_>>().join(", ")
-}
-
-impl Overlay {
+impl Table {
     fn key_match(&self, a: &str, b: &str) -> String {
-        self.key.iter().map(|k| format!("{a}.{k} = {b}.{k}")).collect::<Vec<_>>().join(" AND ")
-    }
-
-    fn columns(&self) -> String {
-        [self.key, self.data].concat().join(", ")
+        self.key.iter().map(|k| format!("{a}.{k} = {b}.{k}", k = k.name)).collect::<Vec<_>>().join(" AND ")
     }
 
     /// Makes the keys of workspace `ws` that match `cond` writable in this
@@ -123,15 +105,20 @@ impl Overlay {
     /// touched in this transaction are left as they are. `cond` is over the live
     /// view aliased `v`, with parameters from `$4` on (`$1` space, `$2` workspace,
     /// `$3` seq). Afterwards, change the touched rows with `... AND seq = $seq`.
-    pub async fn touch(&self, w: &mut Writer, space: &str, ws: &str, cond: &str, vals: &[Val<'_>]) -> Result<u64> {
-        let t = self.table;
+    pub(crate) async fn touch(
+        &self,
+        w: &mut Writer,
+        space: &str,
+        ws: &str,
+        cond: &str,
+        vals: &[Val<'_>],
+    ) -> Result<u64> {
+        let t = self.name;
         let sql = format!(
-            "INSERT INTO {t} (space_uid, workspace_uid, seq, superseded_seq, tombstone, {cols}) \
-             SELECT v.space_uid, v.workspace_uid, $3, NULL, 0, {vcols} FROM live_{t} v \
+            "{insert} FROM live_{t} v \
              WHERE v.space_uid = $1 AND v.workspace_uid = $2 AND ({cond}) \
              AND NOT EXISTS (SELECT 1 FROM {t} o WHERE o.space_uid = $1 AND o.workspace_uid = $2 AND {km} AND o.seq = $3)",
-            cols = self.columns(),
-            vcols = prefixed(&[self.key, self.data].concat(), "v"),
+            insert = self.insert_select("v", &[("seq", "$3"), ("superseded_seq", "NULL"), ("tombstone", "0")])?,
             km = self.key_match("o", "v"),
         );
         let q = sqlx::query(AssertSqlSafe(sql)).bind(space).bind(ws).bind(w.seq);
@@ -144,9 +131,9 @@ impl Overlay {
 
     /// Closes the rows that this transaction's new rows in `ws` replace (a touched
     /// key's previous row, or a tombstone under a key inserted anew).
-    pub async fn close(&self, w: &mut Writer, space: &str, ws: &str) -> Result<()> {
-        let t = self.table;
-        let keys = self.key.join(", ");
+    pub(crate) async fn close(&self, w: &mut Writer, space: &str, ws: &str) -> Result<()> {
+        let t = self.name;
+        let keys = self.key_list("");
         let sql = format!(
             "UPDATE {t} SET superseded_seq = $3 WHERE space_uid = $1 AND workspace_uid = $2 \
              AND ({keys}) IN (SELECT {keys} FROM {t} n WHERE n.space_uid = $1 AND n.workspace_uid = $2 AND n.seq = $3) \
@@ -156,15 +143,12 @@ impl Overlay {
         Ok(())
     }
 
-    /// An insert of one new row for `ws`: `values` lists the key and data columns in
-    /// order (with `$1` space, `$2` workspace, `$3` seq available). Where the key may
-    /// have existed in `ws` before (a tombstone), [`Overlay::close`] afterwards.
-    pub fn insert_sql(&self, values: &str) -> String {
-        format!(
-            "INSERT INTO {t} (space_uid, workspace_uid, seq, superseded_seq, tombstone, {cols}) VALUES ($1, $2, $3, NULL, 0, {values})",
-            t = self.table,
-            cols = self.columns()
-        )
+    /// An insert of one new row for `ws`: `values` names the key and data columns
+    /// (with `$1` space, `$2` workspace, `$3` seq available; columns left out take
+    /// their default). Where the key may have existed in `ws` before (a
+    /// tombstone), [`Table::close`] afterwards.
+    pub(crate) fn insert_sql(&self, values: &[(&str, &str)]) -> Result<String> {
+        self.insert_values(&[&NEW_ROW[..], values].concat())
     }
 
     /// Before rows of `ws` whose keys match `cond` are physically deleted: every
@@ -172,15 +156,24 @@ impl Overlay {
     /// of the row it sees, placed before the child's own history of the key, so the
     /// child (and its descendants) read exactly what they read before. `cond` names
     /// key columns only, unqualified, with parameters from `$4` on.
-    pub async fn copy_down(&self, w: &mut Writer, space: &str, ws: &str, cond: &str, vals: &[Val<'_>]) -> Result<()> {
-        let tab = self.table;
+    pub(crate) async fn copy_down(
+        &self,
+        w: &mut Writer,
+        space: &str,
+        ws: &str,
+        cond: &str,
+        vals: &[Val<'_>],
+    ) -> Result<()> {
+        let tab = self.name;
         // $3 (the seq) is unused here but bound like everywhere else, so callers number
         // their parameters the same way for every helper.
+        let km = self.key_match("o", "t");
+        let next = format!(
+            "(SELECT MIN(o.seq) FROM {tab} o WHERE o.space_uid = t.space_uid AND o.workspace_uid = c.workspace_uid AND {km})"
+        );
+        let insert = self.insert_select("t", &[("workspace_uid", "c.workspace_uid"), ("superseded_seq", &next)])?;
         let sql = format!(
-            "INSERT INTO {tab} (space_uid, workspace_uid, seq, superseded_seq, tombstone, {cols}) \
-             SELECT t.space_uid, c.workspace_uid, t.seq, \
-               (SELECT MIN(o.seq) FROM {tab} o WHERE o.space_uid = t.space_uid AND o.workspace_uid = c.workspace_uid AND {km}), \
-               t.tombstone, {tcols} \
+            "{insert} \
              FROM workspace_lineage c JOIN {tab} t ON t.space_uid = c.space_uid AND t.workspace_uid = c.ancestor_uid \
                AND t.seq <= c.max_seq AND (t.superseded_seq IS NULL OR t.superseded_seq > c.max_seq) \
              WHERE c.space_uid = $1 AND c.ancestor_uid = $2 AND c.depth > 0 AND $3 = $3 \
@@ -188,10 +181,7 @@ impl Overlay {
                               AND m.workspace_uid = c.workspace_uid AND m.depth > 0) \
                AND ({cond}) \
                AND NOT EXISTS (SELECT 1 FROM {tab} o WHERE o.space_uid = t.space_uid AND o.workspace_uid = c.workspace_uid \
-                               AND {km} AND o.seq <= c.max_seq)",
-            cols = self.columns(),
-            tcols = prefixed(&[self.key, self.data].concat(), "t"),
-            km = self.key_match("o", "t"),
+                               AND {km} AND o.seq <= c.max_seq)"
         );
         let q = sqlx::query(AssertSqlSafe(sql)).bind(space).bind(ws).bind(w.seq);
         bind_all(q, vals).execute(&mut *w.tx).await.map_err(db_err)?;
@@ -207,7 +197,7 @@ impl Overlay {
     /// deletion to its source) the rows valid at `base` stay, closed now and followed
     /// by a tombstone, so the merge still sees what the key was; only the history
     /// after `base` goes. The merge releases them afterwards.
-    pub async fn purge(
+    pub(crate) async fn purge(
         &self,
         w: &mut Writer,
         space: &str,
@@ -216,10 +206,11 @@ impl Overlay {
         vals: &[Val<'_>],
         keep: Option<i64>,
     ) -> Result<()> {
-        let t = self.table;
+        let t = self.name;
         self.copy_down(w, space, ws, cond, vals).await?;
-        let cols = self.columns();
         let n = vals.len() + 4;
+        let tombstone =
+            |alias: &str| self.insert_select(alias, &[("seq", "$3"), ("superseded_seq", "NULL"), ("tombstone", "1")]);
         let seq = w.seq;
         let exec = |sql: String, base: Option<i64>| {
             let mut q = bind_all(sqlx::query(AssertSqlSafe(sql)).bind(space).bind(ws).bind(seq), vals);
@@ -246,9 +237,9 @@ impl Overlay {
                 .map_err(db_err)?;
                 exec(
                     format!(
-                        "INSERT INTO {t} (space_uid, workspace_uid, seq, superseded_seq, tombstone, {cols}) \
-                         SELECT space_uid, workspace_uid, $3, NULL, 1, {cols} FROM {t} \
-                         WHERE space_uid = $1 AND workspace_uid = $2 AND ({cond}) AND superseded_seq = $3 AND seq < $3"
+                        "{insert} FROM {t} \
+                         WHERE space_uid = $1 AND workspace_uid = $2 AND ({cond}) AND superseded_seq = $3 AND seq < $3",
+                        insert = tombstone("")?
                     ),
                     None,
                 )
@@ -269,10 +260,8 @@ impl Overlay {
         // Keys the workspace now reads from an ancestor get a tombstone.
         exec(
             format!(
-                "INSERT INTO {t} (space_uid, workspace_uid, seq, superseded_seq, tombstone, {cols}) \
-                 SELECT v.space_uid, v.workspace_uid, $3, NULL, 1, {vcols} FROM live_{t} v \
-                 WHERE v.space_uid = $1 AND v.workspace_uid = $2 AND ({cond})",
-                vcols = prefixed(&[self.key, self.data].concat(), "v"),
+                "{insert} FROM live_{t} v WHERE v.space_uid = $1 AND v.workspace_uid = $2 AND ({cond})",
+                insert = tombstone("v")?
             ),
             None,
         )
@@ -293,11 +282,9 @@ pub(crate) async fn copy_down_versions(
     cond: &str,
     vals: &[Val<'_>],
 ) -> Result<()> {
+    let versions = &schema::ASSET_VERSIONS;
     let sql = format!(
-        "INSERT INTO asset_versions (space_uid, workspace_uid, asset_uid, locale, number, seq, title, description, \
-           alt_text, tags, custom, file_uid, merged_from, created_by, created_at) \
-         SELECT t.space_uid, c.workspace_uid, t.asset_uid, t.locale, t.number, t.seq, t.title, t.description, \
-           t.alt_text, t.tags, t.custom, t.file_uid, t.merged_from, t.created_by, t.created_at \
+        "{insert} \
          FROM workspace_lineage c JOIN asset_versions t ON t.space_uid = c.space_uid AND t.workspace_uid = c.ancestor_uid \
            AND t.seq <= c.max_seq \
          WHERE c.space_uid = $1 AND c.ancestor_uid = $2 AND c.depth > 0 AND $3 = $3 \
@@ -305,7 +292,9 @@ pub(crate) async fn copy_down_versions(
                           AND m.workspace_uid = c.workspace_uid AND m.depth > 0) \
            AND ({cond}) \
            AND NOT EXISTS (SELECT 1 FROM asset_versions o WHERE o.space_uid = t.space_uid AND o.workspace_uid = c.workspace_uid \
-                           AND o.asset_uid = t.asset_uid AND o.locale = t.locale AND o.number = t.number)"
+                           AND {km})",
+        insert = versions.insert_select("t", &[("workspace_uid", "c.workspace_uid")])?,
+        km = versions.key_match("o", "t"),
     );
     let q = sqlx::query(AssertSqlSafe(sql)).bind(space).bind(ws).bind(w.seq);
     bind_all(q, vals).execute(&mut *w.tx).await.map_err(db_err)?;

@@ -6,7 +6,7 @@ use sqlx::any::AnyRow;
 use trove_domain::model::{AssetContent, Dimensions, StoredFile, Timestamp, Version};
 use trove_domain::{Error, Result};
 
-use crate::db_err;
+use crate::{db_err, schema};
 
 /// Milliseconds since the Unix epoch, the stored form of every timestamp.
 pub fn ms(t: Timestamp) -> i64 {
@@ -34,19 +34,22 @@ fn json_err(e: serde_json::Error) -> Error {
 }
 
 /// The columns of a version (alias `v`, over `live_asset_versions`) with its name as
-/// its workspace sees it, and its file (`f`), as named by [`version_from_row`]. The
-/// name is a scalar subquery rather than an outer join, so the engine looks up the
-/// one name instead of resolving the whole names view.
-pub const VERSION_COLUMNS: &str = "v.number AS v_number, \
-     (SELECT vn.name FROM live_version_names vn WHERE vn.space_uid = v.space_uid AND vn.workspace_uid = v.workspace_uid \
-        AND vn.asset_uid = v.asset_uid AND vn.locale = v.locale AND vn.number = v.number) AS v_name, \
-     v.locale AS v_locale, \
-     v.merged_from AS v_merged_from, \
-     v.title AS v_title, v.description AS v_description, v.alt_text AS v_alt_text, v.tags AS v_tags, v.custom AS v_custom, \
-     v.created_by AS v_created_by, v.created_at AS v_created_at, \
-     f.uid AS f_uid, f.space_uid AS f_space_uid, f.asset_uid AS f_asset_uid, f.blob_hash AS f_blob_hash, \
-     f.file_name AS f_file_name, f.content_type AS f_content_type, f.size AS f_size, \
-     f.width AS f_width, f.height AS f_height, f.created_by AS f_created_by, f.created_at AS f_created_at";
+/// its workspace sees it, and its file (`f`), prefixed `v_` and `f_` as read by
+/// [`version_from_row`]; generated once from [`crate::schema`]. The name is a
+/// scalar subquery rather than an outer join, so the engine looks up the one name
+/// instead of resolving the whole names view.
+pub fn version_columns() -> &'static str {
+    static COLUMNS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    COLUMNS.get_or_init(|| {
+        format!(
+            "{}, (SELECT vn.name FROM live_version_names vn WHERE vn.space_uid = v.space_uid \
+               AND vn.workspace_uid = v.workspace_uid AND vn.asset_uid = v.asset_uid AND vn.locale = v.locale \
+               AND vn.number = v.number) AS v_name, {}",
+            schema::ASSET_VERSIONS.prefixed_list("v", "v"),
+            schema::FILES.prefixed_list("f", "f"),
+        )
+    })
+}
 
 /// Reads a file from columns prefixed `f_`.
 pub fn file_from_row(row: &AnyRow) -> Result<StoredFile> {
@@ -72,7 +75,7 @@ pub fn file_from_row(row: &AnyRow) -> Result<StoredFile> {
     })
 }
 
-/// Reads a version (with its file) from [`VERSION_COLUMNS`].
+/// Reads a version (with its file) from [`version_columns`].
 pub fn version_from_row(row: &AnyRow) -> Result<Version> {
     let tags: String = get(row, "v_tags")?;
     let custom: String = get(row, "v_custom")?;

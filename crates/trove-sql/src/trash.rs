@@ -322,11 +322,11 @@ pub(crate) async fn purge_asset(w: &mut Writer, space: &str, ws: &str, asset: &s
     // merge base and still is in the source.
     let keep = match merge_base(w, space, ws).await? {
         Some((b, source)) => {
-            let base = crate::merge::At { space, ws, seq: b };
-            let now = crate::merge::At { space, ws: &source, seq: OWN_MAX_SEQ };
+            let base = crate::history::At { space, ws, seq: b };
+            let now = crate::history::At { space, ws: &source, seq: OWN_MAX_SEQ };
             let live = |p: Option<trove_domain::workspace::Placement>| p.is_some_and(|p| p.deleted_at.is_none());
-            (live(crate::merge::placement(&mut w.tx, base, asset).await?)
-                && live(crate::merge::placement(&mut w.tx, now, asset).await?))
+            (live(crate::history::placement(&mut w.tx, base, asset).await?)
+                && live(crate::history::placement(&mut w.tx, now, asset).await?))
             .then_some(b)
         }
         None => None,
@@ -354,11 +354,11 @@ pub(crate) async fn purge_asset(w: &mut Writer, space: &str, ws: &str, asset: &s
 async fn purge_folder(w: &mut Writer, space: &str, ws: &str, uid: &str) -> Result<()> {
     let keep = match merge_base(w, space, ws).await? {
         Some((b, source)) => {
-            let base = crate::merge::At { space, ws, seq: b };
-            let now = crate::merge::At { space, ws: &source, seq: OWN_MAX_SEQ };
+            let base = crate::history::At { space, ws, seq: b };
+            let now = crate::history::At { space, ws: &source, seq: OWN_MAX_SEQ };
             let live = |f: Option<trove_domain::workspace::FolderState>| f.is_some_and(|f| f.deleted_at.is_none());
-            (live(crate::merge::folder(&mut w.tx, base, uid).await?)
-                && live(crate::merge::folder(&mut w.tx, now, uid).await?))
+            (live(crate::history::folder(&mut w.tx, base, uid).await?)
+                && live(crate::history::folder(&mut w.tx, now, uid).await?))
             .then_some(b)
         }
         None => None,

@@ -79,6 +79,50 @@ pub(crate) async fn first_number(w: &mut Writer, space: &str, ws: &str, asset: &
     Ok(last_version(w, space, ws, asset, locale).await?.max(top) + 1)
 }
 
+/// Inserts a new locale head of `asset` in `w`'s workspace `ws`: at version
+/// `number`, its history starting at `first`. Where the key may have had a
+/// tombstone in `ws`, close afterwards.
+pub(crate) async fn insert_head(
+    w: &mut Writer,
+    space: &str,
+    ws: &str,
+    key: (&str, &str),
+    number: i64,
+    first: i64,
+) -> Result<()> {
+    let values = [("asset_uid", "$4"), ("locale", "$5"), ("head_version", "$6"), ("first_version", "$7")];
+    sqlx::query(AssertSqlSafe(HEADS.insert_sql(&values)?))
+        .bind(space)
+        .bind(ws)
+        .bind(w.seq)
+        .bind(key.0)
+        .bind(key.1)
+        .bind(number)
+        .bind(first)
+        .execute(&mut *w.tx)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
+/// Points the touched head of `k` at version `number`.
+pub(crate) async fn set_head(w: &mut Writer, k: &AssetKey, number: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE asset_locales SET head_version = $6 WHERE space_uid = $1 AND workspace_uid = $2 AND seq = $3 \
+         AND asset_uid = $4 AND locale = $5",
+    )
+    .bind(&k.space_uid)
+    .bind(&k.workspace_uid)
+    .bind(w.seq)
+    .bind(&k.asset_uid)
+    .bind(&k.locale)
+    .bind(number)
+    .execute(&mut *w.tx)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
 /// Rewrites the asset's placement in `ws` to list the locales it has variants in
 /// now. Every change of an asset's locale heads calls this in the same
 /// transaction, which keeps the list exact. An asset left with no variant at all
@@ -153,16 +197,7 @@ impl VariantRepo for SqlStore {
             }
         }
         let number = first_number(&mut w, space, ws, asset, &k.locale).await?;
-        sqlx::query(AssertSqlSafe(HEADS.insert_sql("$4, $5, $6, $6")))
-            .bind(space)
-            .bind(ws)
-            .bind(w.seq)
-            .bind(asset)
-            .bind(&k.locale)
-            .bind(number)
-            .execute(&mut *w.tx)
-            .await
-            .map_err(db_err)?;
+        insert_head(&mut w, space, ws, (asset, &k.locale), number, number).await?;
         // A tombstone the workspace left under this key (an earlier unlocalize).
         HEADS.close(&mut w, space, ws).await?;
         if let Some(f) = new_file {

@@ -5,40 +5,20 @@
 //! does not depend on the size of the library. See [`crate::overlay`].
 
 use async_trait::async_trait;
-use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe};
 use trove_app::ports::{WorkspaceChange, WorkspaceRepo};
 use trove_domain::model::{Page, PageRequest, Workspace};
 use trove_domain::workspace::{ItemChanges, MergeReport};
 use trove_domain::{Error, Result};
 
-use crate::overlay::{ALL, OWN_MAX_SEQ, begin_write, copy_down_versions};
-use crate::rows::{get, ms, ts};
+use crate::history::{read_workspace, read_workspace_versioned, workspace_from_row, workspace_not_found};
+use crate::overlay::{OWN_MAX_SEQ, begin_write, copy_down_versions};
+use crate::rows::{get, ms};
 use crate::trash::free_asset_files;
 use crate::{SqlStore, db_err};
 
 const WORKSPACE_COLUMNS: &str =
     "space_uid, uid, name, description, source_uid, default_locale, created_by, created_at, updated_by, updated_at";
-
-pub(crate) fn workspace_not_found(uid: &str) -> Error {
-    Error::not_found("workspace_not_found", format!("workspace {uid:?} does not exist"))
-}
-
-fn workspace_from_row(row: &AnyRow, languages: Vec<String>) -> Result<Workspace> {
-    Ok(Workspace {
-        space_uid: get(row, "space_uid")?,
-        uid: get(row, "uid")?,
-        name: get(row, "name")?,
-        description: get(row, "description")?,
-        source_uid: get(row, "source_uid")?,
-        default_locale: get(row, "default_locale")?,
-        languages,
-        created_by: get(row, "created_by")?,
-        created_at: ts(get(row, "created_at")?),
-        updated_by: get(row, "updated_by")?,
-        updated_at: ts(get(row, "updated_at")?),
-    })
-}
 
 async fn languages(conn: &mut AnyConnection, space: &str, ws: &str) -> Result<Vec<String>> {
     sqlx::query_scalar(
@@ -49,36 +29,6 @@ async fn languages(conn: &mut AnyConnection, space: &str, ws: &str) -> Result<Ve
     .fetch_all(conn)
     .await
     .map_err(db_err)
-}
-
-/// A workspace with its enabled languages, in one statement (one row per language).
-pub(crate) async fn read_workspace(conn: &mut AnyConnection, space: &str, uid: &str) -> Result<Option<Workspace>> {
-    Ok(read_workspace_versioned(conn, space, uid).await?.map(|(w, _)| w))
-}
-
-/// The workspace and the organization's languages version (`language_clock`), in
-/// one statement.
-async fn read_workspace_versioned(
-    conn: &mut AnyConnection,
-    space: &str,
-    uid: &str,
-) -> Result<Option<(Workspace, i64)>> {
-    let rows = sqlx::query(
-        "SELECT w.space_uid, w.uid, w.name, w.description, w.source_uid, w.default_locale, w.created_by, \
-           w.created_at, w.updated_by, w.updated_at, wl.locale AS language, \
-           (SELECT c.version FROM language_clock c) AS languages_version \
-         FROM workspaces w LEFT JOIN workspace_languages wl ON wl.space_uid = w.space_uid AND wl.workspace_uid = w.uid \
-         WHERE w.space_uid = $1 AND w.uid = $2 ORDER BY wl.locale",
-    )
-    .bind(space)
-    .bind(uid)
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(db_err)?;
-    let Some(first) = rows.first() else { return Ok(None) };
-    let version = get::<Option<i64>>(first, "languages_version")?.unwrap_or(0);
-    let langs = rows.iter().map(|r| get::<Option<String>>(r, "language")).collect::<Result<Vec<_>>>()?;
-    Ok(Some((workspace_from_row(first, langs.into_iter().flatten().collect())?, version)))
 }
 
 #[async_trait]
@@ -211,7 +161,7 @@ impl WorkspaceRepo for SqlStore {
         }
         // Children keep what they read through this workspace: its rows they see
         // become theirs, and the workspace leaves every lineage.
-        for o in ALL {
+        for o in crate::schema::overlays() {
             o.copy_down(&mut w, space, uid, "1 = 1", &[]).await?;
         }
         copy_down_versions(&mut w, space, uid, "1 = 1", &[]).await?;

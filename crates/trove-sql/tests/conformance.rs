@@ -1,9 +1,6 @@
 //! Conformance suite for the metadata-store port, run against every backend:
 //! SQLite on a temporary file and PostgreSQL on a fresh database per test.
-//!
-//! PostgreSQL is reached at `TROVE_TEST_POSTGRES_URL` (default
-//! `postgres://postgres@127.0.0.1:5432/postgres`); set `TROVE_SKIP_POSTGRES=1` to
-//! skip it on a machine without one (`.ci/run` always provides it).
+//! The backends are set up in `common` (shared with the schema registry's test).
 
 use std::sync::Mutex;
 
@@ -16,47 +13,8 @@ use trove_domain::precondition::{Basis, Precondition, VersionTag};
 use trove_domain::workspace::MergeStrategy;
 use trove_sql::SqlStore;
 
-struct Backend {
-    store: SqlStore,
-    _dir: Option<tempfile::TempDir>,
-    drop_db: Option<(String, String)>,
-}
-
-impl Backend {
-    async fn sqlite() -> Option<Backend> {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
-        Some(Backend { store: SqlStore::connect(&url).await.unwrap(), _dir: Some(dir), drop_db: None })
-    }
-
-    async fn postgres() -> Option<Backend> {
-        if std::env::var_os("TROVE_SKIP_POSTGRES").is_some() {
-            eprintln!("TROVE_SKIP_POSTGRES is set: skipping the PostgreSQL backend");
-            return None;
-        }
-        let admin = std::env::var("TROVE_TEST_POSTGRES_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-        let name = format!("trove_conf_{}", ulid::Ulid::generate().to_string().to_lowercase());
-        sqlx::any::install_default_drivers();
-        let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin)
-            .await
-            .expect("PostgreSQL is reachable (set TROVE_SKIP_POSTGRES=1 to skip)");
-        sqlx::Executor::execute(&mut conn, sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.unwrap();
-        let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(admin.clone());
-        let store = SqlStore::connect(&format!("{base}/{name}")).await.unwrap();
-        Some(Backend { store, _dir: None, drop_db: Some((admin, name)) })
-    }
-
-    async fn finish(self) {
-        self.store.close().await;
-        if let Some((admin, name)) = self.drop_db {
-            let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await.unwrap();
-            let _ =
-                sqlx::Executor::execute(&mut conn, sqlx::AssertSqlSafe(format!("DROP DATABASE {name} WITH (FORCE)")))
-                    .await;
-        }
-    }
-}
+mod common;
+use common::Backend;
 
 fn space(uid: &str) -> (Space, Workspace) {
     let now = Utc::now();

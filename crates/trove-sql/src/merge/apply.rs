@@ -6,11 +6,12 @@ use trove_domain::Result;
 use trove_domain::workspace::{Content, FolderState, Placement, Three};
 
 use super::Pair;
-use crate::assets::set_head;
 use crate::db_err;
 use crate::folders::{subtree, trash_subtree};
 use crate::overlay::{FOLDERS, HEADS, PLACEMENTS, Val, Writer};
 use crate::rows::ms;
+use crate::schema::ASSET_VERSIONS;
+use crate::variants::{insert_head, set_head};
 
 /// Applies the workspace's side of items to the source, inside the merge's writer.
 pub(super) struct Merger<'a> {
@@ -68,13 +69,21 @@ impl Merger<'_> {
         }
         let at = ms(self.r.at);
         if t.source.is_none() {
-            sqlx::query(AssertSqlSafe(
-                "INSERT INTO folders (space_uid, workspace_uid, seq, superseded_seq, tombstone, uid, title, description, \
-                   parent_uid, created_by, created_at, updated_by, updated_at, deleted_by, deleted_at, trashed_with) \
-                 SELECT space_uid, $2, $3, NULL, 0, uid, title, description, $5, created_by, created_at, $6, $7, \
-                   deleted_by, deleted_at, trashed_with \
-                 FROM live_folders WHERE space_uid = $1 AND workspace_uid = $8 AND uid = $4",
-            ))
+            let insert = FOLDERS.insert_select(
+                "",
+                &[
+                    ("workspace_uid", "$2"),
+                    ("seq", "$3"),
+                    ("superseded_seq", "NULL"),
+                    ("tombstone", "0"),
+                    ("parent_uid", "$5"),
+                    ("updated_by", "$6"),
+                    ("updated_at", "$7"),
+                ],
+            )?;
+            sqlx::query(AssertSqlSafe(format!(
+                "{insert} FROM live_folders WHERE space_uid = $1 AND workspace_uid = $8 AND uid = $4"
+            )))
             .bind(space)
             .bind(src)
             .bind(self.w.seq)
@@ -114,7 +123,7 @@ impl Merger<'_> {
     }
 
     /// Moves a key of the source to the trash (the workspace no longer has it).
-    async fn trash(&mut self, o: &crate::overlay::Overlay, key: &str, uid: &str) -> Result<()> {
+    async fn trash(&mut self, o: &crate::schema::Table, key: &str, uid: &str) -> Result<()> {
         let (space, src) = (self.p.space.as_str(), self.p.source.as_str());
         let cond = format!("v.{key} = $4 AND v.deleted_at IS NULL");
         if o.touch(self.w, space, src, &cond, &[Val::Text(Some(uid))]).await? == 0 {
@@ -123,7 +132,7 @@ impl Merger<'_> {
         sqlx::query(AssertSqlSafe(format!(
             "UPDATE {} SET deleted_by = $5, deleted_at = $6, trashed_with = NULL \
              WHERE space_uid = $1 AND workspace_uid = $2 AND seq = $3 AND {key} = $4",
-            o.table
+            o.name
         )))
         .bind(space)
         .bind(src)
@@ -141,14 +150,14 @@ impl Merger<'_> {
     pub async fn placement(&mut self, asset: &str, t: &Three<Placement>) -> Result<()> {
         let (space, src) = (self.p.space.as_str(), self.p.source.as_str());
         let Some(pl) = &t.workspace else {
-            return self.trash(&PLACEMENTS, "asset_uid", asset).await;
+            return self.trash(PLACEMENTS, "asset_uid", asset).await;
         };
         let parent = self.live_parent(pl.parent_uid.as_deref()).await?;
         let deleted_by = pl.deleted_at.map(|_| self.r.by.as_str());
         // The source's own row of the asset: a new one if the source never had it
         // (closing any tombstone it left), else a touched copy; then the same update.
         if t.source.is_none() {
-            sqlx::query(AssertSqlSafe(PLACEMENTS.insert_sql("$4, NULL, NULL, NULL, NULL, ''")))
+            sqlx::query(AssertSqlSafe(PLACEMENTS.insert_sql(&[("asset_uid", "$4"), ("locales", "''")])?))
                 .bind(space)
                 .bind(src)
                 .bind(self.w.seq)
@@ -274,27 +283,26 @@ impl Merger<'_> {
                 _ => None,
             };
             let first = shared.unwrap_or(number);
-            sqlx::query(AssertSqlSafe(HEADS.insert_sql("$4, $5, $6, $7")))
-                .bind(space)
-                .bind(src)
-                .bind(self.w.seq)
-                .bind(asset)
-                .bind(locale)
-                .bind(number)
-                .bind(first)
-                .execute(&mut *self.w.tx)
-                .await
-                .map_err(db_err)?;
+            insert_head(self.w, space, src, (asset, locale), number, first).await?;
             HEADS.close(self.w, space, src).await?;
         }
-        sqlx::query(
-            "INSERT INTO asset_versions (space_uid, workspace_uid, asset_uid, locale, number, seq, title, description, \
-               alt_text, tags, custom, file_uid, merged_from, created_by, created_at) \
-             SELECT space_uid, $2, asset_uid, locale, $6, $3, title, description, alt_text, tags, custom, file_uid, \
-               $7, $8, $9 \
-             FROM asset_versions WHERE space_uid = $1 AND workspace_uid = $10 AND asset_uid = $4 AND locale = $5 \
-             AND number = $11",
-        )
+        // The workspace's version, copied whole but for where it lives now, its
+        // number there, and who merged it when.
+        let insert = ASSET_VERSIONS.insert_select(
+            "",
+            &[
+                ("workspace_uid", "$2"),
+                ("seq", "$3"),
+                ("number", "$6"),
+                ("merged_from", "$7"),
+                ("created_by", "$8"),
+                ("created_at", "$9"),
+            ],
+        )?;
+        sqlx::query(AssertSqlSafe(format!(
+            "{insert} FROM asset_versions WHERE space_uid = $1 AND workspace_uid = $10 AND asset_uid = $4 \
+             AND locale = $5 AND number = $11"
+        )))
         .bind(space)
         .bind(src)
         .bind(self.w.seq)

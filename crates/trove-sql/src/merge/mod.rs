@@ -4,154 +4,22 @@
 //! The base is the workspace as it was at `merged_seq` (its fork point until the
 //! first merge): the temporal tables keep every row valid at that seq. Only keys
 //! with rows written after the base, in the workspace or in its source, can differ,
-//! so the work is proportional to what changed, not to the library. The decisions
+//! so the work is proportional to what changed, not to the library. The states are
+//! read through [`crate::history`]. The decisions
 //! themselves are [`trove_domain::workspace`]'s; [`apply`] writes them.
 
 mod apply;
 
-use std::collections::BTreeMap;
-
-use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe};
 use trove_app::ports::MergeRequest;
 use trove_domain::workspace::{
-    AssetStates, Content, FolderState, ItemChanges, MergeReport, MergeStrategy, Placement, Resolution, Three,
-    folder_changes,
+    AssetStates, FolderState, ItemChanges, MergeReport, MergeStrategy, Resolution, Three, folder_changes,
 };
 use trove_domain::{Error, ErrorKind, Result};
 
+use crate::history::{At, contents, folder, placement, read_workspace, workspace_not_found};
 use crate::overlay::{OWN_MAX_SEQ, begin_write};
-use crate::rows::get;
-use crate::workspaces::{read_workspace, workspace_not_found};
 use crate::{SqlStore, db_err};
-
-/// The lineage of `$2` as of seq `$3`.
-const LINEAGE_AS_OF: &str = "WITH lin AS (SELECT depth, ancestor_uid, \
-     CASE WHEN max_seq < $3 THEN max_seq ELSE $3 END AS max_seq \
-     FROM workspace_lineage WHERE space_uid = $1 AND workspace_uid = $2) ";
-
-/// Rows of `table` (alias `t`) matching `cond` as workspace `$2` saw them at `$3`,
-/// nearest lineage entry first.
-fn as_of(table: &str, cols: &str, cond: &str) -> String {
-    format!(
-        "{LINEAGE_AS_OF} SELECT lin.depth AS depth, t.tombstone AS tombstone, {cols} FROM lin JOIN {table} t \
-         ON t.space_uid = $1 AND t.workspace_uid = lin.ancestor_uid AND t.seq <= lin.max_seq \
-         AND (t.superseded_seq IS NULL OR t.superseded_seq > lin.max_seq) WHERE {cond} ORDER BY lin.depth"
-    )
-}
-
-/// One workspace at one point of its history.
-#[derive(Clone, Copy)]
-pub(crate) struct At<'a> {
-    pub space: &'a str,
-    pub ws: &'a str,
-    pub seq: i64,
-}
-
-pub(crate) async fn placement(c: &mut AnyConnection, at: At<'_>, asset: &str) -> Result<Option<Placement>> {
-    let sql = as_of("workspace_assets", "t.parent_uid, t.deleted_at, t.trashed_with", "t.asset_uid = $4");
-    let row = sqlx::query(AssertSqlSafe(sql))
-        .bind(at.space)
-        .bind(at.ws)
-        .bind(at.seq)
-        .bind(asset)
-        .fetch_optional(c)
-        .await
-        .map_err(db_err)?;
-    let Some(r) = row.filter(|r| get::<i64>(r, "tombstone").is_ok_and(|t| t == 0)) else { return Ok(None) };
-    Ok(Some(Placement {
-        parent_uid: get(&r, "parent_uid")?,
-        deleted_at: get(&r, "deleted_at")?,
-        trashed_with: get(&r, "trashed_with")?,
-    }))
-}
-
-/// Each locale's head version number.
-async fn heads(c: &mut AnyConnection, at: At<'_>, asset: &str) -> Result<BTreeMap<String, i64>> {
-    let sql = as_of("asset_locales", "t.locale, t.head_version", "t.asset_uid = $4");
-    let rows = sqlx::query(AssertSqlSafe(sql))
-        .bind(at.space)
-        .bind(at.ws)
-        .bind(at.seq)
-        .bind(asset)
-        .fetch_all(c)
-        .await
-        .map_err(db_err)?;
-    let mut nearest: BTreeMap<String, Option<i64>> = BTreeMap::new();
-    for r in &rows {
-        let locale: String = get(r, "locale")?;
-        if let std::collections::btree_map::Entry::Vacant(e) = nearest.entry(locale) {
-            let live = get::<i64>(r, "tombstone")? == 0;
-            e.insert(if live { Some(get(r, "head_version")?) } else { None });
-        }
-    }
-    Ok(nearest.into_iter().filter_map(|(l, h)| h.map(|h| (l, h))).collect())
-}
-
-async fn content(c: &mut AnyConnection, at: At<'_>, asset: &str, locale: &str, number: i64) -> Result<Option<Content>> {
-    let sql = format!(
-        "{LINEAGE_AS_OF} SELECT t.workspace_uid AS owner_uid, t.title, t.description, t.alt_text, t.tags, t.custom, \
-           t.file_uid \
-         FROM lin JOIN asset_versions t ON t.space_uid = $1 AND t.workspace_uid = lin.ancestor_uid AND t.seq <= lin.max_seq \
-         WHERE t.asset_uid = $4 AND t.locale = $5 AND t.number = $6 ORDER BY lin.depth"
-    );
-    let row = sqlx::query(AssertSqlSafe(sql))
-        .bind(at.space)
-        .bind(at.ws)
-        .bind(at.seq)
-        .bind(asset)
-        .bind(locale)
-        .bind(number)
-        .fetch_optional(c)
-        .await
-        .map_err(db_err)?;
-    row.map(|r| {
-        Ok(Content {
-            version: number,
-            owner_uid: get(&r, "owner_uid")?,
-            title: get(&r, "title")?,
-            description: get(&r, "description")?,
-            alt_text: get(&r, "alt_text")?,
-            tags: get(&r, "tags")?,
-            custom: get(&r, "custom")?,
-            file_uid: get(&r, "file_uid")?,
-        })
-    })
-    .transpose()
-}
-
-async fn contents(c: &mut AnyConnection, at: At<'_>, asset: &str) -> Result<BTreeMap<String, Content>> {
-    let mut out = BTreeMap::new();
-    for (locale, head) in heads(c, at, asset).await? {
-        if let Some(x) = content(c, at, asset, &locale, head).await? {
-            out.insert(locale, x);
-        }
-    }
-    Ok(out)
-}
-
-fn folder_from(r: &AnyRow) -> Result<FolderState> {
-    Ok(FolderState {
-        title: get(r, "title")?,
-        description: get(r, "description")?,
-        parent_uid: get(r, "parent_uid")?,
-        deleted_at: get(r, "deleted_at")?,
-        trashed_with: get(r, "trashed_with")?,
-    })
-}
-
-pub(crate) async fn folder(c: &mut AnyConnection, at: At<'_>, uid: &str) -> Result<Option<FolderState>> {
-    let sql = as_of("folders", "t.title, t.description, t.parent_uid, t.deleted_at, t.trashed_with", "t.uid = $4");
-    let row = sqlx::query(AssertSqlSafe(sql))
-        .bind(at.space)
-        .bind(at.ws)
-        .bind(at.seq)
-        .bind(uid)
-        .fetch_optional(c)
-        .await
-        .map_err(db_err)?;
-    row.filter(|r| get::<i64>(r, "tombstone").is_ok_and(|t| t == 0)).map(|r| folder_from(&r)).transpose()
-}
 
 /// A workspace, its source and the base seq of the next merge.
 pub(super) struct Pair {
