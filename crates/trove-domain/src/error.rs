@@ -130,6 +130,15 @@ impl FieldErrors {
         self.0.entry(field.to_owned()).or_default().push(message.into());
     }
 
+    /// How many problems were collected so far.
+    pub fn len(&self) -> usize {
+        self.0.values().map(Vec::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// Folds a single-field validation result into the collection.
     pub fn check<T>(&mut self, result: Result<T>) -> Option<T> {
         match result {

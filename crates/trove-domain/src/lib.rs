@@ -5,6 +5,7 @@
 //! and reused by every backend.
 
 pub mod error;
+pub mod fields;
 pub mod ids;
 pub mod languages;
 pub mod model;
