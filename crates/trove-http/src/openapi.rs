@@ -24,7 +24,7 @@ use crate::routes::{assets, delivery, folders, health, languages, localization, 
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
-    components(schemas(crate::error::ErrorBody)),
+    components(schemas(crate::error::ErrorBody, crate::schemas::CustomValue)),
     tags(
         (name = "languages", description = "The organization's languages and fallback chains"),
         (name = "spaces", description = "Top-level containers"),

@@ -269,3 +269,56 @@ pub fn tags_part() -> Object {
     });
     string(false).pattern(Some(p.as_str())).build()
 }
+
+/// A key of `custom_metadata` ([`rules::custom_metadata`]): 1 to
+/// [`rules::MAX_CUSTOM_KEY`] characters, no control, invisible or variation
+/// characters, not only whitespace.
+fn custom_key() -> Object {
+    let bad = |c: char| c.is_control() || rules::is_invisible(c) || rules::is_variation_selector(c);
+    let pattern = format!("^[^{}]*[^{}][^{}]*$", class(bad), class(|c| bad(c) || c.is_whitespace()), class(bad));
+    string(false).min_length(Some(1)).max_length(Some(rules::MAX_CUSTOM_KEY)).pattern(Some(pattern)).build()
+}
+
+/// Free-form custom metadata: at most [`rules::MAX_CUSTOM_KEYS`] keys (see
+/// [`custom_key`]), each holding a [`CustomValue`]; `null` keeps the current one.
+pub fn custom_metadata() -> Object {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::Object, Type::Null]))
+        .max_properties(Some(rules::MAX_CUSTOM_KEYS))
+        .property_names(Some(custom_key()))
+        .additional_properties(Some(utoipa::openapi::Ref::from_schema_name("CustomValue")))
+        .description(Some(format!(
+            "At most {} keys and {} bytes of JSON; text holds no control characters but tab, CR and LF.",
+            rules::MAX_CUSTOM_KEYS,
+            rules::MAX_CUSTOM_BYTES
+        )))
+        .build()
+}
+
+/// Any JSON value whose strings (and nested keys) hold no control characters but
+/// tab, CR and LF: what a custom metadata key may hold.
+pub struct CustomValue;
+
+impl utoipa::PartialSchema for CustomValue {
+    fn schema() -> RefOr<Schema> {
+        let me = || utoipa::openapi::Ref::from_schema_name("CustomValue");
+        let text = string(false)
+            .pattern(Some(format!("^[^{}]*$", class(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')))));
+        let nested_key = string(false).pattern(Some(format!("^[^{}]*$", class(char::is_control))));
+        utoipa::openapi::schema::AnyOfBuilder::new()
+            .item(text)
+            .item(ObjectBuilder::new().schema_type(Type::Number))
+            .item(ObjectBuilder::new().schema_type(Type::Boolean))
+            .item(ObjectBuilder::new().schema_type(Type::Null))
+            .item(ArrayBuilder::new().items(me()))
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::Object)
+                    .property_names(Some(nested_key))
+                    .additional_properties(Some(me())),
+            )
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for CustomValue {}

@@ -59,7 +59,7 @@ pub struct UpdateAssetBody {
     pub alt_text: Option<Option<String>>,
     #[schema(schema_with = crate::schemas::tags)]
     pub tags: Option<Vec<String>>,
-    #[schema(value_type = Option<Object>)]
+    #[schema(schema_with = crate::schemas::custom_metadata)]
     pub custom_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Moves the asset (`null` or `root` = the root). Creates no version.
     #[serde(default, deserialize_with = "double_option")]
