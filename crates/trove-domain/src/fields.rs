@@ -96,6 +96,32 @@ pub struct FieldDef {
     /// written in the default language only.
     #[serde(default = "yes")]
     pub localizable: bool,
+    /// Texts for editors: what the field is for, the placeholder shown in an empty
+    /// input, an instruction shown above it and help shown on request.
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub placeholder: Option<String>,
+    #[serde(default)]
+    pub instruction: Option<String>,
+    #[serde(default)]
+    pub help_text: Option<String>,
+}
+
+/// A field as the organization keeps it: its definition and who changed it when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Field {
+    pub def: FieldDef,
+    pub created_by: String,
+    pub created_at: crate::model::Timestamp,
+    pub updated_by: String,
+    pub updated_at: crate::model::Timestamp,
+}
+
+/// The key that makes field names unique: case and surrounding space do not
+/// make two names different.
+pub fn name_key(name: &str) -> String {
+    name.trim().to_lowercase()
 }
 
 fn yes() -> bool {
@@ -164,6 +190,19 @@ fn check_def_at(def: &FieldDef, prefix: &str, depth: usize, errs: &mut FieldErro
     if name.chars().all(draws_nothing) || name.chars().count() > MAX_FIELD_NAME || name.chars().any(char::is_control) {
         errs.add(&at("name"), format!("must be 1 to {MAX_FIELD_NAME} visible characters"));
     }
+    for (key, text, max) in [
+        ("description", &def.description, 1000),
+        ("placeholder", &def.placeholder, 255),
+        ("instruction", &def.instruction, 1000),
+        ("help_text", &def.help_text, 1000),
+        ("regex_message", &def.regex_message, 255),
+    ] {
+        if let Some(t) = text
+            && (t.chars().count() > max || t.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')))
+        {
+            errs.add(&at(key), format!("must be at most {max} characters without control characters"));
+        }
+    }
     match &def.kind {
         FieldKind::Select { options, .. } => {
             let distinct: BTreeSet<&String> = options.iter().collect();
@@ -218,7 +257,7 @@ fn check_def_at(def: &FieldDef, prefix: &str, depth: usize, errs: &mut FieldErro
     }
     if let Some(d) = &def.default {
         let mut inner = FieldErrors::default();
-        value(def, d, &at("default"), &mut inner);
+        field(def, d, &at("default"), &mut inner);
         if inner.finish().is_err() {
             errs.add(&at("default"), "does not satisfy the field's own rules");
         }

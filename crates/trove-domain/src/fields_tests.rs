@@ -17,6 +17,10 @@ fn def(uid: &str, kind: FieldKind) -> FieldDef {
         regex: None,
         regex_message: None,
         localizable: true,
+        description: None,
+        placeholder: None,
+        instruction: None,
+        help_text: None,
     }
 }
 

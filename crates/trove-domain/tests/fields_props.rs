@@ -52,6 +52,10 @@ fn def_with(kind: impl Strategy<Value = FieldKind>) -> impl Strategy<Value = Fie
                     regex,
                     regex_message: None,
                     localizable: true,
+                    description: None,
+                    placeholder: None,
+                    instruction: None,
+                    help_text: None,
                 }
             },
         )

@@ -138,6 +138,11 @@ pub(crate) fn classify(e: &sqlx::Error) -> Option<Error> {
             "concurrent_delete",
             "something this change refers to was deleted meanwhile; reload and try again",
         )),
+        // A unique key taken by a concurrent write between this one's check and its insert.
+        Some("23505") | Some("2067") | Some("1555") => Some(Error::conflict(
+            "already_exists",
+            "something with this identifier or name was created meanwhile; reload and try again",
+        )),
         _ => None,
     }
 }

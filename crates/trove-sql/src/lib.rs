@@ -10,6 +10,7 @@ mod assets;
 mod blobs;
 pub mod copy;
 pub mod dialect;
+mod fields;
 mod folders;
 mod history;
 mod languages;

@@ -286,6 +286,19 @@ pub const TABLES: &[Table] = &[
         &[text("name"), text("fallback_code"), int("is_default"), int("created_at"), int("is_custom")],
     ),
     plain(
+        "fields",
+        &[text("uid")],
+        &[
+            text("name"),
+            text("name_key"),
+            text("definition"),
+            text("created_by"),
+            int("created_at"),
+            text("updated_by"),
+            int("updated_at"),
+        ],
+    ),
+    plain(
         "spaces",
         &[text("uid")],
         &[

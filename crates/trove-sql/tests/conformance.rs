@@ -464,6 +464,36 @@ async fn languages_keep_their_chains(s: &SqlStore) {
     assert_eq!(codes, vec!["en-us", "fr-fr"]);
 }
 
+async fn fields_are_unique_by_uid_and_name(s: &SqlStore) {
+    use trove_domain::fields::{Field, FieldDef};
+    let field = |uid: &str, name: &str| {
+        let def: FieldDef =
+            serde_json::from_value(serde_json::json!({"uid": uid, "name": name, "type": "single_line"})).unwrap();
+        let now = Utc::now().trunc_subsecs(3);
+        Field { def, created_by: "us1".into(), created_at: now, updated_by: "us1".into(), updated_at: now }
+    };
+    s.create_field(&field("product_id", "Product ID")).await.unwrap();
+    s.create_field(&field("usage", "Usage")).await.unwrap();
+    assert_eq!(s.create_field(&field("product_id", "Other")).await.unwrap_err().code, "field_exists");
+    assert_eq!(s.create_field(&field("pid", " product id ")).await.unwrap_err().code, "field_name_taken");
+    assert_eq!(s.update_field(&field("usage", "PRODUCT ID")).await.unwrap_err().code, "field_name_taken");
+    let mut renamed = field("usage", "Usage rights");
+    renamed.def.mandatory = true;
+    renamed.created_at += Duration::seconds(1);
+    renamed.updated_at = renamed.created_at;
+    let stored = s.update_field(&renamed).await.unwrap().unwrap();
+    assert_eq!(stored.def, renamed.def, "the definition round-trips whole");
+    assert_eq!(stored.updated_at, renamed.updated_at);
+    assert!(stored.created_at < renamed.created_at, "an update keeps the creation time");
+    assert_eq!(s.get_field("usage").await.unwrap(), Some(stored));
+    assert!(s.update_field(&field("nope", "Nope")).await.unwrap().is_none());
+    assert!(s.delete_field("product_id").await.unwrap());
+    assert!(!s.delete_field("product_id").await.unwrap());
+    s.create_field(&field("pid", "Product ID")).await.unwrap();
+    let uids: Vec<String> = s.list_fields().await.unwrap().into_iter().map(|f| f.def.uid).collect();
+    assert_eq!(uids, vec!["pid", "usage"]);
+}
+
 async fn job_claims_are_exclusive(s: &SqlStore) {
     let now = Utc::now();
     assert!(s.try_claim_job("j", "node-a", now, now + Duration::seconds(60)).await.unwrap());
@@ -551,6 +581,7 @@ macro_rules! conformance {
                 workspaces_fork_isolate_and_delete,
                 workspaces_compare_and_merge,
                 languages_keep_their_chains,
+                fields_are_unique_by_uid_and_name,
                 variants_localize_and_unlocalize,
                 job_claims_are_exclusive,
             );

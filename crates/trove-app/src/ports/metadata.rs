@@ -8,6 +8,7 @@
 use async_trait::async_trait;
 use futures::future::BoxFuture;
 use trove_domain::Result;
+use trove_domain::fields::Field;
 use trove_domain::model::{
     Asset, Deletion, Folder, Language, Organization, Page, PageRequest, Principal, Space, StoredFile, Timestamp,
     TrashItem, TrashKind, Variant, Version, Workspace,
@@ -232,6 +233,22 @@ pub trait LanguageRepo: Send + Sync {
     async fn delete_language(&self, code: &str) -> Result<bool>;
 }
 
+/// The organization's user-defined fields.
+#[async_trait]
+pub trait FieldRepo: Send + Sync {
+    /// Every field, by UID.
+    async fn list_fields(&self) -> Result<Vec<Field>>;
+    async fn get_field(&self, uid: &str) -> Result<Option<Field>>;
+    /// Adds a field. A taken UID is `field_exists`, a name another field has (in any
+    /// case) `field_name_taken`, both 409 with the field named in `errors`.
+    async fn create_field(&self, field: &Field) -> Result<()>;
+    /// Replaces a field's definition (its UID stays); `None` if no such field. A name
+    /// another field has is `field_name_taken` (409).
+    async fn update_field(&self, field: &Field) -> Result<Option<Field>>;
+    /// `false` if no such field.
+    async fn delete_field(&self, uid: &str) -> Result<bool>;
+}
+
 #[async_trait]
 pub trait FolderRepo: Send + Sync {
     /// Inserts a folder; `folder_not_found` (404) if the parent is not a live folder.
@@ -380,6 +397,7 @@ pub trait JobRepo: Send + Sync {
 pub trait MetadataStore:
     OrgRepo
     + LanguageRepo
+    + FieldRepo
     + SpaceRepo
     + WorkspaceRepo
     + FolderRepo
@@ -394,6 +412,7 @@ pub trait MetadataStore:
 impl<T> MetadataStore for T where
     T: OrgRepo
         + LanguageRepo
+        + FieldRepo
         + SpaceRepo
         + WorkspaceRepo
         + FolderRepo
