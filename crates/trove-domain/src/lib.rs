@@ -4,6 +4,7 @@
 //! random source, nothing else), so every rule here can be tested as a pure function
 //! and reused by every backend.
 
+pub mod content_merge;
 pub mod error;
 pub mod fields;
 pub mod ids;

@@ -9,6 +9,7 @@
 
 use serde::Serialize;
 
+use crate::content_merge::{ContentValue, changed_fields, content_conflicts};
 use crate::error::{Error, Result};
 
 /// Longest workspace UID.
@@ -78,25 +79,13 @@ impl Placement {
 pub struct Content {
     /// The head version number (not compared: two sides number independently).
     pub version: i64,
-    /// Where the version row lives, so a merge can copy it.
-    pub owner_uid: String,
-    pub title: String,
-    pub description: Option<String>,
-    pub alt_text: Option<String>,
-    /// Tags and custom fields as stored (JSON text).
-    pub tags: String,
-    pub custom: String,
-    pub file_uid: String,
+    /// What compare and merge look at, field by field.
+    pub value: ContentValue,
 }
 
 impl PartialEq for Content {
     fn eq(&self, o: &Self) -> bool {
-        self.title == o.title
-            && self.description == o.description
-            && self.alt_text == o.alt_text
-            && self.tags == o.tags
-            && self.custom == o.custom
-            && self.file_uid == o.file_uid
+        self.value == o.value
     }
 }
 
@@ -163,12 +152,12 @@ pub enum ChangeKind {
     Deleted,
 }
 
-/// One side's change of one item: its kind, which fields changed, and (for asset
-/// content) whether the file changed.
+/// One side's change of one item: its kind, which fields changed (by path, as
+/// `title` or `custom_metadata.<key>`), and (for asset content) whether the file changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SideChange {
     pub change: ChangeKind,
-    pub fields: Vec<&'static str>,
+    pub fields: Vec<String>,
     pub file_changed: bool,
 }
 
@@ -178,7 +167,7 @@ fn classify<T>(
     base: Option<&T>,
     side: Option<&T>,
     present: impl Fn(&T) -> bool,
-    fields: impl Fn(&T, &T) -> (Vec<&'static str>, bool),
+    fields: impl Fn(&T, &T) -> (Vec<String>, bool),
 ) -> Option<SideChange> {
     let b = base.filter(|x| present(x));
     let s = side.filter(|x| present(x));
@@ -198,41 +187,28 @@ fn classify<T>(
     }
 }
 
-fn placement_fields(a: &Placement, b: &Placement) -> (Vec<&'static str>, bool) {
-    (if a.parent_uid == b.parent_uid { vec![] } else { vec!["parent_uid"] }, false)
+fn placement_fields(a: &Placement, b: &Placement) -> (Vec<String>, bool) {
+    (if a.parent_uid == b.parent_uid { vec![] } else { vec!["parent_uid".to_owned()] }, false)
 }
 
-fn content_fields(a: &Content, b: &Content) -> (Vec<&'static str>, bool) {
-    let mut f = Vec::new();
-    if a.title != b.title {
-        f.push("title");
-    }
-    if a.description != b.description {
-        f.push("description");
-    }
-    if a.alt_text != b.alt_text {
-        f.push("alt_text");
-    }
-    if a.tags != b.tags {
-        f.push("tags");
-    }
-    if a.custom != b.custom {
-        f.push("custom_fields");
-    }
-    (f, a.file_uid != b.file_uid)
+/// The file is reported apart (`file_changed`), as it was before fields were merged one by one.
+fn content_fields(a: &Content, b: &Content) -> (Vec<String>, bool) {
+    let mut f = changed_fields(&a.value, &b.value);
+    let file = f.iter().any(|p| p == crate::content_merge::FILE);
+    f.retain(|p| p != crate::content_merge::FILE);
+    (f, file)
 }
 
-fn folder_fields(a: &FolderState, b: &FolderState) -> (Vec<&'static str>, bool) {
-    let mut f = Vec::new();
-    if a.title != b.title {
-        f.push("title");
-    }
-    if a.description != b.description {
-        f.push("description");
-    }
-    if a.parent_uid != b.parent_uid {
-        f.push("parent_uid");
-    }
+fn folder_fields(a: &FolderState, b: &FolderState) -> (Vec<String>, bool) {
+    let f = [
+        ("title", a.title != b.title),
+        ("description", a.description != b.description),
+        ("parent_uid", a.parent_uid != b.parent_uid),
+    ]
+    .into_iter()
+    .filter(|(_, differs)| *differs)
+    .map(|(n, _)| n.to_owned())
+    .collect();
     (f, false)
 }
 
@@ -262,13 +238,11 @@ impl Three<Placement> {
 }
 
 impl Three<Content> {
+    /// Each side's changes; a conflict only where the same field changed
+    /// differently (or one side removed the locale the other changed).
     pub fn sides(&self) -> Sides {
         let c = |s: &Option<Content>| classify(self.base.as_ref(), s.as_ref(), |_| true, content_fields);
-        Sides {
-            workspace: c(&self.workspace),
-            source: c(&self.source),
-            conflict: self.resolve() == Resolution::Conflict,
-        }
+        Sides { workspace: c(&self.workspace), source: c(&self.source), conflict: !content_conflicts(self).is_empty() }
     }
 }
 
@@ -300,6 +274,10 @@ pub struct LocaleChanges {
     pub locale: String,
     #[serde(flatten)]
     pub sides: Sides,
+    /// The paths of the fields changed differently on the two sides (`file` for
+    /// the file). Empty when the locale conflicts as a whole (removed on one side,
+    /// changed on the other).
+    pub conflicts: Vec<String>,
 }
 
 /// What changed of one item, on either side, since the base.
@@ -383,7 +361,10 @@ impl AssetStates {
         let locales: Vec<LocaleChanges> = self
             .locales
             .iter()
-            .map(|(l, t)| LocaleChanges { locale: l.clone(), sides: t.sides() })
+            .map(|(l, t)| {
+                let conflicts = content_conflicts(t).iter().filter_map(|c| c.path().map(str::to_owned)).collect();
+                LocaleChanges { locale: l.clone(), sides: t.sides(), conflicts }
+            })
             .filter(|l| !l.sides.is_empty())
             .collect();
         let mut sides = self.placement.sides();
@@ -416,7 +397,9 @@ pub struct MergeReport {
     pub folders: u64,
     /// New versions written in the source.
     pub versions: u64,
-    /// Conflicts the strategy settled, as `asset/<uid>`, `asset/<uid>/<locale>` or `folder/<uid>`.
+    /// Conflicts the strategy settled, as `asset/<uid>`, `asset/<uid>/<locale>` or
+    /// `folder/<uid>`; a locale's entry is followed by one per conflicting field,
+    /// `asset/<uid>/<locale>/<field path>`.
     pub conflicts: Vec<String>,
 }
 
@@ -464,7 +447,7 @@ mod tests {
         let t = Three { base: p(None), workspace: trashed, source: p(Some("f")) };
         let s = t.sides();
         assert_eq!(s.workspace.map(|c| c.change), Some(ChangeKind::Deleted));
-        assert_eq!(s.source.map(|c| c.fields), Some(vec!["parent_uid"]));
+        assert_eq!(s.source.map(|c| c.fields), Some(vec!["parent_uid".to_owned()]));
         assert!(s.conflict);
     }
 }

@@ -435,7 +435,9 @@ pub struct CompareEnvelope {
     pub source: Option<String>,
     /// One entry per changed folder or asset: `type`, `uid`, `workspace` and
     /// `source` (each `null` or `{change: added|modified|deleted, fields, file_changed}`),
-    /// `conflict`, and for assets `locales` (the same per changed locale).
+    /// `conflict`, and for assets `locales` (the same per changed locale, plus
+    /// `conflicts`: the paths of the fields changed differently on both sides, as
+    /// `title` or `custom_metadata.<key>`).
     #[schema(value_type = Vec<Object>)]
     pub changes: Vec<ItemChanges>,
     pub count: i64,
@@ -449,7 +451,8 @@ pub struct MergeView {
     pub assets: u64,
     pub folders: u64,
     pub versions: u64,
-    /// Conflicts the strategy settled (`asset/<uid>`, `asset/<uid>/<locale>`, `folder/<uid>`).
+    /// Conflicts the strategy settled (`asset/<uid>`, `asset/<uid>/<locale>` followed by
+    /// `asset/<uid>/<locale>/<field path>` per field, `folder/<uid>`).
     pub conflicts: Vec<String>,
 }
 

@@ -5,7 +5,7 @@ use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
 use trove_app::ports::{AssetFilter, AssetKey, AssetRepo, FolderFilter, NewAsset};
-use trove_domain::model::{Asset, Deletion, Page, PageRequest, StoredFile, Version};
+use trove_domain::model::{Asset, AssetContent, Deletion, Page, PageRequest, StoredFile, Version};
 use trove_domain::precondition::Precondition;
 use trove_domain::{Error, Result};
 
@@ -147,27 +147,56 @@ pub(crate) async fn insert_version(
     seq: i64,
     v: &Version,
 ) -> Result<()> {
+    let row = VersionRow {
+        key,
+        seq,
+        number: v.number,
+        merged_from: v.merged_from.as_deref(),
+        content: &v.content,
+        file_uid: &v.file.uid,
+        created_by: &v.created_by,
+        created_at: ms(v.created_at),
+    };
+    insert_version_row(tx, &row).await
+}
+
+/// Every column of a new version, as a save and a merge write them.
+pub(crate) struct VersionRow<'a> {
+    pub key: &'a AssetKey,
+    pub seq: i64,
+    pub number: i64,
+    pub merged_from: Option<&'a str>,
+    pub content: &'a AssetContent,
+    pub file_uid: &'a str,
+    pub created_by: &'a str,
+    /// Milliseconds since the epoch.
+    pub created_at: i64,
+}
+
+/// Inserts one version row (created unnamed).
+pub(crate) async fn insert_version_row(tx: &mut Transaction<'static, Any>, v: &VersionRow<'_>) -> Result<()> {
     let tags = tags_to_text(&v.content.tags);
     let custom = serde_json::to_string(&v.content.custom).map_err(|e| Error::internal(e.to_string()))?;
     fn t(s: &str) -> Val<'_> {
         Val::Text(Some(s))
     }
+    let key = v.key;
     let row = [
         ("space_uid", t(&key.space_uid)),
         ("workspace_uid", t(&key.workspace_uid)),
         ("asset_uid", t(&key.asset_uid)),
         ("locale", t(&key.locale)),
         ("number", Val::Int(Some(v.number))),
-        ("seq", Val::Int(Some(seq))),
-        ("merged_from", Val::Text(v.merged_from.as_deref())),
+        ("seq", Val::Int(Some(v.seq))),
+        ("merged_from", Val::Text(v.merged_from)),
         ("title", t(&v.content.title)),
         ("description", Val::Text(v.content.description.as_deref())),
         ("alt_text", Val::Text(v.content.alt_text.as_deref())),
         ("tags", t(&tags)),
         ("custom", t(&custom)),
-        ("file_uid", t(&v.file.uid)),
-        ("created_by", t(&v.created_by)),
-        ("created_at", Val::Int(Some(ms(v.created_at)))),
+        ("file_uid", t(v.file_uid)),
+        ("created_by", t(v.created_by)),
+        ("created_at", Val::Int(Some(v.created_at))),
     ];
     insert_row(&schema::ASSET_VERSIONS, &row)?.execute(&mut **tx).await.map_err(db_err)?;
     Ok(())

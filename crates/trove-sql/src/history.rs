@@ -8,12 +8,13 @@ use std::collections::BTreeMap;
 use sqlx::AnyConnection;
 use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
-use trove_domain::model::Workspace;
+use trove_domain::content_merge::ContentValue;
+use trove_domain::model::{AssetContent, Workspace};
 use trove_domain::workspace::{Content, FolderState, Placement};
 use trove_domain::{Error, Result};
 
 use crate::db_err;
-use crate::rows::{get, ts};
+use crate::rows::{get, stored_custom, stored_tags, ts};
 use crate::schema::{ASSET_LOCALES, ASSET_VERSIONS, FOLDERS, Table, WORKSPACE_ASSETS};
 
 pub(crate) fn workspace_not_found(uid: &str) -> Error {
@@ -132,7 +133,7 @@ async fn heads(c: &mut AnyConnection, at: At<'_>, asset: &str) -> Result<BTreeMa
 
 async fn content(c: &mut AnyConnection, at: At<'_>, asset: &str, locale: &str, number: i64) -> Result<Option<Content>> {
     let sql = format!(
-        "{LINEAGE_AS_OF} SELECT t.workspace_uid AS owner_uid, {cols} \
+        "{LINEAGE_AS_OF} SELECT {cols} \
          FROM lin JOIN asset_versions t ON t.space_uid = $1 AND t.workspace_uid = lin.ancestor_uid AND t.seq <= lin.max_seq \
          WHERE t.asset_uid = $4 AND t.locale = $5 AND t.number = $6 ORDER BY lin.depth",
         cols = ASSET_VERSIONS.merged_list("t")
@@ -148,16 +149,15 @@ async fn content(c: &mut AnyConnection, at: At<'_>, asset: &str, locale: &str, n
         .await
         .map_err(db_err)?;
     row.map(|r| {
-        Ok(Content {
-            version: number,
-            owner_uid: get(&r, "owner_uid")?,
+        let (tags, custom): (String, String) = (get(&r, "tags")?, get(&r, "custom")?);
+        let content = AssetContent {
             title: get(&r, "title")?,
             description: get(&r, "description")?,
             alt_text: get(&r, "alt_text")?,
-            tags: get(&r, "tags")?,
-            custom: get(&r, "custom")?,
-            file_uid: get(&r, "file_uid")?,
-        })
+            tags: stored_tags(&tags)?,
+            custom: stored_custom(&custom)?,
+        };
+        Ok(Content { version: number, value: ContentValue { content, file_uid: get(&r, "file_uid")? } })
     })
     .transpose()
 }

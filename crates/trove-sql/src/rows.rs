@@ -33,6 +33,16 @@ fn json_err(e: serde_json::Error) -> Error {
     Error::internal(format!("stored JSON is unreadable: {e}"))
 }
 
+/// Tags back from their stored JSON text.
+pub fn stored_tags(text: &str) -> Result<Vec<String>> {
+    serde_json::from_str(text).map_err(json_err)
+}
+
+/// Custom metadata back from its stored JSON text.
+pub fn stored_custom(text: &str) -> Result<serde_json::Map<String, serde_json::Value>> {
+    serde_json::from_str(text).map_err(json_err)
+}
+
 /// The columns of a version (alias `v`, over `live_asset_versions`) with its name as
 /// its workspace sees it, and its file (`f`), prefixed `v_` and `f_` as read by
 /// [`version_from_row`]; generated once from [`crate::schema`]. The name is a
@@ -88,8 +98,8 @@ pub fn version_from_row(row: &AnyRow) -> Result<Version> {
             title: get(row, "v_title")?,
             description: get(row, "v_description")?,
             alt_text: get(row, "v_alt_text")?,
-            tags: serde_json::from_str(&tags).map_err(json_err)?,
-            custom: serde_json::from_str(&custom).map_err(json_err)?,
+            tags: stored_tags(&tags)?,
+            custom: stored_custom(&custom)?,
         },
         file: file_from_row(row)?,
         created_by: get(row, "v_created_by")?,

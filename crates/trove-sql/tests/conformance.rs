@@ -418,7 +418,7 @@ async fn workspaces_compare_and_merge(s: &SqlStore) {
     assert_eq!(changes.len(), 1);
     assert_eq!(changes[0].uid, "am1");
     let l = &changes[0].locales[0];
-    assert_eq!(l.sides.workspace.as_ref().map(|c| c.fields.clone()), Some(vec!["title"]));
+    assert_eq!(l.sides.workspace.as_ref().map(|c| c.fields.clone()), Some(vec!["title".to_owned()]));
     assert!(l.sides.source.is_none() && !l.sides.conflict);
 
     let report = s.merge_workspace("sp1", "ws", &merge_request(MergeStrategy::FailOnConflict)).await.unwrap();
@@ -434,8 +434,12 @@ async fn workspaces_compare_and_merge(s: &SqlStore) {
     let refused = s.merge_workspace("sp1", "ws", &merge_request(MergeStrategy::FailOnConflict)).await.unwrap_err();
     assert_eq!((refused.kind, refused.code.as_ref()), (ErrorKind::Conflict, "merge_conflict"));
     assert!(refused.fields.contains_key("asset/am2/en-us"), "{:?}", refused.fields);
+    assert!(refused.fields.contains_key("asset/am2/en-us/title"), "the field is named: {:?}", refused.fields);
     let kept = s.merge_workspace("sp1", "ws", &merge_request(MergeStrategy::PreferSource)).await.unwrap();
-    assert_eq!((kept.versions, kept.conflicts.clone()), (0, vec!["asset/am2/en-us".to_owned()]));
+    assert_eq!(
+        (kept.versions, kept.conflicts.clone()),
+        (0, vec!["asset/am2/en-us".to_owned(), "asset/am2/en-us/title".to_owned()])
+    );
     assert_eq!(s.get_asset(&key("sp1", "am2")).await.unwrap().unwrap().head.content.title, "main side");
     s.append_version(&key_in("sp1", "ws", "am2"), 2, &version(3, "ws again", &f2), None).await.unwrap();
     s.append_version(&key("sp1", "am2"), 2, &version(3, "main again", &f2), None).await.unwrap();

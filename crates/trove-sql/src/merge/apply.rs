@@ -3,14 +3,15 @@
 use sqlx::AssertSqlSafe;
 use trove_app::ports::MergeRequest;
 use trove_domain::Result;
+use trove_domain::content_merge::ContentValue;
 use trove_domain::workspace::{Content, FolderState, Placement, Three};
 
 use super::Pair;
+use crate::assets::{VersionRow, insert_version_row};
 use crate::db_err;
 use crate::folders::{subtree, trash_subtree};
 use crate::overlay::{FOLDERS, HEADS, PLACEMENTS, Val, Writer};
 use crate::rows::ms;
-use crate::schema::ASSET_VERSIONS;
 use crate::variants::{insert_head, set_head};
 
 /// Applies the workspace's side of items to the source, inside the merge's writer.
@@ -213,13 +214,20 @@ impl Merger<'_> {
         crate::variants::refresh_locales(self.w, &self.p.space, &self.p.source, asset).await
     }
 
-    /// Gives the source the workspace's content of one locale, as a new version
-    /// naming the merge. `false` when the locale was dropped instead.
-    pub async fn content(&mut self, asset: &str, locale: &str, t: &Three<Content>) -> Result<bool> {
+    /// Gives the source `value` (the merged content of one locale) as a new version
+    /// naming the merge, or drops the source's locale when `value` is `None`.
+    /// `false` when the locale was dropped.
+    pub async fn content(
+        &mut self,
+        asset: &str,
+        locale: &str,
+        t: &Three<Content>,
+        value: Option<&ContentValue>,
+    ) -> Result<bool> {
         let (space, src) = (self.p.space.as_str(), self.p.source.as_str());
         let key = [Val::Text(Some(asset)), Val::Text(Some(locale))];
         let touched = HEADS.touch(self.w, space, src, "v.asset_uid = $4 AND v.locale = $5", &key).await? > 0;
-        let Some(c) = &t.workspace else {
+        let Some(value) = value else {
             if touched {
                 sqlx::query(
                     "UPDATE asset_locales SET tombstone = 1 WHERE space_uid = $1 AND workspace_uid = $2 AND seq = $3 \
@@ -286,37 +294,19 @@ impl Merger<'_> {
             insert_head(self.w, space, src, (asset, locale), number, first).await?;
             HEADS.close(self.w, space, src).await?;
         }
-        // The workspace's version, copied whole but for where it lives now, its
-        // number there, and who merged it when.
-        let insert = ASSET_VERSIONS.insert_select(
-            "",
-            &[
-                ("workspace_uid", "$2"),
-                ("seq", "$3"),
-                ("number", "$6"),
-                ("merged_from", "$7"),
-                ("created_by", "$8"),
-                ("created_at", "$9"),
-            ],
-        )?;
-        sqlx::query(AssertSqlSafe(format!(
-            "{insert} FROM asset_versions WHERE space_uid = $1 AND workspace_uid = $10 AND asset_uid = $4 \
-             AND locale = $5 AND number = $11"
-        )))
-        .bind(space)
-        .bind(src)
-        .bind(self.w.seq)
-        .bind(asset)
-        .bind(locale)
-        .bind(number)
-        .bind(&self.p.ws)
-        .bind(&self.r.by)
-        .bind(ms(self.r.at))
-        .bind(&c.owner_uid)
-        .bind(c.version)
-        .execute(&mut *self.w.tx)
-        .await
-        .map_err(db_err)?;
+        // The merged content, as a version of the source naming the workspace, who
+        // merged it and when.
+        let row = VersionRow {
+            key: &k,
+            seq: self.w.seq,
+            number,
+            merged_from: Some(&self.p.ws),
+            content: &value.content,
+            file_uid: &value.file_uid,
+            created_by: &self.r.by,
+            created_at: ms(self.r.at),
+        };
+        insert_version_row(&mut self.w.tx, &row).await?;
         Ok(true)
     }
 }

@@ -12,6 +12,7 @@ mod apply;
 
 use sqlx::{AnyConnection, AssertSqlSafe};
 use trove_app::ports::MergeRequest;
+use trove_domain::content_merge::{ContentPlan, Outcome, plan_content};
 use trove_domain::workspace::{
     AssetStates, FolderState, ItemChanges, MergeReport, MergeStrategy, Resolution, Three, folder_changes,
 };
@@ -141,40 +142,75 @@ pub(crate) async fn compare(store: &SqlStore, space: &str, uid: &str) -> Result<
     Ok(out)
 }
 
-/// Every conflict the strategy does not settle, as `kind/uid[/locale]`.
-fn unsettled(folders: &[(String, Three<FolderState>)], assets: &[AssetStates], s: MergeStrategy) -> Vec<String> {
-    let mut out: Vec<String> = folders
+const DIFFERENT: &str = "changed differently in the workspace and in the source";
+
+/// Each locale's merge plan, per asset (in the order of `assets`, and of each
+/// asset's locales), made before anything is written; or every conflict the
+/// strategy does not settle, as `(key, message)` for the answer's `errors`:
+/// `folder/<uid>`, `asset/<uid>`, `asset/<uid>/<locale>` and, per conflicting field,
+/// `asset/<uid>/<locale>/<field path>` (the locale's own key names the fields too).
+fn plan(
+    folders: &[(String, Three<FolderState>)],
+    assets: &[AssetStates],
+    s: MergeStrategy,
+) -> std::result::Result<Vec<Vec<ContentPlan>>, Vec<(String, String)>> {
+    let mut refused: Vec<(String, String)> = folders
         .iter()
         .filter(|(_, t)| !t.gone_on_both_sides() && t.decide(s).is_none())
-        .map(|(u, _)| format!("folder/{u}"))
+        .map(|(u, _)| (format!("folder/{u}"), DIFFERENT.to_owned()))
         .collect();
-    for a in assets.iter().filter(|a| !a.gone_on_both_sides()) {
-        if a.placement_decision(s).is_none() {
-            out.push(format!("asset/{}", a.uid));
+    let mut plans = Vec::with_capacity(assets.len());
+    for a in assets {
+        if a.gone_on_both_sides() {
+            plans.push(Vec::new());
+            continue;
         }
+        if a.placement_decision(s).is_none() {
+            refused.push((format!("asset/{}", a.uid), DIFFERENT.to_owned()));
+        }
+        let mut locales = Vec::with_capacity(a.locales.len());
         for (l, t) in &a.locales {
-            if t.decide(s).is_none() {
-                out.push(format!("asset/{}/{l}", a.uid));
+            match plan_content(t, s) {
+                Ok(p) => locales.push(p),
+                Err(conflicts) => {
+                    let key = format!("asset/{}/{l}", a.uid);
+                    for c in conflicts {
+                        match c.path() {
+                            None => refused.push((key.clone(), DIFFERENT.to_owned())),
+                            Some(path) => {
+                                refused.push((key.clone(), format!("{path}: {DIFFERENT}")));
+                                refused.push((format!("{key}/{path}"), DIFFERENT.to_owned()));
+                            }
+                        }
+                    }
+                }
             }
         }
+        plans.push(locales);
     }
-    out
+    if refused.is_empty() { Ok(plans) } else { Err(refused) }
 }
 
-fn conflicts(folders: &[(String, Three<FolderState>)], assets: &[AssetStates]) -> Vec<String> {
+/// The conflicts the strategy settled, as the merge reports them.
+fn conflicts(
+    folders: &[(String, Three<FolderState>)],
+    assets: &[AssetStates],
+    plans: &[Vec<ContentPlan>],
+) -> Vec<String> {
     let mut out: Vec<String> = folders
         .iter()
         .filter(|(_, t)| !t.gone_on_both_sides() && t.resolve() == Resolution::Conflict)
         .map(|(u, _)| format!("folder/{u}"))
         .collect();
-    for a in assets.iter().filter(|a| !a.gone_on_both_sides()) {
+    for (a, plans) in assets.iter().zip(plans).filter(|(a, _)| !a.gone_on_both_sides()) {
         if a.placement_conflict() {
             out.push(format!("asset/{}", a.uid));
         }
-        for (l, t) in &a.locales {
-            if t.resolve() == Resolution::Conflict {
-                out.push(format!("asset/{}/{l}", a.uid));
-            }
+        for ((l, _), p) in a.locales.iter().zip(plans).filter(|(_, p)| !p.settled.is_empty()) {
+            let key = format!("asset/{}/{l}", a.uid);
+            let fields: Vec<String> = p.settled.iter().filter_map(|c| c.path().map(|f| format!("{key}/{f}"))).collect();
+            out.push(key);
+            out.extend(fields);
         }
     }
     out
@@ -186,24 +222,11 @@ pub(crate) async fn merge(store: &SqlStore, space: &str, uid: &str, r: &MergeReq
     let mut w = begin_write(&store.write, space).await?;
     let p = pair(&mut w.tx, space, uid).await?;
     let (folders, assets) = gather(&mut w.tx, &p).await?;
-    let refused = unsettled(&folders, &assets, r.strategy);
-    if !refused.is_empty() {
-        let mut items: Vec<&str> = refused.iter().filter_map(|c| c.split('/').nth(1)).collect();
-        items.dedup();
-        let mut e = Error::new(
-            ErrorKind::Conflict,
-            "merge_conflict",
-            format!(
-                "{} item(s) changed differently in the workspace and in its source; nothing was merged",
-                items.len()
-            ),
-        );
-        for c in refused {
-            e.fields.insert(c, vec!["changed differently in the workspace and in the source".to_owned()]);
-        }
-        return Err(e);
-    }
-    let mut report = MergeReport { conflicts: conflicts(&folders, &assets), ..MergeReport::default() };
+    let plans = match plan(&folders, &assets, r.strategy) {
+        Ok(plans) => plans,
+        Err(refused) => return Err(refused_error(refused)),
+    };
+    let mut report = MergeReport { conflicts: conflicts(&folders, &assets, &plans), ..MergeReport::default() };
     let mut m = apply::Merger { w: &mut w, p: &p, r };
     // Parents before children, so a folder added in the workspace exists in the
     // source before anything is placed in it.
@@ -237,7 +260,7 @@ pub(crate) async fn merge(store: &SqlStore, space: &str, uid: &str, r: &MergeReq
         }
         report.conflicts.push(item);
     }
-    for a in assets.iter().filter(|a| !a.gone_on_both_sides()) {
+    for (a, plans) in assets.iter().zip(&plans).filter(|(a, _)| !a.gone_on_both_sides()) {
         let mut touched = false;
         let decision = a.placement_decision(r.strategy);
         let take = decision == Some(Resolution::TakeWorkspace)
@@ -256,18 +279,18 @@ pub(crate) async fn merge(store: &SqlStore, space: &str, uid: &str, r: &MergeReq
         // not: the source has none of its own to keep.
         let recreated = take && a.placement.source.is_none();
         if in_source && a.placement.workspace.is_some() && !source_kept {
-            for (locale, t) in &a.locales {
-                let wanted = if recreated {
-                    t.workspace.is_some()
-                } else {
-                    t.decide(r.strategy) == Some(Resolution::TakeWorkspace)
+            for ((locale, t), plan) in a.locales.iter().zip(plans) {
+                let value = match (&t.workspace, &plan.outcome) {
+                    (Some(w), _) if recreated => Some(&w.value),
+                    _ if recreated => continue,
+                    (_, Outcome::Write(v)) => Some(v),
+                    (_, Outcome::Drop) => None,
+                    (_, Outcome::Keep) => continue,
                 };
-                if wanted {
-                    if m.content(&a.uid, locale, t).await? {
-                        report.versions += 1;
-                    }
-                    touched = true;
+                if m.content(&a.uid, locale, t, value).await? {
+                    report.versions += 1;
                 }
+                touched = true;
             }
         }
         if touched && in_source {
@@ -287,6 +310,22 @@ pub(crate) async fn merge(store: &SqlStore, space: &str, uid: &str, r: &MergeReq
     crate::trash::release_purged(&mut w, space, uid).await?;
     w.tx.commit().await.map_err(db_err)?;
     Ok(report)
+}
+
+/// The answer to a merge the strategy cannot settle: every conflict, nothing applied.
+fn refused_error(refused: Vec<(String, String)>) -> Error {
+    let mut items: Vec<&str> = refused.iter().filter_map(|(c, _)| c.split('/').nth(1)).collect();
+    items.sort_unstable();
+    items.dedup();
+    let mut e = Error::new(
+        ErrorKind::Conflict,
+        "merge_conflict",
+        format!("{} item(s) changed differently in the workspace and in its source; nothing was merged", items.len()),
+    );
+    for (key, message) in refused {
+        e.fields.entry(key).or_default().push(message);
+    }
+    e
 }
 
 /// How deep a folder sits among the changed folders (by the workspace's tree).

@@ -165,6 +165,7 @@ async fn conflicts_follow_the_strategy() {
     let (status, body) = merge(&s, &space, "ws", Some("fail_on_conflict")).await;
     assert_error(status, &body, StatusCode::CONFLICT, "merge_conflict");
     assert!(body["errors"][format!("asset/{a_uid}/en-us")].is_array(), "{body}");
+    assert!(body["errors"][format!("asset/{a_uid}/en-us/title")].is_array(), "{body}");
     assert_eq!(title(&s, &space, "main", &b_uid).await, "b.txt", "nothing is applied when anything conflicts");
     let (status, body) = merge(&s, &space, "ws", Some("whatever")).await;
     assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
@@ -190,7 +191,10 @@ async fn conflicts_follow_the_strategy() {
 
     let (status, body) = merge(&s, &space, "ws", Some("prefer_source")).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["merge"]["conflicts"], json!([format!("asset/{a_uid}/en-us")]));
+    assert_eq!(
+        body["merge"]["conflicts"],
+        json!([format!("asset/{a_uid}/en-us"), format!("asset/{a_uid}/en-us/title")])
+    );
     assert_eq!(title(&s, &space, "main", &a_uid).await, "main title");
     assert_eq!(title(&s, &space, "main", &b_uid).await, "b from ws", "non-conflicting changes still merge");
 
@@ -198,7 +202,10 @@ async fn conflicts_follow_the_strategy() {
     edit(&s, &space, "main", &a_uid, json!({"title": "main again"})).await;
     let (status, body) = merge(&s, &space, "ws", Some("prefer_workspace")).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["merge"]["conflicts"], json!([format!("asset/{a_uid}/en-us")]));
+    assert_eq!(
+        body["merge"]["conflicts"],
+        json!([format!("asset/{a_uid}/en-us"), format!("asset/{a_uid}/en-us/title")])
+    );
     assert_eq!(title(&s, &space, "main", &a_uid).await, "ws again");
     let (_, v) = s.get(&at(&space, &format!("/assets/{a_uid}/versions"), "main")).await;
     let titles: Vec<&str> = v["versions"].as_array().unwrap().iter().filter_map(|x| x["title"].as_str()).collect();
@@ -215,6 +222,112 @@ async fn conflicts_follow_the_strategy() {
     assert_error(status, &body, StatusCode::CONFLICT, "workspace_has_no_source");
     let (status, body) = merge(&s, &space, "nope", None).await;
     assert_error(status, &body, StatusCode::NOT_FOUND, "workspace_not_found");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn different_fields_changed_on_each_side_merge_and_the_same_field_is_a_conflict_naming_it() {
+    let s = TestServer::start().await;
+    let space = s.create_space("Fields").await;
+    let custom = json!({"usage_rights": "internal", "product_id": "P-1", "campaign": "none"});
+    let mut uids = Vec::new();
+    for name in ["a.txt", "b.txt", "c.txt"] {
+        let x = uid(&upload_in(&s, &space, "main", name, name.as_bytes(), None).await);
+        edit(&s, &space, "main", &x, json!({"custom_metadata": custom})).await;
+        uids.push(x);
+    }
+    let (a, b, c) = (&uids[0], &uids[1], &uids[2]);
+    fork(&s, &space, "ws", "main").await;
+    // a: description and two custom keys in the workspace; the title, another key
+    // and a removed key in main.
+    edit(
+        &s,
+        &space,
+        "ws",
+        a,
+        json!({"description": "from the campaign",
+        "custom_metadata": {"usage_rights": "external", "product_id": "P-1", "campaign": "none", "region": "eu"}}),
+    )
+    .await;
+    edit(
+        &s,
+        &space,
+        "main",
+        a,
+        json!({"title": "A from main",
+        "custom_metadata": {"usage_rights": "internal", "product_id": "P-2"}}),
+    )
+    .await;
+    // b: the file replaced in the workspace, the title edited in main.
+    replace_in(&s, &space, "ws", b, "b2.txt", b"b, replaced in the campaign").await;
+    edit(&s, &space, "main", b, json!({"title": "B from main"})).await;
+    // c: the title and one custom key changed differently, the description only in the workspace.
+    edit(
+        &s,
+        &space,
+        "ws",
+        c,
+        json!({"title": "C from ws", "description": "ws only",
+        "custom_metadata": {"usage_rights": "ws", "product_id": "P-1", "campaign": "none"}}),
+    )
+    .await;
+    edit(
+        &s,
+        &space,
+        "main",
+        c,
+        json!({"title": "C from main",
+        "custom_metadata": {"usage_rights": "main", "product_id": "P-1", "campaign": "none"}}),
+    )
+    .await;
+
+    let cmp = compare(&s, &space, "ws").await;
+    let l = &entry(&cmp, a)["locales"][0];
+    assert_eq!(
+        l["workspace"]["fields"],
+        json!(["description", "custom_metadata.region", "custom_metadata.usage_rights"]),
+        "{cmp}"
+    );
+    assert_eq!(l["source"]["fields"], json!(["title", "custom_metadata.campaign", "custom_metadata.product_id"]));
+    assert_eq!((l["conflict"].clone(), l["conflicts"].clone()), (json!(false), json!([])), "{cmp}");
+    assert_eq!(entry(&cmp, a)["conflict"], false);
+    let l = &entry(&cmp, b)["locales"][0];
+    assert_eq!((l["workspace"]["file_changed"].clone(), l["conflict"].clone()), (json!(true), json!(false)), "{cmp}");
+    let l = &entry(&cmp, c)["locales"][0];
+    assert_eq!(l["conflicts"], json!(["title", "custom_metadata.usage_rights"]), "{cmp}");
+    assert_eq!((l["conflict"].clone(), entry(&cmp, c)["conflict"].clone()), (json!(true), json!(true)));
+
+    let (status, body) = merge(&s, &space, "ws", None).await;
+    assert_error(status, &body, StatusCode::CONFLICT, "merge_conflict");
+    let errors = body["errors"].as_object().cloned().unwrap_or_default();
+    let mut keys: Vec<&str> = errors.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    let locale = format!("asset/{c}/en-us");
+    let expected = [locale.clone(), format!("{locale}/custom_metadata.usage_rights"), format!("{locale}/title")];
+    assert_eq!(keys, expected.iter().map(String::as_str).collect::<Vec<_>>(), "{body}");
+    let named: Vec<&str> = errors[&locale].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    assert!(named.iter().any(|m| m.starts_with("title:")), "{body}");
+    assert_eq!(title(&s, &space, "main", a).await, "A from main", "nothing is applied");
+
+    // The source wins the conflicting fields; every other change from either side stays.
+    let (status, body) = merge(&s, &space, "ws", Some("prefer_source")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // The report lists the locale, then its fields in the content's order.
+    assert_eq!(body["merge"]["conflicts"], json!([expected[0], expected[2], expected[1]]));
+    assert_eq!(body["merge"]["versions"], 3, "{body}");
+    let (_, am) = asset(&s, &space, "main", a).await;
+    assert_eq!((am["title"].as_str(), am["description"].as_str()), (Some("A from main"), Some("from the campaign")));
+    assert_eq!(am["custom_metadata"], json!({"usage_rights": "external", "product_id": "P-2", "region": "eu"}));
+    let (_, v) = s.get(&at(&space, &format!("/assets/{a}/versions/{}", am["version"]), "main")).await;
+    assert_eq!(v["version"]["merged_from"], "ws", "{v}");
+    let (_, bm) = asset(&s, &space, "main", b).await;
+    assert_eq!(bm["title"], "B from main");
+    let url = permanent_in(bm["permanent_url"].as_str().unwrap(), "main");
+    assert_eq!(s.fetch(&url).await.1, b"b, replaced in the campaign");
+    let (_, cm) = asset(&s, &space, "main", c).await;
+    assert_eq!((cm["title"].as_str(), cm["description"].as_str()), (Some("C from main"), Some("ws only")));
+    assert_eq!(cm["custom_metadata"]["usage_rights"], "main");
+    assert_eq!(compare(&s, &space, "ws").await["count"], 0, "the next compare starts from the merge");
     s.stop().await;
 }
 
