@@ -51,8 +51,10 @@
 //!   `csh` `tcsh` `ksh` `fish` `command` `bat` `cmd` `ps1` `psm1` `psd1` `vb`
 //!   `vbs` `vbe` `js` `jse` `mjs` `cjs` `wsf` `wsh` `wsc` `sct` `hta` `msc` `reg`
 //!   `scf` `lnk` `py` `pyw` `pl` `pm` `rb` `php` `phtml` `phar` `applescript`
-//!   `scpt`. Shortcuts (`lnk`, `scf`), registry files and MMC consoles are here
-//!   because opening them runs commands.
+//!   `scpt`, and the rest of the catalogue's Code category: `sql` `c` `h` `cpp`
+//!   `cc` `cxx` `hpp` `java` `go` `rs` `cs` `lua` `swift` `kt` `kts`. Shortcuts
+//!   (`lnk`, `scf`), registry files and MMC consoles are here because opening
+//!   them runs commands.
 //! - [`WEBASSEMBLY`] (`"webassembly"`): the `\0asm` magic. Extension: `wasm`.
 //! - [`VM_IMAGE`] (`"vm_image"`): qcow 1–3 (`QFI\xFB`), QED, VMDK (`KDMV`, `COWD`
 //!   on binary data, `# Disk DescriptorFile`), VHD (`conectix`), VHDX
@@ -62,8 +64,11 @@
 //!   included because Windows and macOS open them with a double click, which
 //!   makes them a common way to smuggle executables past download checks.
 //!
-//! Extensions are compared case-insensitively, after dropping trailing dots
-//! (Windows runs `evil.exe.` as `evil.exe`).
+//! The extensions are those of the restricted types in the built-in asset type
+//! catalogue ([`trove_domain::asset_types`], listed in `docs/asset-types.md`),
+//! read from it so the two cannot disagree; a test keeps the lists above in step.
+//! They are compared case-insensitively, after dropping trailing dots (Windows
+//! runs `evil.exe.` as `evil.exe`).
 
 mod dimensions;
 pub mod fixtures;

@@ -4,94 +4,18 @@
 //! catches a harmless-looking text file named `run.bat` that Windows would still
 //! execute on a double click. The lists are documented in the crate docs.
 
+#[cfg(test)]
+use trove_domain::asset_types::catalogue;
+use trove_domain::asset_types::{Restriction, restriction_of_file_name};
+
 /// Native programs, libraries, bytecode and installer packages.
-pub const EXECUTABLE: &str = "executable";
-/// Source that an interpreter, shell or the OS runs when opened.
-pub const SCRIPT: &str = "script";
+pub const EXECUTABLE: &str = Restriction::Executable.label();
+/// Source code that an interpreter, shell or the OS may run.
+pub const SCRIPT: &str = Restriction::Script.label();
 /// WebAssembly modules.
-pub const WEBASSEMBLY: &str = "webassembly";
+pub const WEBASSEMBLY: &str = Restriction::Webassembly.label();
 /// Virtual-machine and mountable disk images.
-pub const VM_IMAGE: &str = "vm_image";
-
-pub(crate) const EXECUTABLE_EXTENSIONS: &[&str] = &[
-    "exe",
-    "dll",
-    "sys",
-    "drv",
-    "ocx",
-    "com",
-    "scr",
-    "cpl",
-    "msi",
-    "msp",
-    "msix",
-    "msixbundle",
-    "appx",
-    "appxbundle",
-    "elf",
-    "so",
-    "dylib",
-    "app",
-    "pkg",
-    "run",
-    "appimage",
-    "apk",
-    "aab",
-    "xapk",
-    "ipa",
-    "jar",
-    "class",
-    "dex",
-    "deb",
-    "rpm",
-];
-
-pub(crate) const SCRIPT_EXTENSIONS: &[&str] = &[
-    "sh",
-    "bash",
-    "zsh",
-    "csh",
-    "tcsh",
-    "ksh",
-    "fish",
-    "command",
-    "bat",
-    "cmd",
-    "ps1",
-    "psm1",
-    "psd1",
-    "vb",
-    "vbs",
-    "vbe",
-    "js",
-    "jse",
-    "mjs",
-    "cjs",
-    "wsf",
-    "wsh",
-    "wsc",
-    "sct",
-    "hta",
-    "msc",
-    "reg",
-    "scf",
-    "lnk",
-    "py",
-    "pyw",
-    "pl",
-    "pm",
-    "rb",
-    "php",
-    "phtml",
-    "phar",
-    "applescript",
-    "scpt",
-];
-
-pub(crate) const WEBASSEMBLY_EXTENSIONS: &[&str] = &["wasm"];
-
-pub(crate) const VM_IMAGE_EXTENSIONS: &[&str] =
-    &["qcow", "qcow2", "qed", "vmdk", "vdi", "vhd", "vhdx", "hdd", "ova", "ovf", "iso", "img", "dmg"];
+pub const VM_IMAGE: &str = Restriction::VmImage.label();
 
 /// Sniffed MIME types that are risky in themselves.
 const RISKY_TYPES: &[(&str, &str)] = &[
@@ -188,44 +112,60 @@ fn is_vm_image(head: &[u8], text: bool) -> bool {
         || ISO9660_IDENTIFIER_OFFSETS.iter().any(|&offset| at(offset, b"CD001"))
 }
 
-/// The risk label the extension of `file_name` earns.
-///
-/// Trailing dots are ignored because Windows drops them: `evil.exe.` runs as
-/// `evil.exe`.
+/// The risk label the extension of `file_name` earns: that of the restricted
+/// built-in asset type claiming it, so the upload check and the catalogue cannot
+/// disagree. Trailing dots are ignored because Windows drops them: `evil.exe.`
+/// runs as `evil.exe`.
 pub(crate) fn from_file_name(file_name: &str) -> Option<&'static str> {
-    let ext = trove_domain::rules::extension(file_name.trim_end_matches('.'))?;
-    let ext = ext.as_str();
-    [
-        (EXECUTABLE_EXTENSIONS, EXECUTABLE),
-        (SCRIPT_EXTENSIONS, SCRIPT),
-        (WEBASSEMBLY_EXTENSIONS, WEBASSEMBLY),
-        (VM_IMAGE_EXTENSIONS, VM_IMAGE),
-    ]
-    .into_iter()
-    .find(|(list, _)| list.contains(&ext))
-    .map(|(_, label)| label)
+    restriction_of_file_name(file_name).map(Restriction::label)
+}
+
+/// Every extension of a restricted built-in type, with its label.
+#[cfg(test)]
+fn restricted_extensions() -> impl Iterator<Item = (&'static str, &'static str)> {
+    catalogue()
+        .iter()
+        .filter_map(|t| t.restricted.map(|r| (t, r.label())))
+        .flat_map(|(t, label)| t.file_extensions.iter().map(move |e| (e.as_str(), label)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The crate docs list each label's extensions in its own bullet.
     #[test]
-    fn every_listed_extension_is_documented_in_the_crate_docs() {
+    fn every_restricted_extension_is_documented_under_its_label() {
         let docs = include_str!("lib.rs");
-        let lists = [EXECUTABLE_EXTENSIONS, SCRIPT_EXTENSIONS, WEBASSEMBLY_EXTENSIONS, VM_IMAGE_EXTENSIONS];
-        for ext in lists.into_iter().flatten() {
-            assert!(docs.contains(&format!("`{ext}`")), "{ext} is not documented");
+        let bullet = |label: &str| {
+            let marker = format!("(`\"{label}\"`)");
+            let rest = docs.split_once(&marker).map_or("", |(_, rest)| rest);
+            rest.split_once("//! - [").map_or(rest, |(bullet, _)| bullet).to_owned()
+        };
+        let mut count = 0;
+        for (ext, label) in restricted_extensions() {
+            assert!(bullet(label).contains(&format!("`{ext}`")), "{ext} is not documented under {label}");
+            count += 1;
+        }
+        assert!(count > 90, "only {count} restricted extensions");
+    }
+
+    #[test]
+    fn risky_sniffed_types_belong_only_to_restricted_types_with_the_same_label() {
+        for (mime, label) in RISKY_TYPES {
+            let claiming: Vec<_> = catalogue().iter().filter(|t| t.claims_mime(mime)).collect();
+            assert!(!claiming.is_empty(), "no asset type claims {mime}");
+            for t in claiming {
+                assert_eq!(t.restricted.map(Restriction::label), Some(*label), "{mime} in {}", t.uid);
+            }
         }
     }
 
     #[test]
-    fn extension_lists_are_disjoint_and_lowercase() {
-        let all: Vec<&str> =
-            [EXECUTABLE_EXTENSIONS, SCRIPT_EXTENSIONS, WEBASSEMBLY_EXTENSIONS, VM_IMAGE_EXTENSIONS].concat();
-        for (i, ext) in all.iter().enumerate() {
-            assert_eq!(*ext, ext.to_ascii_lowercase());
-            assert!(!all[i + 1..].contains(ext), "{ext} is listed twice");
+    fn every_restricted_extension_is_flagged_with_its_label() {
+        for (ext, label) in restricted_extensions() {
+            assert_eq!(from_file_name(&format!("x.{ext}")), Some(label), "{ext}");
+            assert_eq!(from_file_name(&format!("X.{}", ext.to_ascii_uppercase())), Some(label), "{ext}");
         }
     }
 
