@@ -4,6 +4,7 @@
 //! database, storage or media backend sits behind a port is decided by the binary,
 //! so every use case here runs unchanged on SQLite + files and PostgreSQL + S3.
 
+pub mod asset_types;
 pub mod assets;
 pub mod auth;
 pub mod delivery;

@@ -34,6 +34,7 @@ pub enum Action {
     LanguageCreate,
     LanguageUpdate,
     LanguageDelete,
+    AssetTypeRead,
 }
 
 impl Action {
@@ -65,6 +66,7 @@ impl Action {
             LanguageCreate => "create languages",
             LanguageUpdate => "change languages",
             LanguageDelete => "delete languages",
+            AssetTypeRead => "read asset types",
         }
     }
 }

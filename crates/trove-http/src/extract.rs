@@ -63,6 +63,7 @@ permissions!(
     LanguageCreate,
     LanguageUpdate,
     LanguageDelete,
+    AssetTypeRead,
 );
 
 /// An authenticated caller allowed to perform `P` (in the path's space, if any).

@@ -13,7 +13,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::routes::{assets, delivery, folders, health, languages, localization, spaces, trash, versions, workspaces};
+use crate::routes::{
+    asset_types, assets, delivery, folders, health, languages, localization, spaces, trash, versions, workspaces,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -27,6 +29,7 @@ use crate::routes::{assets, delivery, folders, health, languages, localization, 
     components(schemas(crate::error::ErrorBody, crate::schemas::CustomValue)),
     tags(
         (name = "languages", description = "The organization's languages and fallback chains"),
+        (name = "asset_types", description = "Kinds of asset, detected from the bytes and the extension; the built-in catalogue"),
         (name = "spaces", description = "Top-level containers"),
         (name = "workspaces", description = "Forkable parallel environments of a space: fork, compare, merge"),
         (name = "assets", description = "Files with versioned metadata"),
@@ -55,6 +58,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(languages::list_languages, languages::create_language))
         .routes(routes!(languages::get_language, languages::update_language, languages::delete_language))
+        .routes(routes!(asset_types::list_asset_types))
+        .routes(routes!(asset_types::get_asset_type))
         .routes(routes!(spaces::list_spaces, spaces::create_space))
         .routes(routes!(spaces::get_space, spaces::update_space, spaces::delete_space))
         .routes(routes!(workspaces::list_workspaces, workspaces::create_workspace))

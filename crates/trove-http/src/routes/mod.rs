@@ -1,5 +1,6 @@
 //! Handlers, one module per resource.
 
+pub mod asset_types;
 pub mod assets;
 pub mod delivery;
 pub mod folders;

@@ -6,6 +6,7 @@ mod common;
 /// This binary runs the suite on the embedded default.
 pub const STACK: common::Stack = common::Stack::SqliteFs;
 
+mod asset_types;
 mod assets;
 mod auth;
 mod connections;

@@ -22,6 +22,8 @@ async fn openapi_document_matches_the_snapshot_and_covers_every_route() {
 
     let paths = doc["paths"].as_object().unwrap();
     let expected = [
+        ("/api/asset_types", &["get"][..]),
+        ("/api/asset_types/{uid}", &["get"]),
         ("/api/languages", &["get", "post"][..]),
         ("/api/languages/{code}", &["get", "put", "delete"]),
         ("/api/spaces", &["get", "post"]),

@@ -8,6 +8,8 @@ mod common;
 /// This binary runs the suite on PostgreSQL + S3.
 pub const STACK: common::Stack = common::Stack::PostgresS3;
 
+#[path = "../api/asset_types.rs"]
+mod asset_types;
 #[path = "../api/assets.rs"]
 mod assets;
 #[path = "../api/auth.rs"]
