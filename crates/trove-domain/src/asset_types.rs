@@ -138,7 +138,7 @@ impl Restriction {
 
 /// A kind of asset: the MIME types and extensions it matches and the fields its
 /// assets carry. The shape follows Contentstack's asset type object.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AssetType {
     /// Letters, digits and `_`; immutable.
     pub uid: String,
@@ -155,8 +155,15 @@ pub struct AssetType {
     pub is_system: bool,
     /// Set when uploads of this type are refused unless an administrator allows them.
     pub restricted: Option<Restriction>,
+    /// The name of the icon the web UI shows for it (a category icon when `None`).
+    #[serde(default)]
+    pub icon: Option<String>,
     /// UIDs of the user-defined fields, in display order; empty for fresh system types.
+    #[serde(default)]
     pub fields: Vec<String>,
+    /// Rules across its fields, checked with them on every save.
+    #[serde(default)]
+    pub rules: Vec<crate::fields::CrossRule>,
 }
 
 impl AssetType {
@@ -188,7 +195,9 @@ static CATALOGUE: LazyLock<Vec<AssetType>> = LazyLock::new(|| {
             file_extensions: e.exts.iter().map(|x| (*x).to_owned()).collect(),
             is_system: true,
             restricted: e.restricted,
+            icon: None,
             fields: Vec::new(),
+            rules: Vec::new(),
         })
         .collect()
 });

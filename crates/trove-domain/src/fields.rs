@@ -280,11 +280,109 @@ pub fn validate(
     input: &serde_json::Map<String, Json>,
 ) -> crate::Result<Values> {
     let mut errs = FieldErrors::default();
-    let values = object(fields, input, "custom_metadata", &mut errs);
-    for rule in rules {
-        check_rule(rule, &values, &mut errs);
-    }
+    let values = validate_into(fields, rules, input, &Values::new(), &mut errs);
     errs.finish().map(|()| values)
+}
+
+/// [`validate`] collecting into `errs`; the cross-field rules also see `context`
+/// (values kept elsewhere, such as the shared values of the default language), which
+/// the values checked here override.
+pub fn validate_into(
+    fields: &[FieldDef],
+    rules: &[CrossRule],
+    input: &serde_json::Map<String, Json>,
+    context: &Values,
+    errs: &mut FieldErrors,
+) -> Values {
+    let values = object(fields, input, "custom_metadata", errs);
+    if !rules.is_empty() {
+        let mut seen = context.clone();
+        seen.extend(values.iter().map(|(k, v)| (k.clone(), v.clone())));
+        for rule in rules {
+            check_rule(rule, &seen, errs);
+        }
+    }
+    values
+}
+
+/// A value as JSON: whole numbers without a fraction, so `5` stays `5`.
+pub fn value_json(v: &FieldValue) -> Json {
+    match v {
+        FieldValue::Boolean(b) => Json::Bool(*b),
+        FieldValue::Number(n) if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 => Json::from(*n as i64),
+        FieldValue::Number(n) => serde_json::Number::from_f64(*n).map_or(Json::Null, Json::Number),
+        FieldValue::Text(t) => Json::String(t.clone()),
+        FieldValue::Link { href, title: None } => Json::String(href.clone()),
+        FieldValue::Link { href, title: Some(t) } => serde_json::json!({"href": href, "title": t}),
+        FieldValue::List(items) => Json::Array(items.iter().map(value_json).collect()),
+        FieldValue::Group(g) => Json::Object(values_json(g)),
+    }
+}
+
+/// Values as the `custom_metadata` object they are stored and shown as.
+pub fn values_json(values: &Values) -> serde_json::Map<String, Json> {
+    values.iter().map(|(k, v)| (k.clone(), value_json(v))).collect()
+}
+
+/// One row of typed storage: the value's dotted field path, its position among the
+/// values of that path (lists and repeated groups), and the value in the column of
+/// its type. A date also keeps its text, so a text field holding a date-like value
+/// is still found as text.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TypedRow {
+    pub path: String,
+    pub ord: i64,
+    pub text: Option<String>,
+    pub number: Option<f64>,
+    /// Days since 1970-01-01.
+    pub date: Option<i64>,
+    pub boolean: Option<bool>,
+}
+
+/// The typed rows of a stored `custom_metadata` object: numbers as numbers, dates
+/// (`YYYY-MM-DD` text) as days, booleans as booleans, text, select options and link
+/// URLs as text; group members under dotted paths. Stored values were validated
+/// against their fields, so the JSON shape tells the type.
+pub fn typed_rows(custom: &serde_json::Map<String, Json>) -> Vec<TypedRow> {
+    let mut out = Vec::new();
+    for (k, v) in custom {
+        flatten(k, v, &mut out);
+    }
+    out
+}
+
+fn flatten(path: &str, v: &Json, out: &mut Vec<TypedRow>) {
+    let mut push = |row: TypedRow| {
+        let ord = out.iter().filter(|r| r.path == path).count() as i64;
+        out.push(TypedRow { path: path.to_owned(), ord, ..row });
+    };
+    match v {
+        Json::Null => {}
+        Json::Bool(b) => push(TypedRow { boolean: Some(*b), ..TypedRow::default() }),
+        Json::Number(n) => push(TypedRow { number: n.as_f64(), ..TypedRow::default() }),
+        Json::String(s) => {
+            let date = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .ok()
+                .filter(|_| s.len() == 10)
+                .map(|d| d.signed_duration_since(NaiveDate::default()).num_days());
+            push(TypedRow { text: Some(s.clone()), date, ..TypedRow::default() });
+        }
+        Json::Array(items) => {
+            for item in items {
+                flatten(path, item, out);
+            }
+        }
+        Json::Object(o) => match o.get("href") {
+            Some(Json::String(href)) if o.keys().all(|k| k == "href" || k == "title") => {
+                push(TypedRow { text: Some(href.clone()), ..TypedRow::default() })
+            }
+            _ => {
+                for (k, inner) in o {
+                    flatten(&format!("{path}.{k}"), inner, out);
+                }
+            }
+        },
+    }
 }
 
 fn object(fields: &[FieldDef], input: &serde_json::Map<String, Json>, path: &str, errs: &mut FieldErrors) -> Values {
@@ -296,8 +394,8 @@ fn object(fields: &[FieldDef], input: &serde_json::Map<String, Json>, path: &str
     }
     for def in fields {
         let at = format!("{path}.{}", def.uid);
-        match input.get(&def.uid) {
-            None | Some(Json::Null) => {
+        match input.get(&def.uid).filter(|v| !v.is_null()).or(def.default.as_ref()) {
+            None => {
                 if def.mandatory {
                     errs.add(&at, "is required");
                 }

@@ -28,6 +28,7 @@ fn tables() -> Vec<(&'static str, Vec<Col>, Vec<&'static str>)> {
 enum Value {
     Text(Option<String>),
     Int(Option<i64>),
+    Real(Option<f64>),
 }
 
 fn read_row(row: &AnyRow, columns: &[Col]) -> Result<Vec<Value>> {
@@ -37,6 +38,7 @@ fn read_row(row: &AnyRow, columns: &[Col]) -> Result<Vec<Value>> {
             Ok(match c.kind {
                 Kind::Text => Value::Text(row.try_get(c.name).map_err(db_err)?),
                 Kind::Int => Value::Int(row.try_get(c.name).map_err(db_err)?),
+                Kind::Real => Value::Real(row.try_get(c.name).map_err(db_err)?),
             })
         })
         .collect()
@@ -56,7 +58,11 @@ fn digest_row(values: &[Value]) -> [u8; 32] {
                 hasher.update(b"i");
                 hasher.update(i.to_le_bytes());
             }
-            Value::Text(None) | Value::Int(None) => hasher.update(b"n"),
+            Value::Real(Some(f)) => {
+                hasher.update(b"r");
+                hasher.update(f.to_bits().to_le_bytes());
+            }
+            Value::Text(None) | Value::Int(None) | Value::Real(None) => hasher.update(b"n"),
         }
     }
     hasher.finalize().into()
@@ -89,6 +95,7 @@ async fn batch(
             q = match &last[i] {
                 Value::Text(v) => q.bind(v.clone()),
                 Value::Int(v) => q.bind(*v),
+                Value::Real(v) => q.bind(*v),
             };
         }
     }
@@ -109,7 +116,7 @@ fn fallbacks_first<'a>(table: &str, columns: &[Col], rows: &'a [Vec<Value>]) -> 
     }
     let text = |r: &Vec<Value>, i: usize| match &r[i] {
         Value::Text(t) => t.clone(),
-        Value::Int(_) => None,
+        Value::Int(_) | Value::Real(_) => None,
     };
     let in_batch: std::collections::HashSet<Option<String>> = rows.iter().map(|r| text(r, code)).collect();
     let mut placed: std::collections::HashSet<Option<String>> = std::collections::HashSet::new();
@@ -217,6 +224,7 @@ impl SqlStore {
                         q = match v {
                             Value::Text(v) => q.bind(v.clone()),
                             Value::Int(v) => q.bind(*v),
+                            Value::Real(v) => q.bind(*v),
                         };
                     }
                     q.execute(&mut *tx).await.map_err(db_err)?;

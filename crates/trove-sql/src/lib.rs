@@ -6,6 +6,7 @@
 //! where the engines truly differ (connection set-up, row locking) live in
 //! [`dialect`], and nowhere else.
 
+mod asset_types;
 mod assets;
 mod blobs;
 pub mod copy;

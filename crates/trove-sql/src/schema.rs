@@ -16,12 +16,13 @@ use trove_domain::{Error, Result};
 
 use crate::{SqlStore, db_err};
 
-/// How a column is stored: the schema uses only `TEXT` and `BIGINT`, so both
-/// engines read the same types.
+/// How a column is stored: the schema uses only `TEXT`, `BIGINT` and (for typed
+/// number values) `DOUBLE PRECISION`, so both engines read the same types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Text,
     Int,
+    Real,
 }
 
 /// One column.
@@ -40,6 +41,10 @@ const fn text(name: &'static str) -> Col {
 
 const fn int(name: &'static str) -> Col {
     Col { name, kind: Kind::Int, merged: false }
+}
+
+const fn real(name: &'static str) -> Col {
+    Col { name, kind: Kind::Real, merged: false }
 }
 
 impl Col {
@@ -259,7 +264,18 @@ pub const FILES: Table = Table {
         int("height"),
         text("created_by"),
         int("created_at"),
+        text("asset_type"),
     ],
+    copied: true,
+};
+
+/// Typed custom field values of a version, one row per value (see migration 0006):
+/// what search filters and sorts on. Written with their version, never changed.
+pub const ASSET_VALUES: Table = Table {
+    name: "asset_values",
+    history: History::Versions,
+    key: &[text("asset_uid"), text("locale"), int("number"), text("path"), int("ord")],
+    data: &[text("text_value"), real("number_value"), int("date_value"), int("bool_value")],
     copied: true,
 };
 
@@ -298,6 +314,20 @@ pub const TABLES: &[Table] = &[
             int("updated_at"),
         ],
     ),
+    plain(
+        "asset_types",
+        &[text("uid")],
+        &[
+            int("is_system"),
+            text("definition"),
+            text("created_by"),
+            int("created_at"),
+            text("updated_by"),
+            int("updated_at"),
+        ],
+    ),
+    plain("asset_type_claims", &[text("mime"), text("extension")], &[text("type_uid")]),
+    plain("asset_type_fields", &[text("type_uid"), text("field_uid")], &[int("position")]),
     plain(
         "spaces",
         &[text("uid")],
@@ -344,6 +374,7 @@ pub const TABLES: &[Table] = &[
     WORKSPACE_ASSETS,
     ASSET_LOCALES,
     ASSET_VERSIONS,
+    ASSET_VALUES,
     VERSION_NAMES,
     per_process("blob_leases", &[text("lease_id")], &[text("hash"), int("until")]),
     per_process("job_claims", &[text("name")], &[text("holder"), int("claimed_until")]),
@@ -416,6 +447,7 @@ fn kind_of(declared: &str) -> Option<Kind> {
     match declared {
         "text" => Some(Kind::Text),
         "bigint" => Some(Kind::Int),
+        "double precision" | "double" => Some(Kind::Real),
         _ => None,
     }
 }
@@ -469,6 +501,10 @@ mod tests {
             ("files", "assets"),
             ("workspace_assets", "assets"),
             ("asset_versions", "files"),
+            ("asset_values", "asset_versions"),
+            ("asset_type_fields", "fields"),
+            ("asset_type_fields", "asset_types"),
+            ("asset_type_claims", "asset_types"),
         ] {
             assert!(at(parent) < at(child), "{parent} must come before {child}");
         }
@@ -476,7 +512,11 @@ mod tests {
 
     #[test]
     fn drift_names_each_difference() {
-        let ty = |k: Kind| if k == Kind::Text { "text" } else { "bigint" };
+        let ty = |k: Kind| match k {
+            Kind::Text => "text",
+            Kind::Int => "bigint",
+            Kind::Real => "double precision",
+        };
         let mut live = LiveColumns::new();
         for t in TABLES {
             live.insert(

@@ -8,6 +8,7 @@
 use async_trait::async_trait;
 use futures::future::BoxFuture;
 use trove_domain::Result;
+use trove_domain::asset_types::AssetType;
 use trove_domain::fields::Field;
 use trove_domain::model::{
     Asset, Deletion, Folder, Language, Organization, Page, PageRequest, Principal, Space, StoredFile, Timestamp,
@@ -249,6 +250,37 @@ pub trait FieldRepo: Send + Sync {
     async fn delete_field(&self, uid: &str) -> Result<bool>;
 }
 
+/// An asset type as the organization stores it: one of its own, or (with
+/// `is_system`) the fields and rules it added to a built-in type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredAssetType {
+    pub def: AssetType,
+    pub created_by: String,
+    pub created_at: Timestamp,
+    pub updated_by: String,
+    pub updated_at: Timestamp,
+}
+
+/// The organization's asset types (the built-in catalogue lives in the domain).
+#[async_trait]
+pub trait AssetTypeRepo: Send + Sync {
+    /// Every stored type, by UID, with its fields in order.
+    async fn list_asset_types(&self) -> Result<Vec<StoredAssetType>>;
+    /// Stores a type with its fields and its (MIME type, extension) pairs, or the
+    /// additions to a built-in type. A taken UID is `asset_type_exists`, a pair
+    /// another stored type claims `asset_type_pair_taken` (409, the pair named in
+    /// `errors`); a field that does not exist is `field_not_found` (422).
+    async fn create_asset_type(&self, t: &StoredAssetType) -> Result<()>;
+    /// Replaces a stored type, its fields and its pairs, creating the row of a
+    /// built-in type's additions if there is none yet. Errors as for create;
+    /// `None` if no such organization type.
+    async fn update_asset_type(&self, t: &StoredAssetType) -> Result<Option<StoredAssetType>>;
+    /// `false` if no such stored type.
+    async fn delete_asset_type(&self, uid: &str) -> Result<bool>;
+    /// How many stored files were given type `uid`.
+    async fn count_files_of_type(&self, uid: &str) -> Result<u64>;
+}
+
 #[async_trait]
 pub trait FolderRepo: Send + Sync {
     /// Inserts a folder; `folder_not_found` (404) if the parent is not a live folder.
@@ -398,6 +430,7 @@ pub trait MetadataStore:
     OrgRepo
     + LanguageRepo
     + FieldRepo
+    + AssetTypeRepo
     + SpaceRepo
     + WorkspaceRepo
     + FolderRepo
@@ -413,6 +446,7 @@ impl<T> MetadataStore for T where
     T: OrgRepo
         + LanguageRepo
         + FieldRepo
+        + AssetTypeRepo
         + SpaceRepo
         + WorkspaceRepo
         + FolderRepo

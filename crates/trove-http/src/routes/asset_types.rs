@@ -74,7 +74,7 @@ pub async fn list_asset_types(
     _: Allowed<perm::AssetTypeRead>,
     _: ApiQuery<NoQuery>,
 ) -> ApiResult<Json<AssetTypesEnvelope>> {
-    let types = s.app.list_asset_types();
+    let types = s.app.list_asset_types().await?;
     let count = i64::try_from(types.len()).unwrap_or(i64::MAX);
     Ok(Json(AssetTypesEnvelope { asset_types: types.iter().map(AssetTypeView::from).collect(), count }))
 }
@@ -88,6 +88,6 @@ pub async fn get_asset_type(
     ApiPath(uid): ApiPath<String>,
     _: ApiQuery<NoQuery>,
 ) -> ApiResult<Json<AssetTypeEnvelope>> {
-    let t = s.app.get_asset_type(&uid)?;
+    let t = s.app.get_asset_type(&uid).await?;
     Ok(Json(AssetTypeEnvelope { asset_type: AssetTypeView::from(&t) }))
 }

@@ -1,0 +1,210 @@
+//! The organization's asset types: one row each (the definition as JSON), their
+//! fields in `asset_type_fields` (whose reference to `fields` keeps a field in use
+//! from being deleted) and their (MIME type, extension) pairs in
+//! `asset_type_claims` (whose primary key gives each pair one owner).
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use sqlx::{Any, Transaction};
+use trove_app::ports::{AssetTypeRepo, StoredAssetType};
+use trove_domain::asset_types::AssetType;
+use trove_domain::{Error, Result};
+
+use crate::rows::{get, ms, ts};
+use crate::{SqlStore, db_err};
+
+fn definition(t: &AssetType) -> Result<String> {
+    // The field list lives in asset_type_fields, in one place.
+    let bare = AssetType { fields: Vec::new(), ..t.clone() };
+    serde_json::to_string(&bare).map_err(|e| Error::internal(format!("an asset type cannot be written: {e}")))
+}
+
+/// The pairs a type claims; a type without extensions claims its MIME types with
+/// the empty extension.
+pub fn claims(t: &AssetType) -> Vec<(String, String)> {
+    let exts: Vec<&str> =
+        if t.file_extensions.is_empty() { vec![""] } else { t.file_extensions.iter().map(String::as_str).collect() };
+    t.mime_types.iter().flat_map(|m| exts.iter().map(move |e| (m.clone(), (*e).to_owned()))).collect()
+}
+
+fn taken(code: &'static str, key: &str, message: String) -> Error {
+    let mut e = Error::conflict(code, message);
+    e.fields.insert(key.to_owned(), vec!["is taken".to_owned()]);
+    e
+}
+
+/// Writes the fields and pairs of `t` (after removing its old ones).
+async fn write_parts(tx: &mut Transaction<'static, Any>, t: &AssetType) -> Result<()> {
+    for table in ["asset_type_fields", "asset_type_claims"] {
+        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE type_uid = $1")))
+            .bind(&t.uid)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?;
+    }
+    for (i, f) in t.fields.iter().enumerate() {
+        let exists: Option<String> = sqlx::query_scalar("SELECT uid FROM fields WHERE uid = $1")
+            .bind(f)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(db_err)?;
+        if exists.is_none() {
+            let mut e = Error::invalid(&format!("fields[{i}]"), format!("there is no field {f}"));
+            e.code = "field_not_found".into();
+            return Err(e);
+        }
+        sqlx::query("INSERT INTO asset_type_fields (type_uid, field_uid, position) VALUES ($1, $2, $3)")
+            .bind(&t.uid)
+            .bind(f)
+            .bind(i as i64)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?;
+    }
+    if t.is_system {
+        return Ok(());
+    }
+    for (mime, ext) in claims(t) {
+        let owner: Option<String> =
+            sqlx::query_scalar("SELECT type_uid FROM asset_type_claims WHERE mime = $1 AND extension = $2")
+                .bind(&mime)
+                .bind(&ext)
+                .fetch_optional(&mut **tx)
+                .await
+                .map_err(db_err)?;
+        if let Some(o) = owner {
+            return Err(taken(
+                "asset_type_pair_taken",
+                "mime_types",
+                format!("the asset type {o} already claims {mime} with extension {ext:?}"),
+            ));
+        }
+        sqlx::query("INSERT INTO asset_type_claims (mime, extension, type_uid) VALUES ($1, $2, $3)")
+            .bind(&mime)
+            .bind(&ext)
+            .bind(&t.uid)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?;
+    }
+    Ok(())
+}
+
+async fn insert(tx: &mut Transaction<'static, Any>, t: &StoredAssetType) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO asset_types (uid, is_system, definition, created_by, created_at, updated_by, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&t.def.uid)
+    .bind(i64::from(t.def.is_system))
+    .bind(definition(&t.def)?)
+    .bind(&t.created_by)
+    .bind(ms(t.created_at))
+    .bind(&t.updated_by)
+    .bind(ms(t.updated_at))
+    .execute(&mut **tx)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+#[async_trait]
+impl AssetTypeRepo for SqlStore {
+    async fn list_asset_types(&self) -> Result<Vec<StoredAssetType>> {
+        let mut tx = crate::dialect::begin_snapshot(&self.read, self.dialect).await?;
+        let rows = sqlx::query(
+            "SELECT uid, definition, created_by, created_at, updated_by, updated_at FROM asset_types ORDER BY uid",
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let links = sqlx::query("SELECT type_uid, field_uid FROM asset_type_fields ORDER BY type_uid, position")
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)?;
+        let mut fields: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for l in &links {
+            fields.entry(get(l, "type_uid")?).or_default().push(get(l, "field_uid")?);
+        }
+        rows.iter()
+            .map(|r| {
+                let uid: String = get(r, "uid")?;
+                let raw: String = get(r, "definition")?;
+                let mut def: AssetType = serde_json::from_str(&raw)
+                    .map_err(|e| Error::internal(format!("the stored asset type {uid} cannot be read: {e}")))?;
+                def.fields = fields.remove(&uid).unwrap_or_default();
+                Ok(StoredAssetType {
+                    def,
+                    created_by: get(r, "created_by")?,
+                    created_at: ts(get(r, "created_at")?),
+                    updated_by: get(r, "updated_by")?,
+                    updated_at: ts(get(r, "updated_at")?),
+                })
+            })
+            .collect()
+    }
+
+    async fn create_asset_type(&self, t: &StoredAssetType) -> Result<()> {
+        let mut tx = self.write.begin().await.map_err(db_err)?;
+        let exists: Option<String> = sqlx::query_scalar("SELECT uid FROM asset_types WHERE uid = $1")
+            .bind(&t.def.uid)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        if exists.is_some() {
+            return Err(taken("asset_type_exists", "uid", format!("an asset type {} already exists", t.def.uid)));
+        }
+        insert(&mut tx, t).await?;
+        write_parts(&mut tx, &t.def).await?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn update_asset_type(&self, t: &StoredAssetType) -> Result<Option<StoredAssetType>> {
+        let mut tx = self.write.begin().await.map_err(db_err)?;
+        let done =
+            sqlx::query("UPDATE asset_types SET definition = $2, updated_by = $3, updated_at = $4 WHERE uid = $1")
+                .bind(&t.def.uid)
+                .bind(definition(&t.def)?)
+                .bind(&t.updated_by)
+                .bind(ms(t.updated_at))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        if done.rows_affected() == 0 {
+            if !t.def.is_system {
+                return Ok(None);
+            }
+            insert(&mut tx, t).await?;
+        }
+        write_parts(&mut tx, &t.def).await?;
+        let created: Option<(String, i64)> =
+            sqlx::query_as("SELECT created_by, created_at FROM asset_types WHERE uid = $1")
+                .bind(&t.def.uid)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)?;
+        let (created_by, created_at) = created.unwrap_or_else(|| (t.created_by.clone(), ms(t.created_at)));
+        Ok(Some(StoredAssetType { created_by, created_at: ts(created_at), ..t.clone() }))
+    }
+
+    async fn delete_asset_type(&self, uid: &str) -> Result<bool> {
+        let done = sqlx::query("DELETE FROM asset_types WHERE uid = $1")
+            .bind(uid)
+            .execute(&self.write)
+            .await
+            .map_err(db_err)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn count_files_of_type(&self, uid: &str) -> Result<u64> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM files WHERE asset_type = $1")
+            .bind(uid)
+            .fetch_one(&self.read)
+            .await
+            .map_err(db_err)?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+}
