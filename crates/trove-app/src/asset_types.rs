@@ -8,13 +8,39 @@ use trove_domain::asset_model::AssetModel;
 use trove_domain::asset_types::AssetType;
 use trove_domain::{Error, Result};
 
+use std::sync::Arc;
+
 use crate::App;
+use crate::scope::Scope;
+
+/// An asset model and the settings version it was read at.
+pub(crate) type CachedModel = (i64, Arc<AssetModel>);
 
 impl App {
-    /// The organization's asset types and fields as they are now.
+    /// The organization's asset types and fields as they are now, read from the store.
     pub async fn asset_model(&self) -> Result<AssetModel> {
         let (types, fields) = tokio::try_join!(self.meta.list_asset_types(), self.meta.list_fields())?;
         Ok(AssetModel::new(types.into_iter().map(|t| t.def).collect(), fields.into_iter().map(|f| f.def).collect()))
+    }
+
+    /// The asset model as of the scope's settings version: from memory when this
+    /// node has read it at that version, else from the store. Every change of a
+    /// field or type bumps the version, and every request reads it with its
+    /// workspace, so a change made on any node is seen by the next request on every
+    /// node, and reads and saves cost no query for it.
+    pub(crate) async fn model(&self, scope: &Scope) -> Result<Arc<AssetModel>> {
+        if let Ok(guard) = self.models.read()
+            && let Some((v, model)) = guard.as_ref()
+            && *v == scope.settings_version
+        {
+            return Ok(model.clone());
+        }
+        // Read after the version, so the model is at least that new.
+        let model = Arc::new(self.asset_model().await?);
+        if let Ok(mut guard) = self.models.write() {
+            *guard = Some((scope.settings_version, model.clone()));
+        }
+        Ok(model)
     }
 
     /// Every asset type, by UID.

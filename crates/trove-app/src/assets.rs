@@ -5,6 +5,8 @@ use trove_domain::model::{Asset, AssetContent, Deletion, Page, PageRequest, Prin
 use trove_domain::precondition::Precondition;
 use trove_domain::{Error, FieldErrors, Result, rules};
 
+use trove_domain::asset_model::Origin;
+
 use crate::ingest::Ingested;
 use crate::ports::{AssetFilter, AssetKey, FolderFilter, NewAsset};
 use crate::retry::Race;
@@ -22,11 +24,24 @@ pub struct MetadataInput {
     pub alt_text: Option<String>,
     pub tags: Option<Vec<String>>,
     pub parent_uid: Option<Option<String>>,
+    /// Values of the asset type's fields (replacing the current ones when given).
+    pub custom_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-/// Language conditions of a listing; each names a locale the workspace enables.
+impl MetadataInput {
+    /// The custom values a save checks: the request's, or the current ones.
+    fn custom<'a>(&'a self, current: &'a AssetContent) -> (&'a serde_json::Map<String, serde_json::Value>, Origin) {
+        match &self.custom_metadata {
+            Some(c) => (c, Origin::Request),
+            None => (&current.custom, Origin::Current),
+        }
+    }
+}
+
+/// Conditions of a listing; the language ones each name a locale the workspace
+/// enables.
 #[derive(Debug, Clone, Default)]
-pub struct LocaleFilter {
+pub struct ListFilter {
     /// Assets with a variant in this locale or in its fallback chain (what a CMS
     /// entry in that locale may pick).
     pub available_in: Option<String>,
@@ -34,6 +49,8 @@ pub struct LocaleFilter {
     pub localized_in: Option<String>,
     /// Assets not localized in this locale (they inherit there, if anything).
     pub not_localized_in: Option<String>,
+    /// Assets whose current file (as the listing's locale reads it) is of this type.
+    pub asset_type: Option<String>,
 }
 
 /// A JSON metadata update. Absent fields keep their value.
@@ -138,7 +155,12 @@ impl App {
     ) -> Result<Asset> {
         let mut errs = FieldErrors::default();
         let base = AssetContent { title: up.file_name.clone(), ..AssetContent::default() };
-        let content = apply_metadata(&base, &meta, &mut errs);
+        let mut content = apply_metadata(&base, &meta, &mut errs);
+        let model = self.model(scope).await?;
+        let examined = self.inspect(&up, &model)?;
+        let input = meta.custom_metadata.clone().unwrap_or_default();
+        content.custom =
+            self.checked_custom(&model, scope, None, &examined.asset_type, &input, Origin::Request, &mut errs).await?;
         errs.finish()?;
         let parent_uid = normalize_parent(meta.parent_uid.flatten());
         if let Some(p) = &parent_uid {
@@ -146,7 +168,7 @@ impl App {
         }
         let uid = new_uid(UidKind::Asset);
         let slug = up.file_name.clone();
-        let file = self.store_file(up, actor, &scope.space_uid, &uid).await?;
+        let file = self.store_file(up, examined, actor, &scope.space_uid, &uid).await?;
         let version = Version {
             number: 1,
             name: None,
@@ -164,7 +186,7 @@ impl App {
 
     pub async fn get_asset(&self, scope: &Scope, uid: &str) -> Result<Asset> {
         match self.meta.get_asset(&key(scope, uid)).await? {
-            Some(a) => Ok(a),
+            Some(a) => self.presented(&*self.model(scope).await?, scope, a).await,
             None => Err(self.not_in_chain(scope, uid).await?.1),
         }
     }
@@ -193,7 +215,7 @@ impl App {
         &self,
         scope: &Scope,
         folder: FolderFilter,
-        locales: LocaleFilter,
+        locales: ListFilter,
         page: PageRequest,
     ) -> Result<Page<Asset>> {
         if let FolderFilter::In(Some(f)) = &folder
@@ -211,7 +233,19 @@ impl App {
         if let Some(l) = &locales.not_localized_in {
             filter.not_localized_in = self.chain_in(scope, l).await?.first().cloned();
         }
-        self.meta.list_assets(&scope.space_uid, &scope.workspace_uid, &scope.chain, &filter, page).await
+        let model = self.model(scope).await?;
+        if let Some(t) = &locales.asset_type {
+            if model.asset_type(t).is_none() {
+                return Err(Error::not_found("asset_type_not_found", format!("there is no asset type {t}")));
+            }
+            filter.asset_type = Some(t.clone());
+        }
+        let page = self.meta.list_assets(&scope.space_uid, &scope.workspace_uid, &scope.chain, &filter, page).await?;
+        let mut items = Vec::with_capacity(page.items.len());
+        for a in page.items {
+            items.push(self.presented(&model, scope, a).await?);
+        }
+        Ok(Page { items, ..page })
     }
 
     /// Applies a JSON metadata update. Content changes append a version (refused
@@ -226,6 +260,7 @@ impl App {
     ) -> Result<Asset> {
         let body_version = patch.version.map(Precondition::version);
         let pre = if_match.as_ref().or(body_version.as_ref());
+        let model = if patch.is_content_change() { Some(self.model(scope).await?) } else { None };
         let mut race = Race::new();
         let slug = loop {
             // Only a content change can give the locale a variant; a move or a slug
@@ -245,13 +280,18 @@ impl App {
                     alt_text: patch.alt_text.clone().map(Option::unwrap_or_default),
                     tags: patch.tags.clone(),
                     parent_uid: None,
+                    custom_metadata: None,
                 },
                 &mut errs,
             );
-            if let Some(custom) = &patch.custom_metadata
-                && errs.check(rules::custom_metadata(custom)).is_some()
-            {
-                content.custom = custom.clone();
+            if let Some(model) = &model {
+                let (input, origin) = match &patch.custom_metadata {
+                    Some(c) => (c, Origin::Request),
+                    None => (&current.head.content.custom, Origin::Current),
+                };
+                let type_uid = &current.head.file.asset_type;
+                content.custom =
+                    self.checked_custom(model, scope, Some(uid), type_uid, input, origin, &mut errs).await?;
             }
             let slug = patch.slug.as_deref().and_then(|s| errs.check(rules::slug(s)));
             errs.finish()?;
@@ -301,17 +341,27 @@ impl App {
     ) -> Result<Asset> {
         let mut current = self.current_for_write(scope, uid).await?;
         based_on(&current, if_match.as_ref())?;
+        let model = self.model(scope).await?;
+        let examined = self.inspect(&up, &model)?;
+        let type_uid = examined.asset_type.clone();
         let mut errs = FieldErrors::default();
         apply_metadata(&current.head.content, &meta, &mut errs);
+        let (input, origin) = meta.custom(&current.head.content);
+        self.checked_custom(&model, scope, Some(uid), &type_uid, input, origin, &mut errs).await?;
         errs.finish()?;
         if let Some(Some(p)) = meta.parent_uid.clone().map(normalize_parent) {
             self.require_folder(scope, &p).await?;
         }
-        let file = self.store_file(up, actor, &scope.space_uid, uid).await?;
+        let file = self.store_file(up, examined, actor, &scope.space_uid, uid).await?;
         let mut race = Race::new();
         loop {
             let expected = based_on(&current, if_match.as_ref())?;
-            let content = apply_metadata(&current.head.content, &meta, &mut FieldErrors::default());
+            // Checked again on the head this attempt builds on, which a lost race moved.
+            let mut errs = FieldErrors::default();
+            let mut content = apply_metadata(&current.head.content, &meta, &mut errs);
+            let (input, origin) = meta.custom(&current.head.content);
+            content.custom = self.checked_custom(&model, scope, Some(uid), &type_uid, input, origin, &mut errs).await?;
+            errs.finish()?;
             match self.save(actor, scope, &current, expected, content, file.clone(), Some(file.clone())).await {
                 Err(e) => {
                     race.lost(e).await?;

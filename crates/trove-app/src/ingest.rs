@@ -7,12 +7,13 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use sha2::{Digest, Sha256};
+use trove_domain::asset_model::AssetModel;
 use trove_domain::ids::{UidKind, new_uid};
 use trove_domain::model::{Principal, StoredFile};
 use trove_domain::{Error, ErrorKind, Result, rules};
 
 use crate::ports::media::PROBE_BYTES;
-use crate::ports::{BlobStore, ByteStream, StagedBlob};
+use crate::ports::{BlobStore, ByteStream, MediaInfo, StagedBlob};
 use crate::{App, now};
 
 /// How long an upload may take between leasing its blob and referencing it in a
@@ -70,6 +71,14 @@ fn too_large(limit: u64) -> Error {
     )
 }
 
+/// An upload as [`App::inspect`] found it.
+#[derive(Debug)]
+pub(crate) struct Examined {
+    info: MediaInfo,
+    /// The UID of the asset type detected for it.
+    pub asset_type: String,
+}
+
 impl App {
     /// Streams an uploaded file into staging storage. Refuses files over the upload
     /// limit (413) while streaming, so an oversized upload never lands whole.
@@ -106,13 +115,10 @@ impl App {
     /// Probes an ingested file, refuses risky types, and makes its bytes durable as a
     /// content-addressed blob (stored once however often it is uploaded). Returns the
     /// file record for `asset_uid`, ready to be referenced by a version.
-    pub(crate) async fn store_file(
-        &self,
-        mut up: Ingested,
-        actor: &Principal,
-        space: &str,
-        asset_uid: &str,
-    ) -> Result<StoredFile> {
+    /// What an upload is, from its first bytes and name: its media information and
+    /// its asset type. Risky types are refused here (415) unless allowed, before
+    /// anything is stored.
+    pub(crate) fn inspect(&self, up: &Ingested, model: &AssetModel) -> Result<Examined> {
         let info = self.media.probe(&up.head, &up.file_name, up.size);
         if let Some(risk) = info.risk {
             let ext = rules::extension(&up.file_name).unwrap_or_default();
@@ -132,6 +138,20 @@ impl App {
                 ));
             }
         }
+        let asset_type = model.detect(&info.content_type, &up.file_name);
+        Ok(Examined { info, asset_type })
+    }
+
+    /// Stores an inspected upload's bytes (once per content) and describes the file.
+    pub(crate) async fn store_file(
+        &self,
+        mut up: Ingested,
+        examined: Examined,
+        actor: &Principal,
+        space: &str,
+        asset_uid: &str,
+    ) -> Result<StoredFile> {
+        let Examined { info, asset_type } = examined;
         let Some(staged) = up.staged.take() else {
             return Err(Error::internal("an ingested upload was stored twice"));
         };
@@ -159,6 +179,7 @@ impl App {
             content_type: info.content_type,
             size: up.size,
             dimensions: info.dimensions,
+            asset_type,
             created_by: actor.user_uid.clone(),
             created_at: now(),
         })

@@ -7,6 +7,7 @@
 pub mod asset_types;
 pub mod assets;
 pub mod auth;
+mod custom_values;
 pub mod delivery;
 pub mod folders;
 pub mod ingest;
@@ -65,9 +66,12 @@ pub struct App {
     blobs: Arc<dyn BlobStore>,
     media: Arc<dyn MediaProbe>,
     settings: Arc<Settings>,
-    /// The organization's fallback map, with the languages version it was read
+    /// The organization's fallback map, with the settings version it was read
     /// at; see `App::fallbacks`.
     fallbacks: Arc<std::sync::RwLock<Option<scope::CachedFallbacks>>>,
+    /// The organization's asset model, with the settings version it was read at;
+    /// see `App::model`.
+    models: Arc<std::sync::RwLock<Option<asset_types::CachedModel>>>,
 }
 
 impl App {
@@ -77,7 +81,7 @@ impl App {
         media: Arc<dyn MediaProbe>,
         settings: Settings,
     ) -> Self {
-        App { meta, blobs, media, settings: Arc::new(settings), fallbacks: Arc::default() }
+        App { meta, blobs, media, settings: Arc::new(settings), fallbacks: Arc::default(), models: Arc::default() }
     }
 
     pub fn settings(&self) -> &Settings {

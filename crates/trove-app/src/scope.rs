@@ -23,7 +23,7 @@ pub struct Scope {
     /// The languages the workspace enables, sorted.
     pub enabled: Vec<String>,
     /// The organization's languages version read with the workspace.
-    pub languages_version: i64,
+    pub settings_version: i64,
 }
 
 /// Each language's fallback (`None` for the default), by code.
@@ -68,7 +68,7 @@ impl App {
     pub async fn scope(&self, space: &str, workspace: Option<&str>, locale: Option<&str>) -> Result<Scope> {
         let ws_uid = workspace.unwrap_or(MAIN_WORKSPACE);
         let wanted = locale_param(locale)?;
-        let Some((ws, languages_version)) = self.meta.workspace_with_languages_version(space, ws_uid).await? else {
+        let Some((ws, settings_version)) = self.meta.workspace_with_settings_version(space, ws_uid).await? else {
             if self.meta.get_space(space).await?.is_none() {
                 return Err(space_not_found(space));
             }
@@ -81,7 +81,7 @@ impl App {
             chain: vec![ws.default_locale.clone()],
             default_locale: ws.default_locale,
             enabled: ws.languages,
-            languages_version,
+            settings_version,
         };
         match wanted {
             None => Ok(scope),
@@ -121,7 +121,7 @@ impl App {
         if locale == scope.default_locale {
             return Ok(vec![scope.default_locale.clone()]);
         }
-        let map = self.fallbacks(scope.languages_version).await?;
+        let map = self.fallbacks(scope.settings_version).await?;
         Ok(languages::resolution_chain(&languages::walk(locale, &map), &scope.enabled, &scope.default_locale))
     }
 

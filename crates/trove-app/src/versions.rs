@@ -1,8 +1,9 @@
 //! Versions: history per locale, naming, and restore-as-newest.
 
+use trove_domain::asset_model::Origin;
 use trove_domain::model::{Asset, Principal, Version};
 use trove_domain::precondition::Precondition;
-use trove_domain::{Error, Result, rules};
+use trove_domain::{Error, FieldErrors, Result, rules};
 
 use crate::App;
 use crate::assets::{asset_not_found, based_on, exact_key, key};
@@ -60,6 +61,7 @@ impl App {
         n: i64,
         if_match: Option<Precondition>,
     ) -> Result<Asset> {
+        let model = self.model(scope).await?;
         let mut race = Race::new();
         loop {
             let current = self.meta.get_asset(&key(scope, uid)).await?.ok_or_else(|| asset_not_found(uid))?;
@@ -70,7 +72,23 @@ impl App {
             let source = exact_key(scope, uid, &current.head.locale);
             let old = self.meta.get_version(&source, n).await?.ok_or_else(|| version_not_found(n))?;
             let expected = based_on(&current, if_match.as_ref())?;
-            match self.save(actor, scope, &current, expected, old.content, old.file, None).await {
+            // A version that no longer satisfies its file's asset type (fields changed
+            // since) is refused with the same per-field errors as an edit.
+            let mut errs = FieldErrors::default();
+            let mut content = old.content;
+            content.custom = self
+                .checked_custom(
+                    &model,
+                    scope,
+                    Some(uid),
+                    &old.file.asset_type,
+                    &content.custom,
+                    Origin::Restore,
+                    &mut errs,
+                )
+                .await?;
+            errs.finish()?;
+            match self.save(actor, scope, &current, expected, content, old.file, None).await {
                 Err(e) => race.lost(e).await?,
                 Ok(_) => return self.get_asset(scope, uid).await,
             }

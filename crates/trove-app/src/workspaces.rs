@@ -1,11 +1,13 @@
 //! Workspaces: fork, list, read, rename, delete, languages, compare and merge.
 
+use trove_domain::asset_model::{Origin, Side};
+use trove_domain::fields::values_json;
 use trove_domain::ids::MAIN_WORKSPACE;
 use trove_domain::model::{Page, PageRequest, Principal, Workspace};
 use trove_domain::workspace::{ItemChanges, MergeReport, MergeStrategy, workspace_uid};
 use trove_domain::{Error, ErrorKind, FieldErrors, Result, rules};
 
-use crate::ports::{MergeRequest, WorkspaceChange};
+use crate::ports::{MergeCheck, MergeRequest, WorkspaceChange};
 use crate::{App, now};
 
 /// Input for a fork. `source` defaults to `main`.
@@ -167,7 +169,20 @@ impl App {
         strategy: MergeStrategy,
     ) -> Result<MergeReport> {
         self.get_workspace(space, uid).await?;
-        let request = MergeRequest { strategy, by: actor.user_uid.clone(), at: now() };
+        let model = std::sync::Arc::new(self.asset_model().await?);
+        // Every content the merge would write is checked against its file's asset
+        // type like an edit, before anything is written.
+        let check = MergeCheck::new(move |c| {
+            let side = if c.locale == c.default_locale {
+                Side::Default
+            } else {
+                Side::Other { default_locale: c.default_locale, shared: c.shared }
+            };
+            let mut errs = FieldErrors::default();
+            let values = model.check(c.asset_type, c.custom, side, Origin::Restore, &mut errs);
+            errs.finish().map(|()| values_json(&values))
+        });
+        let request = MergeRequest { strategy, by: actor.user_uid.clone(), at: now(), check };
         self.meta.merge_workspace(space, uid, &request).await
     }
 }

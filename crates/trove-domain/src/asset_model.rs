@@ -24,12 +24,18 @@ pub enum Side<'a> {
     Other { default_locale: &'a str, shared: &'a Map<String, Json> },
 }
 
-/// Whether custom values come from the request (every problem is reported) or are
-/// carried over from the current version (values of fields the type no longer has,
-/// or shared values a language other than the default inherited, are dropped).
+/// Where custom values come from, which decides what is reported and what is
+/// quietly left out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
+    /// The request: every problem is reported.
     Request,
+    /// An old version being restored: values of fields the type no longer has are
+    /// reported (the version no longer fits), shared values it holds from the
+    /// default language are left out in another language.
+    Restore,
+    /// The current version, carried over by an edit of something else: values of
+    /// fields the type no longer has and inherited shared values are left out.
     Current,
 }
 
@@ -115,9 +121,11 @@ impl AssetModel {
             let known = fields.iter().any(|f| &f.uid == key);
             if known {
                 own.insert(key.clone(), value.clone());
-            } else if origin == Origin::Request && !value.is_null() {
+            } else if origin != Origin::Current && !value.is_null() {
+                let is_shared = shared.iter().any(|f| &f.uid == key);
                 match side {
-                    Side::Other { default_locale, .. } if shared.iter().any(|f| &f.uid == key) => errs.add(
+                    Side::Other { .. } if is_shared && origin == Origin::Restore => {}
+                    Side::Other { default_locale, .. } if is_shared => errs.add(
                         &format!("custom_metadata.{key}"),
                         format!("is shared by every language: write it in the default language, {default_locale}"),
                     ),

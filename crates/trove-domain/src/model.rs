@@ -123,6 +123,9 @@ pub struct StoredFile {
     pub content_type: String,
     pub size: u64,
     pub dimensions: Option<Dimensions>,
+    /// The asset type the file was given when stored, from its sniffed MIME type and
+    /// extension: what decides the fields its version carries.
+    pub asset_type: String,
     pub created_by: String,
     pub created_at: Timestamp,
 }

@@ -190,6 +190,11 @@ pub fn bulk_uids() -> RefOr<Schema> {
     ArrayBuilder::new().items(string(false)).min_items(Some(1)).max_items(Some(trove_app::assets::MAX_BULK)).into()
 }
 
+/// An `asset_type` query parameter: an asset type UID (letters, digits and `_`).
+pub fn asset_type_param() -> Object {
+    string(false).pattern(Some("^[A-Za-z0-9_]{1,64}$".to_owned())).build()
+}
+
 /// A `locale` query parameter: a language code; absent or empty is the default.
 pub fn locale_param() -> Object {
     let code = language_code_pattern();

@@ -62,6 +62,16 @@ fn bad_multipart(e: multer::Error) -> Error {
     }
 }
 
+/// The `custom_metadata` part: a JSON object of field values, read like a JSON
+/// body (duplicate keys refused), refused as a whole (422) when it is not one.
+fn custom_metadata(text: &str) -> Result<serde_json::Map<String, serde_json::Value>> {
+    crate::json::parse::<serde_json::Map<String, serde_json::Value>>(text.as_bytes()).map_err(|e| {
+        let mut out = Error::invalid("custom_metadata", "must be a JSON object of field values");
+        out.message = format!("the custom_metadata part must be a JSON object of field values: {}", e.message);
+        out
+    })
+}
+
 /// Reads a multipart upload. Unknown fields are refused (422) so typos do not pass
 /// silently; a second `file` part or a repeated text part is refused too (422), and
 /// a text part that is not UTF-8 is malformed (400).
@@ -76,6 +86,7 @@ pub async fn read(app: &App, headers: &HeaderMap, body: Body) -> Result<Upload> 
         .for_field("description", TEXT_FIELD_LIMIT)
         .for_field("alt_text", TEXT_FIELD_LIMIT)
         .for_field("tags", TEXT_FIELD_LIMIT)
+        .for_field("custom_metadata", TEXT_FIELD_LIMIT)
         .for_field("parent_uid", TEXT_FIELD_LIMIT);
     // The whole body may be the file plus the small fields, no more.
     let limits = limits.whole_stream(app.settings().max_upload_bytes.saturating_add(FORM_OVERHEAD));
@@ -113,7 +124,7 @@ pub async fn read(app: &App, headers: &HeaderMap, body: Body) -> Result<Upload> 
                 let stream = field.map_err(bad_multipart);
                 up.file = Some(app.ingest(Box::pin(stream), &file_name).await?);
             }
-            "title" | "description" | "alt_text" | "tags" | "parent_uid" => {
+            "title" | "description" | "alt_text" | "tags" | "parent_uid" | "custom_metadata" => {
                 if seen.contains(&name) {
                     return Err(Error::invalid(&name, "appears more than once; send each field once"));
                 }
@@ -127,6 +138,7 @@ pub async fn read(app: &App, headers: &HeaderMap, body: Body) -> Result<Upload> 
                     "description" => up.meta.description = Some(text),
                     "alt_text" => up.meta.alt_text = Some(text),
                     "tags" => up.meta.tags = Some(rules::tags_from_text(&text)?),
+                    "custom_metadata" => up.meta.custom_metadata = Some(custom_metadata(&text)?),
                     _ => up.meta.parent_uid = Some(Some(text)),
                 }
             }

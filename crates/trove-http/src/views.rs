@@ -101,6 +101,9 @@ pub struct FileView {
     pub file_extension: Option<String>,
     /// MIME type sniffed from the bytes.
     pub content_type: String,
+    /// The asset type detected from the sniffed MIME type and the extension when the
+    /// file was stored (see `/api/asset_types`): it decides the custom fields.
+    pub asset_type: String,
     /// Size in bytes.
     pub file_size: u64,
     /// Display dimensions (EXIF orientation applied), for images.
@@ -118,6 +121,7 @@ impl FileView {
             file_name: f.file_name.clone(),
             file_extension: rules::extension(&f.file_name),
             content_type: f.content_type.clone(),
+            asset_type: f.asset_type.clone(),
             file_size: f.size,
             dimensions: dims(f.dimensions),
             checksum: format!("sha256:{}", f.blob_hash),

@@ -4,7 +4,7 @@
 use trove_app::ports::media::MediaProbe;
 use trove_domain::asset_types::{AssetType, catalogue, detect};
 use trove_media::StandardProbe;
-use trove_media::fixtures::{jpeg_header_with_orientation, png_header};
+use trove_media::fixtures::{issue_formats, png_header};
 
 /// The uid detection picks for `bytes` named `name`, and the sniffed type (for messages).
 fn detected(bytes: &[u8], name: &str) -> (String, String) {
@@ -19,78 +19,9 @@ fn padded(head: &[u8], len: usize) -> Vec<u8> {
     v
 }
 
-/// An ISO-BMFF `ftyp` box with `major` and `compatible` brands, then an empty `mdat`.
-fn ftyp(major: &[u8; 4], compatible: &[&[u8; 4]]) -> Vec<u8> {
-    let size = 16 + 4 * compatible.len();
-    let mut v = u32::try_from(size).unwrap_or(0).to_be_bytes().to_vec();
-    v.extend_from_slice(b"ftyp");
-    v.extend_from_slice(major);
-    v.extend_from_slice(&[0, 0, 0, 0]);
-    for b in compatible {
-        v.extend_from_slice(*b);
-    }
-    v.extend_from_slice(b"\0\0\0\x08mdat");
-    padded(&v, 64)
-}
-
-/// A ZIP local file header for an empty stored member `name`.
-fn zip_member(name: &str) -> Vec<u8> {
-    let mut v = b"PK\x03\x04\x14\0\0\0\0\0\0\0\0\0".to_vec();
-    v.extend_from_slice(&[0; 12]); // crc, sizes
-    v.extend_from_slice(&u16::try_from(name.len()).unwrap_or(0).to_le_bytes());
-    v.extend_from_slice(&[0, 0]); // extra length
-    v.extend_from_slice(name.as_bytes());
-    v
-}
-
-fn ooxml(part: &str) -> Vec<u8> {
-    let mut v = zip_member("[Content_Types].xml");
-    v.extend_from_slice(&zip_member(part));
-    padded(&v, 256)
-}
-
-fn riff(kind: &[u8; 4], chunk: &[u8; 4]) -> Vec<u8> {
-    let mut v = b"RIFF\x24\0\0\0".to_vec();
-    v.extend_from_slice(kind);
-    v.extend_from_slice(chunk);
-    padded(&v, 64)
-}
-
 #[test]
 fn the_issue_formats_are_detected_from_real_sniffing() {
-    let svg = b"<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n".to_vec();
-    let srt = b"1\n00:00:01,000 --> 00:00:02,500\nHello there\n".to_vec();
-    let mut gif = b"GIF89a\x10\0\x10\0\xF7\0\0".to_vec();
-    gif.resize(32, 0);
-    let cases: Vec<(Vec<u8>, &str, &str)> = vec![
-        (jpeg_header_with_orientation(10, 10, 1), "photo.jpg", "jpeg_jpg"),
-        (jpeg_header_with_orientation(10, 10, 1), "photo.jpeg", "jpeg_jpg"),
-        (png_header(10, 10), "logo.png", "png"),
-        (riff(b"WEBP", b"VP8X"), "hero.webp", "webp"),
-        (gif, "anim.gif", "gif"),
-        (svg, "icon.svg", "svg"),
-        (padded(b"II*\0\x08\0\0\0", 64), "scan.tiff", "tiff_tif"),
-        (padded(b"II*\0\x08\0\0\0", 64), "scan.tif", "tiff_tif"),
-        (ftyp(b"heic", &[b"mif1", b"heic"]), "IMG_0001.heic", "heic"),
-        (padded(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n", 64), "report.pdf", "pdf"),
-        (ftyp(b"isom", &[b"isom", b"mp41"]), "clip.mp4", "mp4"),
-        (ftyp(b"qt  ", &[b"qt  "]), "clip.mov", "mov"),
-        (padded(b"ID3\x04\0\0\0\0\0\0\xFF\xFB\x90\x64", 128), "song.mp3", "mp3"),
-        (riff(b"WAVE", b"fmt "), "take.wav", "wav"),
-        (padded(&zip_member("a.txt"), 128), "bundle.zip", "zip"),
-        (ooxml("word/document.xml"), "letter.docx", "docx"),
-        (ooxml("xl/workbook.xml"), "sheet.xlsx", "xlsx"),
-        (ooxml("ppt/presentation.xml"), "deck.pptx", "pptx"),
-        // A container whose head shows no OOXML part still takes its name's type.
-        (padded(&zip_member("a.txt"), 128), "letter.docx", "docx"),
-        (padded(&zip_member("a.txt"), 128), "sheet.xlsx", "xlsx"),
-        (padded(&zip_member("a.txt"), 128), "deck.pptx", "pptx"),
-        (padded(b"wOF2\0\x01\0\0", 64), "brand.woff2", "woff2"),
-        (padded(b"wOFF\0\x01\0\0", 64), "brand.woff", "woff"),
-        (padded(b"glTF\x02\0\0\0\x40\0\0\0", 64), "chair.glb", "glb"),
-        (srt, "film.srt", "srt"),
-    ];
-    for (bytes, name, want) in cases {
+    for (bytes, name, want) in issue_formats() {
         let (uid, sniffed) = detected(&bytes, name);
         assert_eq!(uid, want, "{name} sniffed as {sniffed}");
     }

@@ -67,3 +67,8 @@ CREATE TABLE asset_type_fields (
     PRIMARY KEY (type_uid, field_uid)
 );
 CREATE INDEX asset_type_fields_by_field ON asset_type_fields (field_uid);
+
+-- The clock of the organization settings every request resolves (languages,
+-- fields, asset types): each change of any of them bumps it, and every request
+-- reads it with its workspace, so a node's cached copies stay current.
+ALTER TABLE language_clock RENAME TO settings_clock;

@@ -6,9 +6,11 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
+use sqlx::AssertSqlSafe;
 use sqlx::{Any, Transaction};
 use trove_app::ports::{AssetTypeRepo, StoredAssetType};
 use trove_domain::asset_types::AssetType;
+use trove_domain::fields::TypedRow;
 use trove_domain::{Error, Result};
 
 use crate::rows::{get, ms, ts};
@@ -109,6 +111,37 @@ async fn insert(tx: &mut Transaction<'static, Any>, t: &StoredAssetType) -> Resu
     Ok(())
 }
 
+/// Files per back-fill transaction.
+const BACKFILL_BATCH: i64 = 500;
+
+/// Gives every file stored before asset types existed the built-in type detection
+/// gives it (organization types did not exist then either), a batch per
+/// transaction, so listing by type finds them. Idempotent; a no-op once done.
+pub(crate) async fn backfill_file_types(store: &SqlStore) -> Result<()> {
+    loop {
+        let mut tx = store.write.begin().await.map_err(db_err)?;
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT uid, content_type, file_name FROM files WHERE asset_type IS NULL ORDER BY uid LIMIT $1",
+        )
+        .bind(BACKFILL_BATCH)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        for (uid, content_type, file_name) in &rows {
+            sqlx::query("UPDATE files SET asset_type = $2 WHERE uid = $1")
+                .bind(uid)
+                .bind(crate::rows::detect_builtin(content_type, file_name))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        }
+        tx.commit().await.map_err(db_err)?;
+        if (rows.len() as i64) < BACKFILL_BATCH {
+            return Ok(());
+        }
+    }
+}
+
 #[async_trait]
 impl AssetTypeRepo for SqlStore {
     async fn list_asset_types(&self) -> Result<Vec<StoredAssetType>> {
@@ -158,6 +191,7 @@ impl AssetTypeRepo for SqlStore {
         }
         insert(&mut tx, t).await?;
         write_parts(&mut tx, &t.def).await?;
+        crate::languages::bump_version(&mut tx).await?;
         tx.commit().await.map_err(db_err)
     }
 
@@ -185,18 +219,75 @@ impl AssetTypeRepo for SqlStore {
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(db_err)?;
+        crate::languages::bump_version(&mut tx).await?;
         tx.commit().await.map_err(db_err)?;
         let (created_by, created_at) = created.unwrap_or_else(|| (t.created_by.clone(), ms(t.created_at)));
         Ok(Some(StoredAssetType { created_by, created_at: ts(created_at), ..t.clone() }))
     }
 
     async fn delete_asset_type(&self, uid: &str) -> Result<bool> {
-        let done = sqlx::query("DELETE FROM asset_types WHERE uid = $1")
-            .bind(uid)
-            .execute(&self.write)
-            .await
-            .map_err(db_err)?;
+        let mut tx = self.write.begin().await.map_err(db_err)?;
+        let done =
+            sqlx::query("DELETE FROM asset_types WHERE uid = $1").bind(uid).execute(&mut *tx).await.map_err(db_err)?;
+        crate::languages::bump_version(&mut tx).await?;
+        tx.commit().await.map_err(db_err)?;
         Ok(done.rows_affected() > 0)
+    }
+
+    async fn count_missing_values(&self, types: &[String], field_uid: &str, default_locale_only: bool) -> Result<u64> {
+        if types.is_empty() {
+            return Ok(0);
+        }
+        let list = crate::dialect::params(2, types.len());
+        let default_only = if default_locale_only {
+            " JOIN workspaces w ON w.space_uid = l.space_uid AND w.uid = l.workspace_uid AND w.default_locale = l.locale"
+        } else {
+            ""
+        };
+        // Heads as each workspace reads them; a value row belongs to the workspace
+        // that wrote its version (the version's owner).
+        let sql = format!(
+            "SELECT COUNT(*) FROM live_asset_locales l \
+             JOIN live_workspace_assets wa ON wa.space_uid = l.space_uid AND wa.workspace_uid = l.workspace_uid \
+               AND wa.asset_uid = l.asset_uid AND wa.deleted_at IS NULL \
+             JOIN live_asset_versions v ON v.space_uid = l.space_uid AND v.workspace_uid = l.workspace_uid \
+               AND v.asset_uid = l.asset_uid AND v.locale = l.locale AND v.number = l.head_version \
+             JOIN files f ON f.uid = v.file_uid{default_only} \
+             WHERE f.asset_type IN ({list}) AND NOT EXISTS (SELECT 1 FROM asset_values x \
+               WHERE x.space_uid = v.space_uid AND x.workspace_uid = v.owner_uid AND x.asset_uid = v.asset_uid \
+                 AND x.locale = v.locale AND x.number = v.number \
+                 AND (x.path = $1 OR SUBSTR(x.path, 1, {n}) = $1 || '.'))",
+            n = field_uid.len() + 1
+        );
+        let mut q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql)).bind(field_uid);
+        for t in types {
+            q = q.bind(t);
+        }
+        let n = q.fetch_one(&self.read).await.map_err(db_err)?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    async fn stored_values(&self, field_uid: &str, limit: u32) -> Result<Vec<TypedRow>> {
+        let rows: Vec<(Option<String>, Option<f64>, Option<i64>, Option<i64>)> = sqlx::query_as(
+            "SELECT DISTINCT text_value, number_value, date_value, bool_value FROM asset_values WHERE path = $1 \
+             LIMIT $2",
+        )
+        .bind(field_uid)
+        .bind(i64::from(limit))
+        .fetch_all(&self.read)
+        .await
+        .map_err(db_err)?;
+        Ok(rows
+            .into_iter()
+            .map(|(text, number, date, boolean)| TypedRow {
+                path: field_uid.to_owned(),
+                ord: 0,
+                text,
+                number,
+                date,
+                boolean: boolean.map(|b| b != 0),
+            })
+            .collect())
     }
 
     async fn count_files_of_type(&self, uid: &str) -> Result<u64> {

@@ -84,6 +84,31 @@ pub(crate) fn has_variant_in(n: usize, first: usize) -> String {
     format!(" AND ({any})")
 }
 
+/// A placement condition: the head version the listing shows (in the first
+/// locale of the chain the asset has a variant in, as [`head_query`] picks it)
+/// has a file of the asset type given after the workspace and the chain's
+/// patterns. Parameters from `$first`: the viewing workspace, then per chain locale
+/// its pattern and its code, then the type.
+fn head_has_type(n: usize, first: usize) -> String {
+    let pick = (0..n)
+        .map(|i| {
+            let (pattern, code) = (first + 1 + 2 * i, first + 2 + 2 * i);
+            format!("WHEN workspace_assets.locales LIKE ${pattern} THEN CAST(${code} AS TEXT)")
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    format!(
+        " AND EXISTS (SELECT 1 FROM live_asset_locales l \
+           JOIN live_asset_versions v ON v.space_uid = l.space_uid AND v.workspace_uid = l.workspace_uid \
+             AND v.asset_uid = l.asset_uid AND v.locale = l.locale AND v.number = l.head_version \
+           JOIN files f ON f.uid = v.file_uid \
+           WHERE l.space_uid = workspace_assets.space_uid AND l.workspace_uid = ${first} \
+             AND l.asset_uid = workspace_assets.asset_uid AND l.locale = (CASE {pick} END) \
+             AND f.asset_type = ${})",
+        first + 1 + 2 * n
+    )
+}
+
 /// The `LIKE` pattern matching placements whose asset has a variant in `locale`,
 /// bound as a whole so the engine matches one constant pattern per row.
 pub(crate) fn variant_pattern(locale: &str) -> String {
@@ -117,8 +142,8 @@ pub(crate) async fn insert_file(tx: &mut Transaction<'static, Any>, f: &StoredFi
         None => (None, None),
     };
     sqlx::query(
-        "INSERT INTO files (uid, space_uid, asset_uid, blob_hash, file_name, content_type, size, width, height, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        "INSERT INTO files (uid, space_uid, asset_uid, blob_hash, file_name, content_type, size, width, height, created_by, created_at, \
+           asset_type) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(&f.uid)
     .bind(&f.space_uid)
@@ -131,6 +156,7 @@ pub(crate) async fn insert_file(tx: &mut Transaction<'static, Any>, f: &StoredFi
     .bind(h)
     .bind(&f.created_by)
     .bind(ms(f.created_at))
+    .bind(&f.asset_type)
     .execute(&mut **tx)
     .await
     .map_err(db_err)?;
@@ -199,6 +225,50 @@ pub(crate) async fn insert_version_row(tx: &mut Transaction<'static, Any>, v: &V
         ("created_at", Val::Int(Some(v.created_at))),
     ];
     insert_row(&schema::ASSET_VERSIONS, &row)?.execute(&mut **tx).await.map_err(db_err)?;
+    insert_typed_values(tx, v).await
+}
+
+/// Rows of typed values per insert statement, well inside both engines' limits on
+/// bound parameters.
+const VALUES_PER_INSERT: usize = 400;
+
+/// Inserts the typed rows of a version's custom values (see `asset_values`), a few
+/// hundred per statement, in the version's transaction.
+async fn insert_typed_values(tx: &mut Transaction<'static, Any>, v: &VersionRow<'_>) -> Result<()> {
+    let rows = trove_domain::fields::typed_rows(&v.content.custom);
+    let table = &schema::ASSET_VALUES;
+    let cols = table.columns();
+    for chunk in rows.chunks(VALUES_PER_INSERT) {
+        let mut vals: Vec<Val<'_>> = Vec::with_capacity(chunk.len() * cols.len());
+        let mut tuples = Vec::with_capacity(chunk.len());
+        for r in chunk {
+            let row = [
+                ("space_uid", Val::Text(Some(&v.key.space_uid))),
+                ("workspace_uid", Val::Text(Some(&v.key.workspace_uid))),
+                ("asset_uid", Val::Text(Some(&v.key.asset_uid))),
+                ("locale", Val::Text(Some(&v.key.locale))),
+                ("number", Val::Int(Some(v.number))),
+                ("path", Val::Text(Some(&r.path))),
+                ("ord", Val::Int(Some(r.ord))),
+                ("seq", Val::Int(Some(v.seq))),
+                ("text_value", Val::Text(r.text.as_deref())),
+                ("number_value", Val::Real(r.number)),
+                ("date_value", Val::Int(r.date)),
+                ("bool_value", Val::Int(r.boolean.map(i64::from))),
+            ];
+            // The row is written in the registry's column order, every column named.
+            for c in &cols {
+                let Some((_, val)) = row.iter().find(|(n, _)| *n == c.name) else {
+                    return Err(Error::internal(format!("asset_values insert leaves out column {}", c.name)));
+                };
+                vals.push(*val);
+            }
+            tuples.push(format!("({})", crate::dialect::params(vals.len() - cols.len() + 1, cols.len())));
+        }
+        let names: Vec<&str> = cols.iter().map(|c| c.name).collect();
+        let sql = format!("INSERT INTO {} ({}) VALUES {}", table.name, names.join(", "), tuples.join(", "));
+        crate::overlay::bind_all(sqlx::query(AssertSqlSafe(sql)), &vals).execute(&mut **tx).await.map_err(db_err)?;
+    }
     Ok(())
 }
 
@@ -332,6 +402,15 @@ impl AssetRepo for SqlStore {
         if let Some(p) = &not_localized {
             cond.push_str(&format!(" AND locales NOT LIKE ${}", vals.len() + 4));
             vals.push(Val::Text(Some(p.as_str())));
+        }
+        if let Some(t) = &filter.asset_type {
+            cond.push_str(&head_has_type(chain.len(), vals.len() + 4));
+            vals.push(Val::Text(Some(ws)));
+            for (pattern, code) in patterns[0].iter().zip(chain) {
+                vals.push(Val::Text(Some(pattern.as_str())));
+                vals.push(Val::Text(Some(code.as_str())));
+            }
+            vals.push(Val::Text(Some(t.as_str())));
         }
         // One read snapshot for the page, its count and its rows.
         let mut tx = crate::dialect::begin_snapshot(&self.read, self.dialect).await?;
@@ -581,19 +660,18 @@ impl AssetRepo for SqlStore {
     }
 
     async fn deliverable_file(&self, space: &str, asset: &str, file_uid: &str) -> Result<Option<StoredFile>> {
-        let row = sqlx::query(
-            "SELECT f.uid AS f_uid, f.space_uid AS f_space_uid, f.asset_uid AS f_asset_uid, f.blob_hash AS f_blob_hash, \
-               f.file_name AS f_file_name, f.content_type AS f_content_type, f.size AS f_size, f.width AS f_width, \
-               f.height AS f_height, f.created_by AS f_created_by, f.created_at AS f_created_at \
-             FROM files f WHERE f.uid = $3 AND f.space_uid = $1 AND f.asset_uid = $2 \
+        let sql = format!(
+            "SELECT {cols} FROM files f WHERE f.uid = $3 AND f.space_uid = $1 AND f.asset_uid = $2 \
              AND EXISTS (SELECT 1 FROM live_workspace_assets wa WHERE wa.space_uid = $1 AND wa.asset_uid = $2 AND wa.deleted_at IS NULL)",
-        )
-        .bind(space)
-        .bind(asset)
-        .bind(file_uid)
-        .fetch_optional(&self.read)
-        .await
-        .map_err(db_err)?;
+            cols = schema::FILES.prefixed_list("f", "f")
+        );
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(space)
+            .bind(asset)
+            .bind(file_uid)
+            .fetch_optional(&self.read)
+            .await
+            .map_err(db_err)?;
         row.as_ref().map(crate::rows::file_from_row).transpose()
     }
 }

@@ -236,7 +236,7 @@ impl SqlStore {
         }
         // Nodes already running on the target may hold its (empty) language map in
         // memory: moving the clock makes them read the copied languages.
-        sqlx::query("UPDATE language_clock SET version = version + 1").execute(&to.write).await.map_err(db_err)?;
+        sqlx::query("UPDATE settings_clock SET version = version + 1").execute(&to.write).await.map_err(db_err)?;
         for (table, columns, pk) in &tables {
             let (a, b) = (fingerprint(self, table, columns, pk).await?, fingerprint(to, table, columns, pk).await?);
             if a != b {

@@ -94,6 +94,7 @@ impl FieldRepo for SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
+        crate::languages::bump_version(&mut tx).await?;
         tx.commit().await.map_err(db_err)
     }
 
@@ -122,13 +123,17 @@ impl FieldRepo for SqlStore {
             .await
             .map_err(db_err)?;
         let stored = field_from_row(&row)?;
+        crate::languages::bump_version(&mut tx).await?;
         tx.commit().await.map_err(db_err)?;
         Ok(Some(stored))
     }
 
     async fn delete_field(&self, uid: &str) -> Result<bool> {
+        let mut tx = self.write.begin().await.map_err(db_err)?;
         let done =
-            sqlx::query("DELETE FROM fields WHERE uid = $1").bind(uid).execute(&self.write).await.map_err(db_err)?;
+            sqlx::query("DELETE FROM fields WHERE uid = $1").bind(uid).execute(&mut *tx).await.map_err(db_err)?;
+        crate::languages::bump_version(&mut tx).await?;
+        tx.commit().await.map_err(db_err)?;
         Ok(done.rows_affected() > 0)
     }
 }

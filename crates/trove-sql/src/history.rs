@@ -42,7 +42,7 @@ pub(crate) async fn read_workspace(conn: &mut AnyConnection, space: &str, uid: &
     Ok(read_workspace_versioned(conn, space, uid).await?.map(|(w, _)| w))
 }
 
-/// The workspace and the organization's languages version (`language_clock`), in
+/// The workspace and the organization's languages version (`settings_clock`), in
 /// one statement.
 pub(crate) async fn read_workspace_versioned(
     conn: &mut AnyConnection,
@@ -52,7 +52,7 @@ pub(crate) async fn read_workspace_versioned(
     let rows = sqlx::query(
         "SELECT w.space_uid, w.uid, w.name, w.description, w.source_uid, w.default_locale, w.created_by, \
            w.created_at, w.updated_by, w.updated_at, wl.locale AS language, \
-           (SELECT c.version FROM language_clock c) AS languages_version \
+           (SELECT c.version FROM settings_clock c) AS settings_version \
          FROM workspaces w LEFT JOIN workspace_languages wl ON wl.space_uid = w.space_uid AND wl.workspace_uid = w.uid \
          WHERE w.space_uid = $1 AND w.uid = $2 ORDER BY wl.locale",
     )
@@ -62,7 +62,7 @@ pub(crate) async fn read_workspace_versioned(
     .await
     .map_err(db_err)?;
     let Some(first) = rows.first() else { return Ok(None) };
-    let version = get::<Option<i64>>(first, "languages_version")?.unwrap_or(0);
+    let version = get::<Option<i64>>(first, "settings_version")?.unwrap_or(0);
     let langs = rows.iter().map(|r| get::<Option<String>>(r, "language")).collect::<Result<Vec<_>>>()?;
     Ok(Some((workspace_from_row(first, langs.into_iter().flatten().collect())?, version)))
 }

@@ -55,10 +55,11 @@ fn in_use(code: &str, why: &str) -> Error {
     Error::conflict("language_in_use", format!("{code} cannot be deleted: {why}"))
 }
 
-/// Marks the organization's languages as changed, so every node reloads the
-/// fallback map it keeps (see `language_clock` in migration 0004).
-async fn bump_version(tx: &mut sqlx::Transaction<'static, sqlx::Any>) -> Result<()> {
-    sqlx::query("UPDATE language_clock SET version = version + 1").execute(&mut **tx).await.map_err(db_err)?;
+/// Marks the organization's settings (languages, fields, asset types) as changed,
+/// so every node reloads what it keeps of them (see `settings_clock`, migrations
+/// 0004 and 0006). Runs in the transaction of the change.
+pub(crate) async fn bump_version(tx: &mut sqlx::Transaction<'static, sqlx::Any>) -> Result<()> {
+    sqlx::query("UPDATE settings_clock SET version = version + 1").execute(&mut **tx).await.map_err(db_err)?;
     Ok(())
 }
 

@@ -61,7 +61,9 @@ impl SqlStore {
         let read = pool(url, dialect, read_max).await?;
         let write = if dialect.shares_pool() { read.clone() } else { pool(url, dialect, write_max).await? };
         MIGRATOR.run(&write).await.map_err(|e| Error::internal(format!("applying database migrations failed: {e}")))?;
-        Ok(SqlStore { read, write, dialect })
+        let store = SqlStore { read, write, dialect };
+        asset_types::backfill_file_types(&store).await?;
+        Ok(store)
     }
 
     /// [`SqlStore::connect`], creating an SQLite database that does not exist yet

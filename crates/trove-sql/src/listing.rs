@@ -143,6 +143,7 @@ fn bind_all_scalar<'q, O>(
         q = match *v {
             Val::Text(t) => q.bind(t),
             Val::Int(i) => q.bind(i),
+            Val::Real(r) => q.bind(r),
         };
     }
     q

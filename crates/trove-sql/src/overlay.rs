@@ -28,6 +28,7 @@ pub(crate) const OWN_MAX_SEQ: i64 = i64::MAX;
 pub(crate) enum Val<'a> {
     Text(Option<&'a str>),
     Int(Option<i64>),
+    Real(Option<f64>),
 }
 
 /// Binds `vals` in order to `q`.
@@ -39,6 +40,7 @@ pub(crate) fn bind_all<'q>(
         q = match *v {
             Val::Text(t) => q.bind(t),
             Val::Int(i) => q.bind(i),
+            Val::Real(r) => q.bind(r),
         };
     }
     q
@@ -272,9 +274,10 @@ impl Table {
     }
 }
 
-/// Versions are immutable rows without a temporal history: before versions of `ws`
-/// matching `cond` (key columns, parameters from `$4`) are deleted, each direct
-/// child gets its own copy of those it sees.
+/// Versions (and the typed values that belong to them) are immutable rows without a
+/// temporal history: before versions of `ws` matching `cond` (key columns,
+/// parameters from `$4`) are deleted, each direct child gets its own copy of those
+/// it sees, versions before their values.
 pub(crate) async fn copy_down_versions(
     w: &mut Writer,
     space: &str,
@@ -282,21 +285,23 @@ pub(crate) async fn copy_down_versions(
     cond: &str,
     vals: &[Val<'_>],
 ) -> Result<()> {
-    let versions = &schema::ASSET_VERSIONS;
-    let sql = format!(
-        "{insert} \
-         FROM workspace_lineage c JOIN asset_versions t ON t.space_uid = c.space_uid AND t.workspace_uid = c.ancestor_uid \
-           AND t.seq <= c.max_seq \
-         WHERE c.space_uid = $1 AND c.ancestor_uid = $2 AND c.depth > 0 AND $3 = $3 \
-           AND c.depth = (SELECT MIN(m.depth) FROM workspace_lineage m WHERE m.space_uid = c.space_uid \
-                          AND m.workspace_uid = c.workspace_uid AND m.depth > 0) \
-           AND ({cond}) \
-           AND NOT EXISTS (SELECT 1 FROM asset_versions o WHERE o.space_uid = t.space_uid AND o.workspace_uid = c.workspace_uid \
-                           AND {km})",
-        insert = versions.insert_select("t", &[("workspace_uid", "c.workspace_uid")])?,
-        km = versions.key_match("o", "t"),
-    );
-    let q = sqlx::query(AssertSqlSafe(sql)).bind(space).bind(ws).bind(w.seq);
-    bind_all(q, vals).execute(&mut *w.tx).await.map_err(db_err)?;
+    for table in [&schema::ASSET_VERSIONS, &schema::ASSET_VALUES] {
+        let sql = format!(
+            "{insert} \
+             FROM workspace_lineage c JOIN {t} t ON t.space_uid = c.space_uid AND t.workspace_uid = c.ancestor_uid \
+               AND t.seq <= c.max_seq \
+             WHERE c.space_uid = $1 AND c.ancestor_uid = $2 AND c.depth > 0 AND $3 = $3 \
+               AND c.depth = (SELECT MIN(m.depth) FROM workspace_lineage m WHERE m.space_uid = c.space_uid \
+                              AND m.workspace_uid = c.workspace_uid AND m.depth > 0) \
+               AND ({cond}) \
+               AND NOT EXISTS (SELECT 1 FROM {t} o WHERE o.space_uid = t.space_uid AND o.workspace_uid = c.workspace_uid \
+                               AND {km})",
+            t = table.name,
+            insert = table.insert_select("t", &[("workspace_uid", "c.workspace_uid")])?,
+            km = table.key_match("o", "t"),
+        );
+        let q = sqlx::query(AssertSqlSafe(sql)).bind(space).bind(ws).bind(w.seq);
+        bind_all(q, vals).execute(&mut *w.tx).await.map_err(db_err)?;
+    }
     Ok(())
 }

@@ -61,6 +61,14 @@ pub fn version_columns() -> &'static str {
     })
 }
 
+/// The built-in type of a file stored before asset types existed.
+pub fn detect_builtin(content_type: &str, file_name: &str) -> String {
+    let types = trove_domain::asset_types::catalogue();
+    trove_domain::asset_types::detect(types, content_type, file_name)
+        .map_or(trove_domain::asset_types::BINARY, |t| t.uid.as_str())
+        .to_owned()
+}
+
 /// Reads a file from columns prefixed `f_`.
 pub fn file_from_row(row: &AnyRow) -> Result<StoredFile> {
     let width: Option<i64> = get(row, "f_width")?;
@@ -80,6 +88,12 @@ pub fn file_from_row(row: &AnyRow) -> Result<StoredFile> {
         content_type: get(row, "f_content_type")?,
         size: u64::try_from(get::<i64>(row, "f_size")?).unwrap_or(0),
         dimensions,
+        // Files stored before asset types existed get the type detection gives them
+        // now (start-up back-fills the column).
+        asset_type: match get::<Option<String>>(row, "f_asset_type")? {
+            Some(t) => t,
+            None => detect_builtin(&get::<String>(row, "f_content_type")?, &get::<String>(row, "f_file_name")?),
+        },
         created_by: get(row, "f_created_by")?,
         created_at: ts(get(row, "f_created_at")?),
     })

@@ -378,7 +378,7 @@ pub const TABLES: &[Table] = &[
     VERSION_NAMES,
     per_process("blob_leases", &[text("lease_id")], &[text("hash"), int("until")]),
     per_process("job_claims", &[text("name")], &[text("holder"), int("claimed_until")]),
-    per_process("language_clock", &[int("id")], &[int("version")]),
+    per_process("settings_clock", &[int("id")], &[int("version")]),
 ];
 
 /// The overlay tables, in the order workspace deletion copies them down.

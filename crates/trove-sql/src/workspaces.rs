@@ -33,7 +33,7 @@ async fn languages(conn: &mut AnyConnection, space: &str, ws: &str) -> Result<Ve
 
 #[async_trait]
 impl WorkspaceRepo for SqlStore {
-    async fn workspace_with_languages_version(&self, space_uid: &str, uid: &str) -> Result<Option<(Workspace, i64)>> {
+    async fn workspace_with_settings_version(&self, space_uid: &str, uid: &str) -> Result<Option<(Workspace, i64)>> {
         let mut c = self.read.acquire().await.map_err(db_err)?;
         read_workspace_versioned(&mut c, space_uid, uid).await
     }

@@ -60,7 +60,7 @@ fn key_in(space: &str, ws: &str, asset: &str) -> AssetKey {
 }
 
 fn merge_request(strategy: MergeStrategy) -> MergeRequest {
-    MergeRequest { strategy, by: "us1".into(), at: Utc::now() }
+    MergeRequest { strategy, by: "us1".into(), at: Utc::now(), check: MergeCheck::unchecked() }
 }
 
 fn key(space: &str, asset: &str) -> AssetKey {
@@ -83,6 +83,7 @@ fn file(space: &str, asset: &str, uid: &str, hash: &str) -> StoredFile {
         content_type: "image/png".into(),
         size: 10,
         dimensions: Some(Dimensions { width: 3, height: 2 }),
+        asset_type: "png".into(),
         created_by: "us1".into(),
         created_at: Utc::now().trunc_subsecs(3),
     }
@@ -528,9 +529,9 @@ async fn variants_localize_and_unlocalize(s: &SqlStore) {
     s.create_space(&sp, &ws).await.unwrap();
     s.create_language(&lang("fr-fr", "en-us")).await.unwrap();
     s.set_workspace_languages("sp1", "main", &["en-us".into(), "fr-fr".into()], "us1", Utc::now()).await.unwrap();
-    let (_, before) = s.workspace_with_languages_version("sp1", "main").await.unwrap().unwrap();
+    let (_, before) = s.workspace_with_settings_version("sp1", "main").await.unwrap().unwrap();
     s.create_language(&lang("de-de", "en-us")).await.unwrap();
-    let (ws, after) = s.workspace_with_languages_version("sp1", "main").await.unwrap().unwrap();
+    let (ws, after) = s.workspace_with_settings_version("sp1", "main").await.unwrap().unwrap();
     assert!(after > before, "a language change bumps the version: {before} → {after}");
     assert_eq!(ws.languages, ["en-us", "fr-fr"]);
     let f1 = new_asset(s, "sp1", "am1", "h1", None).await;
@@ -573,6 +574,52 @@ async fn variants_localize_and_unlocalize(s: &SqlStore) {
     assert!(s.variants("sp1", "main", "am_x").await.unwrap().is_none());
 }
 
+/// Typed values are written with each version, read per field, counted per head,
+/// and fork with their versions.
+async fn typed_values_follow_their_versions(s: &SqlStore) {
+    let (sp, main) = space("sp1");
+    s.create_space(&sp, &main).await.unwrap();
+    let f = new_asset(s, "sp1", "am1", &"c".repeat(64), None).await;
+    let types = ["png".to_owned()];
+    assert_eq!(s.count_missing_values(&types, "price", false).await.unwrap(), 1);
+    let mut v = version(2, "two", &f);
+    v.content.custom = serde_json::json!({
+        "price": 19.5, "launch": "2024-01-02", "ok": true, "tags": ["a", "b"],
+        "rights": {"end": "1970-01-11", "holder": {"name": "S"}}, "url": {"href": "https://x.example", "title": "X"}
+    })
+    .as_object()
+    .cloned()
+    .unwrap();
+    s.append_version(&key("sp1", "am1"), 1, &v, None).await.unwrap();
+    let one = |rows: Vec<trove_domain::fields::TypedRow>| {
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        rows.into_iter().next().unwrap()
+    };
+    assert_eq!(one(s.stored_values("price", 10).await.unwrap()).number, Some(19.5));
+    let launch = one(s.stored_values("launch", 10).await.unwrap());
+    assert_eq!((launch.date, launch.text.as_deref()), (Some(19_724), Some("2024-01-02")));
+    assert_eq!(one(s.stored_values("ok", 10).await.unwrap()).boolean, Some(true));
+    assert_eq!(one(s.stored_values("rights.end", 10).await.unwrap()).date, Some(10));
+    assert_eq!(one(s.stored_values("url", 10).await.unwrap()).text.as_deref(), Some("https://x.example"));
+    assert_eq!(s.stored_values("tags", 10).await.unwrap().len(), 2);
+    assert_eq!(s.count_missing_values(&types, "price", false).await.unwrap(), 0);
+    assert_eq!(s.count_missing_values(&types, "rights", false).await.unwrap(), 0, "a group counts by its members");
+    assert_eq!(s.count_missing_values(&types, "other", false).await.unwrap(), 1);
+    assert_eq!(s.count_missing_values(&["pdf".to_owned()], "other", false).await.unwrap(), 0);
+    // A fork reads its source's head and values; its own edit counts on its own.
+    s.create_workspace(&fork_of("sp1", "ws", "main")).await.unwrap();
+    assert_eq!(s.count_missing_values(&types, "other", true).await.unwrap(), 2);
+    let mut w = version(3, "three", &f);
+    w.content.custom = serde_json::json!({"other": 1}).as_object().cloned().unwrap();
+    s.append_version(&key_in("sp1", "ws", "am1"), 2, &w, None).await.unwrap();
+    assert_eq!(s.count_missing_values(&types, "other", false).await.unwrap(), 1);
+    assert_eq!(s.count_missing_values(&types, "price", false).await.unwrap(), 1);
+    // Deleting the fork takes its values with it.
+    assert!(s.delete_workspace("sp1", "ws").await.unwrap());
+    assert!(s.stored_values("other", 10).await.unwrap().is_empty());
+    assert_eq!(s.stored_values("price", 10).await.unwrap().len(), 1);
+}
+
 macro_rules! conformance {
     ($module:ident, $backend:path) => {
         mod $module {
@@ -586,6 +633,7 @@ macro_rules! conformance {
                 workspaces_compare_and_merge,
                 languages_keep_their_chains,
                 fields_are_unique_by_uid_and_name,
+                typed_values_follow_their_versions,
                 variants_localize_and_unlocalize,
                 job_claims_are_exclusive,
             );

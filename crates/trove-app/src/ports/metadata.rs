@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use futures::future::BoxFuture;
 use trove_domain::Result;
 use trove_domain::asset_types::AssetType;
-use trove_domain::fields::Field;
+use trove_domain::fields::{Field, TypedRow};
 use trove_domain::model::{
     Asset, Deletion, Folder, Language, Organization, Page, PageRequest, Principal, Space, StoredFile, Timestamp,
     TrashItem, TrashKind, Variant, Version, Workspace,
@@ -92,12 +92,14 @@ pub struct AssetFilter {
     pub localized_in: Option<String>,
     /// The asset has no variant of its own in this locale.
     pub not_localized_in: Option<String>,
+    /// The head version the listing shows has a file of this asset type.
+    pub asset_type: Option<String>,
 }
 
 impl AssetFilter {
     /// Every asset of a folder (or of the workspace), whatever its languages.
     pub fn folder(folder: FolderFilter) -> Self {
-        AssetFilter { folder, available_in: None, localized_in: None, not_localized_in: None }
+        AssetFilter { folder, available_in: None, localized_in: None, not_localized_in: None, asset_type: None }
     }
 }
 
@@ -163,12 +165,60 @@ pub struct WorkspaceChange {
     pub updated_at: Timestamp,
 }
 
-/// Who merges, when, and how conflicts are settled.
+/// Who merges, when, how conflicts are settled, and what the merged content must
+/// satisfy.
 #[derive(Debug, Clone)]
 pub struct MergeRequest {
     pub strategy: MergeStrategy,
     pub by: String,
     pub at: Timestamp,
+    pub check: MergeCheck,
+}
+
+/// One locale's content a merge would write into the source, as the check sees it.
+#[derive(Debug)]
+pub struct MergedContent<'a> {
+    pub asset_uid: &'a str,
+    pub locale: &'a str,
+    /// The source workspace's default language.
+    pub default_locale: &'a str,
+    /// The asset type of the merged version's file.
+    pub asset_type: &'a str,
+    pub custom: &'a serde_json::Map<String, serde_json::Value>,
+    /// In another language than the default: the default language's custom values
+    /// this merge writes, if it writes that language too (shared values live there).
+    pub shared: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+/// The check a merge runs on every content it would write, before writing any:
+/// the custom values to store, or the per-field errors (`custom_metadata.<path>`)
+/// that refuse the whole merge.
+type CheckFn = dyn Fn(&MergedContent<'_>) -> Result<serde_json::Map<String, serde_json::Value>> + Send + Sync;
+
+#[derive(Clone)]
+pub struct MergeCheck(std::sync::Arc<CheckFn>);
+
+impl MergeCheck {
+    pub fn new(
+        f: impl Fn(&MergedContent<'_>) -> Result<serde_json::Map<String, serde_json::Value>> + Send + Sync + 'static,
+    ) -> Self {
+        Self(std::sync::Arc::new(f))
+    }
+
+    /// Takes the values as they are: for stores' own tests, which have no asset model.
+    pub fn unchecked() -> Self {
+        Self::new(|c| Ok(c.custom.clone()))
+    }
+
+    pub fn check(&self, c: &MergedContent<'_>) -> Result<serde_json::Map<String, serde_json::Value>> {
+        (self.0)(c)
+    }
+}
+
+impl std::fmt::Debug for MergeCheck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MergeCheck")
+    }
 }
 
 #[async_trait]
@@ -183,7 +233,7 @@ pub trait WorkspaceRepo: Send + Sync {
     /// The workspace, with the organization's languages version (bumped by every
     /// change of a language) read in the same statement, so a cached fallback map
     /// can be checked on every request for free.
-    async fn workspace_with_languages_version(&self, space_uid: &str, uid: &str) -> Result<Option<(Workspace, i64)>>;
+    async fn workspace_with_settings_version(&self, space_uid: &str, uid: &str) -> Result<Option<(Workspace, i64)>>;
     /// The space's workspaces, `main` first, then by creation.
     async fn list_workspaces(&self, space_uid: &str, page: PageRequest) -> Result<Page<Workspace>>;
     /// Applies a partial update; `None` if the workspace does not exist.
@@ -279,6 +329,15 @@ pub trait AssetTypeRepo: Send + Sync {
     async fn delete_asset_type(&self, uid: &str) -> Result<bool>;
     /// How many stored files were given type `uid`.
     async fn count_files_of_type(&self, uid: &str) -> Result<u64>;
+    /// How many asset variants, in every space, workspace and locale, have no stored
+    /// value of the top-level field `field_uid` in their head version while their file
+    /// is of one of `types`: the variants of live (not trashed) assets, and with
+    /// `default_locale_only` (a shared field) only those in their workspace's
+    /// default language.
+    async fn count_missing_values(&self, types: &[String], field_uid: &str, default_locale_only: bool) -> Result<u64>;
+    /// Up to `limit` different typed values stored anywhere (any version) for the
+    /// top-level field `field_uid` itself (not its group members).
+    async fn stored_values(&self, field_uid: &str, limit: u32) -> Result<Vec<TypedRow>>;
 }
 
 #[async_trait]

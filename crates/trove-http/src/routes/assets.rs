@@ -7,7 +7,7 @@ use axum::http::header::ETAG;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use trove_app::assets::{AssetPatch, LocaleFilter};
+use trove_app::assets::{AssetPatch, ListFilter};
 use trove_app::ports::FolderFilter;
 use trove_domain::Error;
 use trove_domain::model::Asset;
@@ -42,6 +42,10 @@ pub struct UploadForm {
     tags: Option<String>,
     /// Folder UID; `root` or empty for the root.
     parent_uid: Option<String>,
+    /// A JSON object of values of the asset type's fields, keyed by field UID, so
+    /// required fields can be filled in the request that uploads the file; on a
+    /// replace it replaces the current values.
+    custom_metadata: Option<String>,
 }
 
 /// JSON metadata update. Absent fields keep their value.
@@ -90,6 +94,9 @@ pub struct ListAssetsQuery {
     /// Only assets not localized in this locale.
     #[param(schema_with = crate::schemas::locale_param)]
     pub not_localized_in: Option<String>,
+    /// Only assets whose current file is of this asset type (see `/api/asset_types`).
+    #[param(schema_with = crate::schemas::asset_type_param)]
+    pub asset_type: Option<String>,
     #[param(schema_with = crate::schemas::limit)]
     pub limit: Option<i64>,
     #[param(schema_with = crate::schemas::skip)]
@@ -151,12 +158,13 @@ pub async fn list_assets(
         Some(f) => FolderFilter::In(trove_app::assets::normalize_parent(Some(f))),
     };
     let page = PageQuery { limit: q.limit, skip: q.skip }.page()?;
-    let locales = LocaleFilter {
+    let filter = ListFilter {
         available_in: q.available_in,
         localized_in: q.localized_in,
         not_localized_in: q.not_localized_in,
+        asset_type: q.asset_type,
     };
-    let page = s.app.list_assets(&scope, folder, locales, page).await?;
+    let page = s.app.list_assets(&scope, folder, filter, page).await?;
     Ok(Json(AssetsEnvelope {
         assets: page.items.iter().map(|a| AssetView::new(a, &s.urls)).collect(),
         count: page.count,

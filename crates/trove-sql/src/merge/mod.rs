@@ -10,9 +10,11 @@
 
 mod apply;
 
+use std::collections::{BTreeMap, HashMap};
+
 use sqlx::{AnyConnection, AssertSqlSafe};
-use trove_app::ports::MergeRequest;
-use trove_domain::content_merge::{ContentPlan, Outcome, plan_content};
+use trove_app::ports::{MergeRequest, MergedContent};
+use trove_domain::content_merge::{ContentPlan, ContentValue, Outcome, plan_content};
 use trove_domain::workspace::{
     AssetStates, FolderState, ItemChanges, MergeReport, MergeStrategy, Resolution, Three, folder_changes,
 };
@@ -226,6 +228,7 @@ pub(crate) async fn merge(store: &SqlStore, space: &str, uid: &str, r: &MergeReq
         Ok(plans) => plans,
         Err(refused) => return Err(refused_error(refused)),
     };
+    let checked = check_contents(&mut w.tx, &p, &assets, &plans, r).await?;
     let mut report = MergeReport { conflicts: conflicts(&folders, &assets, &plans), ..MergeReport::default() };
     let mut m = apply::Merger { w: &mut w, p: &p, r };
     // Parents before children, so a folder added in the workspace exists in the
@@ -262,38 +265,20 @@ pub(crate) async fn merge(store: &SqlStore, space: &str, uid: &str, r: &MergeReq
     }
     for (a, plans) in assets.iter().zip(&plans).filter(|(a, _)| !a.gone_on_both_sides()) {
         let mut touched = false;
-        let decision = a.placement_decision(r.strategy);
-        let take = decision == Some(Resolution::TakeWorkspace)
-            && (a.placement.sides().workspace.is_some() || a.delete_conflict());
-        if take {
+        let w = writes(a, plans, r.strategy);
+        if w.placement {
             m.placement(&a.uid, &a.placement).await?;
             touched = true;
         }
-        // The source has the asset after this merge if it took the workspace's
-        // placement (and the workspace has one) or kept its own.
-        let in_source = if take { a.placement.workspace.is_some() } else { a.placement.source.is_some() };
-        // A deletion the source wins keeps the workspace's edits of that asset out.
-        let source_kept = a.delete_conflict() && decision == Some(Resolution::KeepSource);
-        // A placement the merge creates in the source (an added asset, or one the
-        // source purged since) brings every variant the workspace has, changed or
-        // not: the source has none of its own to keep.
-        let recreated = take && a.placement.source.is_none();
-        if in_source && a.placement.workspace.is_some() && !source_kept {
-            for ((locale, t), plan) in a.locales.iter().zip(plans) {
-                let value = match (&t.workspace, &plan.outcome) {
-                    (Some(w), _) if recreated => Some(&w.value),
-                    _ if recreated => continue,
-                    (_, Outcome::Write(v)) => Some(v),
-                    (_, Outcome::Drop) => None,
-                    (_, Outcome::Keep) => continue,
-                };
-                if m.content(&a.uid, locale, t, value).await? {
-                    report.versions += 1;
-                }
-                touched = true;
+        for (i, value) in w.contents {
+            let (locale, t) = &a.locales[i];
+            let value = value.map(|v| checked.get(&(a.uid.clone(), locale.clone())).unwrap_or(v));
+            if m.content(&a.uid, locale, t, value).await? {
+                report.versions += 1;
             }
+            touched = true;
         }
-        if touched && in_source {
+        if touched && w.in_source {
             m.refresh_locales(&a.uid).await?;
         }
         if touched {
@@ -310,6 +295,124 @@ pub(crate) async fn merge(store: &SqlStore, space: &str, uid: &str, r: &MergeReq
     crate::trash::release_purged(&mut w, space, uid).await?;
     w.tx.commit().await.map_err(db_err)?;
     Ok(report)
+}
+
+/// What a merge writes for one asset.
+struct Writes<'a> {
+    /// The workspace's placement goes into the source.
+    placement: bool,
+    /// The source has the asset afterwards.
+    in_source: bool,
+    /// Per locale (index into the asset's locales): the content written, or `None`
+    /// where the locale goes.
+    contents: Vec<(usize, Option<&'a ContentValue>)>,
+}
+
+/// What a merge writes for asset `a` under its plans: decided before anything is
+/// written, so the content can be checked first.
+fn writes<'a>(a: &'a AssetStates, plans: &'a [ContentPlan], strategy: MergeStrategy) -> Writes<'a> {
+    let decision = a.placement_decision(strategy);
+    let take =
+        decision == Some(Resolution::TakeWorkspace) && (a.placement.sides().workspace.is_some() || a.delete_conflict());
+    // The source has the asset after this merge if it took the workspace's
+    // placement (and the workspace has one) or kept its own.
+    let in_source = if take { a.placement.workspace.is_some() } else { a.placement.source.is_some() };
+    // A deletion the source wins keeps the workspace's edits of that asset out.
+    let source_kept = a.delete_conflict() && decision == Some(Resolution::KeepSource);
+    // A placement the merge creates in the source (an added asset, or one the
+    // source purged since) brings every variant the workspace has, changed or
+    // not: the source has none of its own to keep.
+    let recreated = take && a.placement.source.is_none();
+    let mut contents = Vec::new();
+    if in_source && a.placement.workspace.is_some() && !source_kept {
+        for (i, ((_, t), plan)) in a.locales.iter().zip(plans).enumerate() {
+            let value = match (&t.workspace, &plan.outcome) {
+                (Some(w), _) if recreated => Some(&w.value),
+                _ if recreated => continue,
+                (_, Outcome::Write(v)) => Some(v),
+                (_, Outcome::Drop) => None,
+                (_, Outcome::Keep) => continue,
+            };
+            contents.push((i, value));
+        }
+    }
+    Writes { placement: take, in_source, contents }
+}
+
+/// Runs the request's check on every content the merge would write, before
+/// anything is written: the content to write instead (its custom values as the
+/// check returned them), by (asset, locale); or every problem, keyed
+/// `asset/<uid>/<locale>/custom_metadata.<path>`, refusing the merge (422).
+async fn check_contents(
+    c: &mut AnyConnection,
+    p: &Pair,
+    assets: &[AssetStates],
+    plans: &[Vec<ContentPlan>],
+    r: &MergeRequest,
+) -> Result<HashMap<(String, String), ContentValue>> {
+    let default_locale: String =
+        sqlx::query_scalar("SELECT default_locale FROM workspaces WHERE space_uid = $1 AND uid = $2")
+            .bind(&p.space)
+            .bind(&p.source)
+            .fetch_one(&mut *c)
+            .await
+            .map_err(db_err)?;
+    let mut out = HashMap::new();
+    let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let empty = serde_json::Map::new();
+    for (a, plans) in assets.iter().zip(plans).filter(|(a, _)| !a.gone_on_both_sides()) {
+        let w = writes(a, plans, r.strategy);
+        let values: Vec<(&str, &ContentValue)> =
+            w.contents.iter().filter_map(|(i, v)| v.map(|v| (a.locales[*i].0.as_str(), v))).collect();
+        let shared = values.iter().find(|(l, _)| *l == default_locale).map_or(&empty, |(_, v)| &v.content.custom);
+        for (locale, v) in &values {
+            let asset_type: Option<(Option<String>, String, String)> =
+                sqlx::query_as("SELECT asset_type, content_type, file_name FROM files WHERE uid = $1")
+                    .bind(&v.file_uid)
+                    .fetch_optional(&mut *c)
+                    .await
+                    .map_err(db_err)?;
+            let asset_type = match asset_type {
+                Some((Some(t), _, _)) => t,
+                Some((None, ct, name)) => crate::rows::detect_builtin(&ct, &name),
+                None => return Err(Error::internal(format!("a merged version names a missing file {}", v.file_uid))),
+            };
+            let merged = MergedContent {
+                asset_uid: &a.uid,
+                locale,
+                default_locale: &default_locale,
+                asset_type: &asset_type,
+                custom: &v.content.custom,
+                shared: if *locale == default_locale { &empty } else { shared },
+            };
+            match r.check.check(&merged) {
+                Ok(custom) => {
+                    let mut checked = (*v).clone();
+                    checked.content.custom = custom;
+                    out.insert((a.uid.clone(), (*locale).to_owned()), checked);
+                }
+                Err(e) if e.kind == ErrorKind::Validation => {
+                    for (field, messages) in e.fields {
+                        errors.entry(format!("asset/{}/{locale}/{field}", a.uid)).or_default().extend(messages);
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    if errors.is_empty() {
+        return Ok(out);
+    }
+    let mut e = Error::new(
+        ErrorKind::Validation,
+        "merge_invalid",
+        format!(
+            "the merge would store content that does not satisfy its asset type in {} places; nothing was merged",
+            errors.len()
+        ),
+    );
+    e.fields = errors;
+    Err(e)
 }
 
 /// The answer to a merge the strategy cannot settle: every conflict, nothing applied.

@@ -191,6 +191,17 @@ fn path_of(url: &Value) -> String {
 /// that succeed may write).
 async fn fixture(s: &TestServer) -> Fixture {
     let mut vars = BTreeMap::new();
+    // Plain text carries the fields the rows write: a list of texts, numbers, a text.
+    for def in [
+        json!({"uid": "k", "name": "K", "type": "multi_line", "multiple": true}),
+        json!({"uid": "n", "name": "N", "type": "number"}),
+        json!({"uid": "neg", "name": "Neg", "type": "number"}),
+        json!({"uid": "big", "name": "Big", "type": "number"}),
+        json!({"uid": "s", "name": "S", "type": "multi_line"}),
+    ] {
+        crate::custom_values::field(s, def).await;
+    }
+    crate::custom_values::use_fields(s, "plain_text", &["k", "n", "neg", "big", "s"], json!([])).await;
     let v = s.create_space("Victim").await;
     let vf = s.create_folder(&v, "Vault", None).await;
     let va = s.upload_ok(&v, "victim.txt", b"the victim's bytes\n").await;
@@ -199,7 +210,7 @@ async fn fixture(s: &TestServer) -> Fixture {
         .send_json(
             Method::PUT,
             &format!("/api/spaces/{v}/assets/{va_uid}"),
-            json!({"title": "Victim", "description": "Kept", "tags": ["keep"], "custom_metadata": {"k": [1, 2]}}),
+            json!({"title": "Victim", "description": "Kept", "tags": ["keep"], "custom_metadata": {"k": ["1", "2"]}}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{edited}");

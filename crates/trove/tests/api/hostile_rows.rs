@@ -160,23 +160,32 @@ fn field_rows() -> Vec<Case> {
         ("custom-nul-value", r#"{"custom_metadata": {"s": "\u0000"}}"#.to_owned(), 422),
         ("custom-nul-nested", r#"{"custom_metadata": {"s": [{"t": "a\u001b"}]}}"#.to_owned(), 422),
         ("custom-over-64k", format!(r#"{{"custom_metadata": {{"big": "{}"}}}}"#, long(70_000)), 422),
+        // Keys that are not fields of the asset's type, however well-formed.
+        (
+            "custom-deep",
+            format!(r#"{{"custom_metadata": {{"d": {}1{}}}}}"#, r#"{"a":"#.repeat(100), "}".repeat(100)),
+            422,
+        ),
+        (
+            "custom-100-keys",
+            format!(
+                r#"{{"custom_metadata": {{{}}}}}"#,
+                (0..100).map(|i| format!("\"key{i}\": {i}")).collect::<Vec<_>>().join(",")
+            ),
+            422,
+        ),
+        ("custom-wrong-types", r#"{"custom_metadata": {"n": "1", "k": "one", "s": 5}}"#.to_owned(), 422),
     ] {
         rows.push(Case::put(format!("asset-field/{label}"), asset).json(body).is(status, "validation_failed"));
     }
     // What is well-formed lands on the scratch asset.
-    let deep = format!(r#"{{"custom_metadata": {{"d": {}1{}}}}}"#, r#"{"a":"#.repeat(100), "}".repeat(100));
-    let many = format!(
-        r#"{{"custom_metadata": {{{}}}}}"#,
-        (0..100).map(|i| format!("\"key{i}\": {i}")).collect::<Vec<_>>().join(",")
-    );
     for (label, body) in [
         ("empty-object", "{}".to_owned()),
         ("title-null", r#"{"title": null}"#.into()),
         ("tags-null", r#"{"tags": null}"#.into()),
         ("tags-blank-items", r#"{"tags": ["", "  ", "\u200b"]}"#.into()),
         ("custom-null", r#"{"custom_metadata": null}"#.into()),
-        ("custom-deep", deep),
-        ("custom-100-keys", many),
+        ("custom-list-of-texts", r#"{"custom_metadata": {"k": ["a", "b\nc", ""]}}"#.into()),
         (
             "custom-odd-values",
             r#"{"custom_metadata": {"n": 1e308, "neg": -0, "big": 18446744073709551615, "s": "a\tb\r\n"}}"#.into(),

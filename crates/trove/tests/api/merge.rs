@@ -7,6 +7,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::common::{TestServer, assert_error};
+use crate::custom_values::{field, use_fields};
 use crate::workspaces::{asset, at, edit, folder_in, fork, permanent_in, replace_in, title, upload_in};
 
 async fn compare(s: &TestServer, space: &str, ws: &str) -> Value {
@@ -229,6 +230,11 @@ async fn conflicts_follow_the_strategy() {
 async fn different_fields_changed_on_each_side_merge_and_the_same_field_is_a_conflict_naming_it() {
     let s = TestServer::start().await;
     let space = s.create_space("Fields").await;
+    let keys = ["usage_rights", "product_id", "campaign", "region"];
+    for f in keys {
+        field(&s, json!({"uid": f, "name": f, "type": "single_line"})).await;
+    }
+    use_fields(&s, "plain_text", &keys, json!([])).await;
     let custom = json!({"usage_rights": "internal", "product_id": "P-1", "campaign": "none"});
     let mut uids = Vec::new();
     for name in ["a.txt", "b.txt", "c.txt"] {
@@ -525,5 +531,47 @@ async fn a_merged_folder_deletion_takes_the_sources_own_contents_along() {
     let (status, _) = s.send_json(Method::POST, &at(&space, &format!("/trash/{g}/restore"), "main"), json!({})).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(asset(&s, &space, "main", &uid(&late)).await.1["parent_uid"], g.as_str());
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_merge_that_would_store_invalid_values_is_refused_whole_with_each_error() {
+    let s = TestServer::start().await;
+    let space = s.create_space("Checked").await;
+    field(&s, json!({"uid": "code", "name": "Code", "type": "single_line", "max_length": 10})).await;
+    field(&s, json!({"uid": "owner", "name": "Owner", "type": "single_line"})).await;
+    use_fields(&s, "plain_text", &["code", "owner"], json!([])).await;
+    let a = uid(&upload_in(&s, &space, "main", "a.txt", b"a", None).await);
+    let b = uid(&upload_in(&s, &space, "main", "b.txt", b"b", None).await);
+    fork(&s, &space, "ws", "main").await;
+    edit(&s, &space, "ws", &a, json!({"custom_metadata": {"code": "ABCDEFGHIJ"}})).await;
+    edit(&s, &space, "ws", &b, json!({"title": "B in ws", "custom_metadata": {"code": "0123456789", "owner": "x"}}))
+        .await;
+    // Meanwhile the organization tightens the field and drops another from the type.
+    let (status, body) = s
+        .send_json(
+            Method::PUT,
+            "/api/fields/code",
+            json!({"uid": "code", "name": "Code", "type": "single_line", "max_length": 4}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    use_fields(&s, "plain_text", &["code"], json!([])).await;
+    let (status, body) = merge(&s, &space, "ws", None).await;
+    assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "merge_invalid");
+    let e = &body["errors"];
+    assert!(e[format!("asset/{a}/en-us/custom_metadata.code")].is_array(), "{body}");
+    assert!(e[format!("asset/{b}/en-us/custom_metadata.code")].is_array(), "{body}");
+    assert_eq!(e[format!("asset/{b}/en-us/custom_metadata.owner")], json!(["is not a field of this asset type"]));
+    // Nothing was applied: main is as it was, and the workspace still has its changes.
+    assert_eq!(title(&s, &space, "main", &b).await, "b.txt");
+    assert_eq!(compare(&s, &space, "ws").await["count"], 2);
+    // Fixed in the workspace, the merge goes through.
+    edit(&s, &space, "ws", &a, json!({"custom_metadata": {"code": "ABCD"}})).await;
+    edit(&s, &space, "ws", &b, json!({"custom_metadata": {"code": "0123"}})).await;
+    let (status, body) = merge(&s, &space, "ws", None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, body) = crate::workspaces::asset(&s, &space, "main", &b).await;
+    assert_eq!(body["custom_metadata"], json!({"code": "0123"}), "{body}");
     s.stop().await;
 }

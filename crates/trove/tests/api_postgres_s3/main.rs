@@ -18,8 +18,12 @@ mod auth;
 mod connections;
 #[path = "../api/contract.rs"]
 mod contract;
+#[path = "../api/custom_values.rs"]
+mod custom_values;
 #[path = "../api/delivery.rs"]
 mod delivery;
+#[path = "../api/detection.rs"]
+mod detection;
 #[path = "../api/errors.rs"]
 mod errors;
 #[path = "../api/folders.rs"]
