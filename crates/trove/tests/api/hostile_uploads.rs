@@ -99,6 +99,30 @@ fn multipart_rows() -> Vec<Case> {
                 .form(vec![text("description", "d".repeat(70 * 1024)), file("a.txt", "a")])
                 .is(413, "field_too_large"),
             row("tags-bad-json").form(vec![text("tags", "[\"a\""), file("a.txt", "a")]).is(422, "validation_failed"),
+            row("custom-bad-json")
+                .form(vec![text("custom_metadata", "{\"k\":"), file("a.txt", "a")])
+                .is(422, "validation_failed"),
+            row("custom-array")
+                .form(vec![text("custom_metadata", "[\"a\"]"), file("a.txt", "a")])
+                .is(422, "validation_failed"),
+            row("custom-duplicate-key")
+                .form(vec![text("custom_metadata", r#"{"n": 1, "n": 2}"#), file("a.txt", "a")])
+                .is(422, "validation_failed"),
+            row("custom-not-a-field")
+                .form(vec![text("custom_metadata", r#"{"nope": 1}"#), file("a.txt", "a")])
+                .is(422, "validation_failed"),
+            row("custom-wrong-type")
+                .form(vec![text("custom_metadata", r#"{"n": "one"}"#), file("a.txt", "a")])
+                .is(422, "validation_failed"),
+            row("custom-too-large")
+                .form(vec![
+                    text("custom_metadata", format!(r#"{{"s": "{}"}}"#, "s".repeat(70 * 1024))),
+                    file("a.txt", "a"),
+                ])
+                .is(413, "field_too_large"),
+            row("custom-twice")
+                .form(vec![text("custom_metadata", "{}"), text("custom_metadata", "{}"), file("a.txt", "a")])
+                .is(422, "validation_failed"),
             row("parent-missing")
                 .form(vec![text("parent_uid", "fd01hostile"), file("a.txt", "a")])
                 .is(404, "folder_not_found"),
@@ -125,6 +149,10 @@ fn multipart_rows() -> Vec<Case> {
         up("part-charset").form(vec![Part::Raw(b"Content-Disposition: form-data; name=\"title\"\r\nContent-Type: text/plain; charset=latin1\r\n\r\nT".to_vec()), file("a.txt", "a")]).ok(201),
         up("base64-transfer-encoding").form(vec![Part::Raw(b"Content-Disposition: form-data; name=\"file\"; filename=\"b.txt\"\r\nContent-Transfer-Encoding: base64\r\n\r\naGVsbG8=".to_vec())]).ok(201).want("/asset/file_size", 8.into()),
         up("parent-root").form(vec![text("parent_uid", "root"), file("a.txt", "a")]).ok(201),
+        up("custom-values")
+            .form(vec![text("custom_metadata", r#"{"n": 2.5, "k": ["x"], "s": "a\nb"}"#), file("a.txt", "a")])
+            .ok(201)
+            .want("/asset/custom_metadata", serde_json::json!({"n": 2.5, "k": ["x"], "s": "a\nb"})),
         up("parent-empty").form(vec![text("parent_uid", ""), file("a.txt", "a")]).ok(201),
         up("parent-foreign").form(vec![text("parent_uid", "{vf}"), file("a.txt", "a")]).is(404, "folder_not_found"),
         up("tags-comma").form(vec![text("tags", " a, ,b ,A"), file("a.txt", "a")]).ok(201).want("/asset/tags", serde_json::json!(["a", "b"])),
