@@ -8,6 +8,8 @@ pub mod asset_types;
 pub mod assets;
 pub mod auth;
 pub mod delivery;
+mod field_changes;
+pub mod fields;
 pub mod folders;
 pub mod ingest;
 pub mod languages;

@@ -20,14 +20,6 @@ fn definition(t: &AssetType) -> Result<String> {
     serde_json::to_string(&bare).map_err(|e| Error::internal(format!("an asset type cannot be written: {e}")))
 }
 
-/// The pairs a type claims; a type without extensions claims its MIME types with
-/// the empty extension.
-pub fn claims(t: &AssetType) -> Vec<(String, String)> {
-    let exts: Vec<&str> =
-        if t.file_extensions.is_empty() { vec![""] } else { t.file_extensions.iter().map(String::as_str).collect() };
-    t.mime_types.iter().flat_map(|m| exts.iter().map(move |e| (m.clone(), (*e).to_owned()))).collect()
-}
-
 fn taken(code: &'static str, key: &str, message: String) -> Error {
     let mut e = Error::conflict(code, message);
     e.fields.insert(key.to_owned(), vec!["is taken".to_owned()]);
@@ -65,7 +57,7 @@ async fn write_parts(tx: &mut Transaction<'static, Any>, t: &AssetType) -> Resul
     if t.is_system {
         return Ok(());
     }
-    for (mime, ext) in claims(t) {
+    for (mime, ext) in t.pairs() {
         let owner: Option<String> =
             sqlx::query_scalar("SELECT type_uid FROM asset_type_claims WHERE mime = $1 AND extension = $2")
                 .bind(&mime)
