@@ -9,6 +9,8 @@ pub mod assets;
 pub mod auth;
 mod custom_values;
 pub mod delivery;
+mod field_changes;
+pub mod fields;
 pub mod folders;
 pub mod ingest;
 pub mod languages;

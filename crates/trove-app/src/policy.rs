@@ -35,6 +35,9 @@ pub enum Action {
     LanguageUpdate,
     LanguageDelete,
     AssetTypeRead,
+    AssetTypeWrite,
+    FieldRead,
+    FieldWrite,
 }
 
 impl Action {
@@ -67,6 +70,9 @@ impl Action {
             LanguageUpdate => "change languages",
             LanguageDelete => "delete languages",
             AssetTypeRead => "read asset types",
+            AssetTypeWrite => "change asset types",
+            FieldRead => "read fields",
+            FieldWrite => "change fields",
         }
     }
 }

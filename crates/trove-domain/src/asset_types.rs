@@ -181,6 +181,118 @@ impl AssetType {
     pub fn claims_extension(&self, ext: &str) -> bool {
         self.file_extensions.iter().any(|e| e == ext)
     }
+
+    /// The (MIME type, extension) pairs the type claims, each of which belongs to
+    /// one type only; a type without extensions claims its MIME types with the
+    /// empty extension.
+    pub fn pairs(&self) -> Vec<(String, String)> {
+        let exts: Vec<&str> = if self.file_extensions.is_empty() {
+            vec![""]
+        } else {
+            self.file_extensions.iter().map(String::as_str).collect()
+        };
+        self.mime_types.iter().flat_map(|m| exts.iter().map(move |e| (m.clone(), (*e).to_owned()))).collect()
+    }
+}
+
+/// Longest description of an organization's type, in characters.
+pub const MAX_DESCRIPTION: usize = 1000;
+/// Most MIME types and extensions one type claims.
+pub const MAX_MIME_TYPES: usize = 20;
+pub const MAX_EXTENSIONS: usize = 50;
+/// Longest extension: longer ones are never detected (see [`crate::rules::extension`]).
+pub const MAX_EXTENSION: usize = 16;
+/// Longest icon name.
+pub const MAX_ICON: usize = 64;
+/// Most fields and rules of one type, so every save's checks stay small.
+pub const MAX_TYPE_FIELDS: usize = 200;
+pub const MAX_RULES: usize = 50;
+
+/// Whether `uid` is a well-formed type or field UID: 1 to 64 letters, digits or `_`.
+pub fn is_uid(uid: &str) -> bool {
+    (1..=crate::fields::MAX_FIELD_UID).contains(&uid.len())
+        && uid.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// A lower-case `type/subtype` MIME type without parameters, each side starting
+/// with a letter or digit and made of RFC 6838's name characters.
+pub fn is_mime(m: &str) -> bool {
+    let name = |s: &str| {
+        (1..=127).contains(&s.len())
+            && s.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"!#$&^_.+-".contains(&b))
+    };
+    m.split_once('/').is_some_and(|(t, s)| name(t) && name(s))
+}
+
+/// A lower-case extension without the dot, starting with a letter or digit.
+pub fn is_extension(e: &str) -> bool {
+    (1..=MAX_EXTENSION).contains(&e.len())
+        && e.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && e.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_+-".contains(&b))
+}
+
+/// Checks the properties of an organization's type that need nothing else to be
+/// judged (its fields and rules are checked against the organization's fields by
+/// the use case). Every problem is collected into `errs` by property path.
+pub fn check_definition(t: &AssetType, errs: &mut crate::FieldErrors) {
+    if !is_uid(&t.uid) {
+        errs.add("uid", "must be 1 to 64 letters, digits or _");
+    }
+    // Length and control characters count before trimming, as the request schema says.
+    if t.title.chars().all(crate::rules::draws_nothing)
+        || t.title.chars().count() > MAX_TITLE
+        || t.title.chars().any(char::is_control)
+    {
+        errs.add("title", format!("must be 1 to {MAX_TITLE} visible characters"));
+    }
+    if t.description.chars().count() > MAX_DESCRIPTION
+        || t.description.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        errs.add("description", format!("must be at most {MAX_DESCRIPTION} characters without control characters"));
+    }
+    list(&t.mime_types, "mime_types", 1, MAX_MIME_TYPES, is_mime, "a lower-case type/subtype MIME type", errs);
+    list(
+        &t.file_extensions,
+        "file_extensions",
+        0,
+        MAX_EXTENSIONS,
+        is_extension,
+        "a lower-case extension without the dot",
+        errs,
+    );
+    if let Some(icon) = &t.icon
+        && !((1..=MAX_ICON).contains(&icon.len())
+            && icon.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-'))
+    {
+        errs.add("icon", format!("must be 1 to {MAX_ICON} characters a-z, 0-9, _ or -"));
+    }
+    list(&t.fields, "fields", 0, MAX_TYPE_FIELDS, is_uid, "a field UID", errs);
+    if t.rules.len() > MAX_RULES {
+        errs.add("rules", format!("must have at most {MAX_RULES} rules"));
+    }
+}
+
+/// A list of `min` to `max` different items, each passing `ok` (else `what`).
+fn list(
+    items: &[String],
+    key: &str,
+    min: usize,
+    max: usize,
+    ok: fn(&str) -> bool,
+    what: &str,
+    errs: &mut crate::FieldErrors,
+) {
+    if items.len() < min || items.len() > max {
+        errs.add(key, format!("must have {min} to {max} items"));
+    }
+    for (i, item) in items.iter().enumerate() {
+        if !ok(item) {
+            errs.add(&format!("{key}[{i}]"), format!("must be {what}"));
+        } else if items[..i].contains(item) {
+            errs.add(&format!("{key}[{i}]"), "appears more than once");
+        }
+    }
 }
 
 static CATALOGUE: LazyLock<Vec<AssetType>> = LazyLock::new(|| {

@@ -234,3 +234,28 @@ fn catalogue_table() -> String {
     out.push('\n');
     out
 }
+
+#[test]
+fn an_organization_type_is_checked_whole_and_claims_its_pairs() {
+    let mut t = catalogue().iter().find(|t| t.uid == "jpeg_jpg").cloned().unwrap();
+    assert_eq!(t.pairs().len(), t.mime_types.len() * t.file_extensions.len());
+    t.file_extensions.clear();
+    assert!(t.pairs().iter().all(|(_, e)| e.is_empty()), "no extension: the MIME types alone");
+    let mut errs = crate::FieldErrors::default();
+    check_definition(&t, &mut errs);
+    assert!(errs.is_empty(), "{errs:?}");
+    t.uid = "a-b".into();
+    t.title = format!(" {} ", "t".repeat(MAX_TITLE));
+    t.mime_types = vec!["Image/JPEG".into(), "image/x".into(), "image/x".into()];
+    t.file_extensions = vec![".jpg".into(), "x".repeat(MAX_EXTENSION + 1)];
+    t.icon = Some("Big".into());
+    let mut errs = crate::FieldErrors::default();
+    check_definition(&t, &mut errs);
+    let e = errs.finish().unwrap_err();
+    let keys: Vec<&str> = e.fields.keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        ["file_extensions[0]", "file_extensions[1]", "icon", "mime_types[0]", "mime_types[2]", "title", "uid"]
+    );
+    assert!(is_mime("application/vnd.ms-excel") && is_mime("image/svg+xml") && !is_mime("text/") && !is_mime("a/b/c"));
+}

@@ -148,8 +148,9 @@ pub enum FieldValue {
 pub type Values = BTreeMap<String, FieldValue>;
 
 /// A declarative rule across fields of an asset type, checked with the fields.
+/// Unknown properties are refused, so a misspelt `message` is not silently lost.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "rule", rename_all = "snake_case")]
+#[serde(tag = "rule", rename_all = "snake_case", deny_unknown_fields)]
 pub enum CrossRule {
     /// `left op right`, both field paths (`license_end_date > license_start_date`);
     /// holds when either side has no value.

@@ -183,6 +183,11 @@ fn optional_body(op: &mut Operation) {
 fn no_nul(op: &mut Operation) {
     for p in op.parameters.iter_mut().flatten() {
         let RefOr::T(p) = p else { continue };
+        // `If-Match` is read as `*`, a version number or a list of entity tags (400
+        // otherwise), and a header is never `null`.
+        if p.parameter_in == ParameterIn::Header && p.name.eq_ignore_ascii_case("if-match") {
+            p.schema = Some(crate::schemas::if_match().into());
+        }
         if !matches!(p.parameter_in, ParameterIn::Path | ParameterIn::Query) {
             continue;
         }
@@ -236,6 +241,8 @@ const PARAMETER_SOURCES: &[(&str, &str)] = &[
     ("file_name", "/asset/file_name"),
     ("folder", "/folder/uid"),
     ("code", "/language/code"),
+    ("field", "/field/uid"),
+    ("asset_type", "/asset_type/uid"),
 ];
 
 /// The path parameters of a templated path, in order.

@@ -64,6 +64,9 @@ permissions!(
     LanguageUpdate,
     LanguageDelete,
     AssetTypeRead,
+    AssetTypeWrite,
+    FieldRead,
+    FieldWrite,
 );
 
 /// An authenticated caller allowed to perform `P` (in the path's space, if any).

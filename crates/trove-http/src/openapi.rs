@@ -14,7 +14,8 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::routes::{
-    asset_types, assets, delivery, folders, health, languages, localization, spaces, trash, versions, workspaces,
+    asset_types, assets, delivery, fields, folders, health, languages, localization, spaces, trash, versions,
+    workspaces,
 };
 
 #[derive(OpenApi)]
@@ -26,10 +27,16 @@ use crate::routes::{
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
-    components(schemas(crate::error::ErrorBody, crate::schemas::CustomValue)),
+    components(schemas(
+        crate::error::ErrorBody,
+        crate::schemas::CustomValue,
+        crate::schemas::model::FieldDefinition,
+        crate::schemas::model::CrossRuleSchema
+    )),
     tags(
         (name = "languages", description = "The organization's languages and fallback chains"),
-        (name = "asset_types", description = "Kinds of asset, detected from the bytes and the extension; the built-in catalogue"),
+        (name = "fields", description = "The organization's user-defined fields, which asset types list and assets fill in under `custom_metadata`"),
+        (name = "asset_types", description = "Kinds of asset, detected from the bytes and the extension: the built-in catalogue and the organization's own, with their fields and rules"),
         (name = "spaces", description = "Top-level containers"),
         (name = "workspaces", description = "Forkable parallel environments of a space: fork, compare, merge"),
         (name = "assets", description = "Files with versioned metadata"),
@@ -58,8 +65,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(languages::list_languages, languages::create_language))
         .routes(routes!(languages::get_language, languages::update_language, languages::delete_language))
-        .routes(routes!(asset_types::list_asset_types))
-        .routes(routes!(asset_types::get_asset_type))
+        .routes(routes!(fields::list_fields, fields::create_field))
+        .routes(routes!(fields::get_field, fields::update_field, fields::delete_field))
+        .routes(routes!(asset_types::list_asset_types, asset_types::create_asset_type))
+        .routes(routes!(asset_types::get_asset_type, asset_types::update_asset_type, asset_types::delete_asset_type))
         .routes(routes!(spaces::list_spaces, spaces::create_space))
         .routes(routes!(spaces::get_space, spaces::update_space, spaces::delete_space))
         .routes(routes!(workspaces::list_workspaces, workspaces::create_workspace))

@@ -7,6 +7,8 @@
 //! `#[param(schema_with = …)]` for query parameters); a new field with a rule gets a
 //! function here next to its siblings, never a number typed again.
 
+pub mod model;
+
 use std::sync::OnceLock;
 
 use trove_domain::languages::MAX_CODE;
@@ -200,6 +202,14 @@ pub fn locale_param() -> Object {
     let code = language_code_pattern();
     let inner = code.trim_start_matches('^').trim_end_matches('$');
     string(false).pattern(Some(format!(r"^\s*({inner}\s*)?$"))).build()
+}
+
+/// An `If-Match` header as [`trove_domain::precondition::parse_if_match`] reads
+/// it: `*`, a version number, or a list of entity tags (`"v3"`, `W/"x"`).
+pub fn if_match() -> Object {
+    let tag = r#"(W/)?"[!#-~]*""#;
+    let list = format!(r"[ \t,]*{tag}[ \t]*(,[ \t,]*({tag}[ \t]*)?)*");
+    string(false).pattern(Some(format!(r"^[ \t]*(\*|0*[1-9][0-9]{{0,17}}|{list})[ \t]*$"))).build()
 }
 
 /// A 64-bit integer from `min` up.

@@ -108,30 +108,6 @@ fn crc32(bytes: &[u8]) -> u32 {
     !crc
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn crc32_matches_the_reference_value() {
-        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
-        // The IEND chunk's CRC is the same in every PNG.
-        assert_eq!(png_chunk(b"IEND", &[])[8..], [0xAE, 0x42, 0x60, 0x82]);
-    }
-
-    #[test]
-    fn jpeg_header_has_the_expected_layout() {
-        let jpeg = jpeg_header_with_orientation(0x0102, 0x0304, 6);
-        assert_eq!(&jpeg[..4], &[0xFF, 0xD8, 0xFF, 0xE1]);
-        assert_eq!(u16::from_be_bytes([jpeg[4], jpeg[5]]), 34);
-        assert_eq!(&jpeg[6..12], b"Exif\0\0");
-        let sof = 4 + 34;
-        assert_eq!(&jpeg[sof..sof + 2], &[0xFF, 0xC0]);
-        assert_eq!(&jpeg[sof + 5..sof + 9], &[0x03, 0x04, 0x01, 0x02]);
-        assert_eq!(&jpeg[jpeg.len() - 2..], &[0xFF, 0xD9]);
-    }
-}
-
 /// `head` followed by zeros up to `len` bytes.
 pub fn padded(head: &[u8], len: usize) -> Vec<u8> {
     let mut v = head.to_vec();
@@ -213,4 +189,28 @@ pub fn issue_formats() -> Vec<(Vec<u8>, &'static str, &'static str)> {
         (padded(b"glTF\x02\0\0\0\x40\0\0\0", 64), "chair.glb", "glb"),
         (srt, "film.srt", "srt"),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crc32_matches_the_reference_value() {
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+        // The IEND chunk's CRC is the same in every PNG.
+        assert_eq!(png_chunk(b"IEND", &[])[8..], [0xAE, 0x42, 0x60, 0x82]);
+    }
+
+    #[test]
+    fn jpeg_header_has_the_expected_layout() {
+        let jpeg = jpeg_header_with_orientation(0x0102, 0x0304, 6);
+        assert_eq!(&jpeg[..4], &[0xFF, 0xD8, 0xFF, 0xE1]);
+        assert_eq!(u16::from_be_bytes([jpeg[4], jpeg[5]]), 34);
+        assert_eq!(&jpeg[6..12], b"Exif\0\0");
+        let sof = 4 + 34;
+        assert_eq!(&jpeg[sof..sof + 2], &[0xFF, 0xC0]);
+        assert_eq!(&jpeg[sof + 5..sof + 9], &[0x03, 0x04, 0x01, 0x02]);
+        assert_eq!(&jpeg[jpeg.len() - 2..], &[0xFF, 0xD9]);
+    }
 }

@@ -22,14 +22,6 @@ fn definition(t: &AssetType) -> Result<String> {
     serde_json::to_string(&bare).map_err(|e| Error::internal(format!("an asset type cannot be written: {e}")))
 }
 
-/// The pairs a type claims; a type without extensions claims its MIME types with
-/// the empty extension.
-pub fn claims(t: &AssetType) -> Vec<(String, String)> {
-    let exts: Vec<&str> =
-        if t.file_extensions.is_empty() { vec![""] } else { t.file_extensions.iter().map(String::as_str).collect() };
-    t.mime_types.iter().flat_map(|m| exts.iter().map(move |e| (m.clone(), (*e).to_owned()))).collect()
-}
-
 fn taken(code: &'static str, key: &str, message: String) -> Error {
     let mut e = Error::conflict(code, message);
     e.fields.insert(key.to_owned(), vec!["is taken".to_owned()]);
@@ -67,7 +59,7 @@ async fn write_parts(tx: &mut Transaction<'static, Any>, t: &AssetType) -> Resul
     if t.is_system {
         return Ok(());
     }
-    for (mime, ext) in claims(t) {
+    for (mime, ext) in t.pairs() {
         let owner: Option<String> =
             sqlx::query_scalar("SELECT type_uid FROM asset_type_claims WHERE mime = $1 AND extension = $2")
                 .bind(&mime)
@@ -268,19 +260,22 @@ impl AssetTypeRepo for SqlStore {
     }
 
     async fn stored_values(&self, field_uid: &str, limit: u32) -> Result<Vec<TypedRow>> {
-        let rows: Vec<(Option<String>, Option<f64>, Option<i64>, Option<i64>)> = sqlx::query_as(
-            "SELECT DISTINCT text_value, number_value, date_value, bool_value FROM asset_values WHERE path = $1 \
-             LIMIT $2",
-        )
-        .bind(field_uid)
-        .bind(i64::from(limit))
-        .fetch_all(&self.read)
-        .await
-        .map_err(db_err)?;
+        let sql = format!(
+            "SELECT DISTINCT path, text_value, number_value, date_value, bool_value FROM asset_values \
+             WHERE path = $1 OR SUBSTR(path, 1, {n}) = $1 || '.' LIMIT $2",
+            n = field_uid.len() + 1
+        );
+        let rows: Vec<(String, Option<String>, Option<f64>, Option<i64>, Option<i64>)> =
+            sqlx::query_as(AssertSqlSafe(sql))
+                .bind(field_uid)
+                .bind(i64::from(limit))
+                .fetch_all(&self.read)
+                .await
+                .map_err(db_err)?;
         Ok(rows
             .into_iter()
-            .map(|(text, number, date, boolean)| TypedRow {
-                path: field_uid.to_owned(),
+            .map(|(path, text, number, date, boolean)| TypedRow {
+                path,
                 ord: 0,
                 text,
                 number,

@@ -499,6 +499,85 @@ async fn fields_are_unique_by_uid_and_name(s: &SqlStore) {
     assert_eq!(uids, vec!["pid", "usage"]);
 }
 
+async fn asset_types_own_their_fields_and_pairs(s: &SqlStore) {
+    use trove_domain::asset_types::{AssetType, Category, catalogue};
+    use trove_domain::fields::{Field, FieldDef};
+    let now = Utc::now().trunc_subsecs(3);
+    for uid in ["sku", "angle"] {
+        let def: FieldDef =
+            serde_json::from_value(serde_json::json!({"uid": uid, "name": uid, "type": "single_line"})).unwrap();
+        s.create_field(&Field {
+            def,
+            created_by: "us1".into(),
+            created_at: now,
+            updated_by: "us1".into(),
+            updated_at: now,
+        })
+        .await
+        .unwrap();
+    }
+    let stored = |uid: &str, mimes: &[&str], exts: &[&str], fields: &[&str]| StoredAssetType {
+        def: AssetType {
+            uid: uid.into(),
+            title: uid.into(),
+            description: String::new(),
+            category: Category::Other,
+            mime_types: mimes.iter().map(|m| (*m).to_owned()).collect(),
+            file_extensions: exts.iter().map(|e| (*e).to_owned()).collect(),
+            is_system: false,
+            restricted: None,
+            icon: Some("box".into()),
+            fields: fields.iter().map(|f| (*f).to_owned()).collect(),
+            rules: Vec::new(),
+        },
+        created_by: "us1".into(),
+        created_at: now,
+        updated_by: "us1".into(),
+        updated_at: now,
+    };
+    let a = stored("a_type", &["application/x-a"], &["aaa", "aab"], &["angle", "sku"]);
+    s.create_asset_type(&a).await.unwrap();
+    assert_eq!(s.list_asset_types().await.unwrap(), vec![a.clone()], "the type round-trips, fields in order");
+    let code = |r: trove_domain::Result<()>| r.unwrap_err().code.to_string();
+    assert_eq!(code(s.create_asset_type(&stored("a_type", &["application/x-z"], &[], &[])).await), "asset_type_exists");
+    assert_eq!(
+        code(s.create_asset_type(&stored("b_type", &["application/x-a"], &["aab"], &[])).await),
+        "asset_type_pair_taken"
+    );
+    let missing = s.create_asset_type(&stored("b_type", &["application/x-b"], &[], &["nope"])).await.unwrap_err();
+    assert_eq!((missing.code.as_ref(), missing.kind), ("field_not_found", ErrorKind::Validation));
+    // Nothing of a refused type was kept: its pairs are free.
+    s.create_asset_type(&stored("b_type", &["application/x-a"], &["bbb"], &[])).await.unwrap();
+    // A field a type lists cannot go, whoever checks first.
+    assert_eq!(s.delete_field("sku").await.unwrap_err().kind, ErrorKind::Conflict);
+
+    let mut changed = stored("a_type", &["application/x-a"], &["aaa"], &["sku"]);
+    changed.updated_at = now + Duration::seconds(1);
+    changed.created_at = changed.updated_at;
+    let saved = s.update_asset_type(&changed).await.unwrap().unwrap();
+    assert_eq!((saved.def.clone(), saved.created_at), (changed.def.clone(), now), "an update keeps the creation");
+    // Its dropped pair and field are free.
+    s.create_asset_type(&stored("c_type", &["application/x-a"], &["aab"], &[])).await.unwrap();
+    assert!(s.delete_field("angle").await.unwrap());
+    assert!(s.update_asset_type(&stored("nope", &["application/x-n"], &[], &[])).await.unwrap().is_none());
+
+    // Additions to a built-in type: stored on first update, with no pairs of their own.
+    let mut jpeg = StoredAssetType { def: catalogue()[0].clone(), ..stored("x", &[], &[], &[]) };
+    jpeg.def.fields = vec!["sku".into()];
+    assert!(s.update_asset_type(&jpeg).await.unwrap().is_some());
+    let all = s.list_asset_types().await.unwrap();
+    let uids: Vec<&str> = all.iter().map(|t| t.def.uid.as_str()).collect();
+    let mut want = vec![jpeg.def.uid.as_str(), "a_type", "b_type", "c_type"];
+    want.sort_unstable();
+    assert_eq!(uids, want, "by UID");
+    assert!(all.iter().any(|t| t.def.is_system && t.def.fields == ["sku"]));
+    assert_eq!(s.count_files_of_type("a_type").await.unwrap(), 0);
+
+    assert!(s.delete_asset_type("a_type").await.unwrap());
+    assert!(!s.delete_asset_type("a_type").await.unwrap());
+    s.create_asset_type(&stored("d_type", &["application/x-a"], &["aaa"], &[])).await.unwrap();
+}
+
 async fn job_claims_are_exclusive(s: &SqlStore) {
     let now = Utc::now();
     assert!(s.try_claim_job("j", "node-a", now, now + Duration::seconds(60)).await.unwrap());
@@ -634,6 +713,7 @@ macro_rules! conformance {
                 languages_keep_their_chains,
                 fields_are_unique_by_uid_and_name,
                 typed_values_follow_their_versions,
+                asset_types_own_their_fields_and_pairs,
                 variants_localize_and_unlocalize,
                 job_claims_are_exclusive,
             );

@@ -336,7 +336,7 @@ pub trait AssetTypeRepo: Send + Sync {
     /// default language.
     async fn count_missing_values(&self, types: &[String], field_uid: &str, default_locale_only: bool) -> Result<u64>;
     /// Up to `limit` different typed values stored anywhere (any version) for the
-    /// top-level field `field_uid` itself (not its group members).
+    /// top-level field `field_uid` and, for a group, its members (by their paths).
     async fn stored_values(&self, field_uid: &str, limit: u32) -> Result<Vec<TypedRow>>;
 }
 

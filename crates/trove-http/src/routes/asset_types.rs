@@ -1,16 +1,56 @@
 //! `/api/asset_types`: the kinds of asset the server knows, with the MIME types and
-//! extensions each matches (the built-in catalogue; see docs/asset-types.md).
+//! extensions each matches: the built-in catalogue (see docs/asset-types.md), to
+//! which the organization adds fields and rules, and the organization's own types.
 
 use axum::Json;
 use axum::extract::State;
-use serde::Serialize;
-use trove_domain::asset_types::AssetType;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use trove_app::asset_types::AssetTypeInput;
+use trove_domain::asset_types::{AssetType, Category};
+use trove_domain::fields::CrossRule;
 use utoipa::ToSchema;
 
-use super::NoQuery;
+use super::{NoQuery, double_option};
 use crate::AppState;
-use crate::error::ApiResult;
-use crate::extract::{Allowed, ApiPath, ApiQuery, perm};
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{Allowed, ApiJson, ApiPath, ApiQuery, perm};
+use crate::views::Notice;
+
+/// An asset type as a client writes it (schemas `NewAssetTypeSchema` and
+/// `AssetTypeUpdateSchema`): on create, `uid`, `title`, `category` and
+/// `mime_types` are required; on replace, what is left out keeps its value, and of
+/// a built-in type only `fields` and `rules` may differ from what it is.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssetTypeBody {
+    pub uid: Option<String>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub category: Option<Category>,
+    pub mime_types: Option<Vec<String>>,
+    pub file_extensions: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub icon: Option<Option<String>>,
+    pub fields: Option<Vec<String>>,
+    pub rules: Option<Vec<CrossRule>>,
+}
+
+impl From<AssetTypeBody> for AssetTypeInput {
+    fn from(b: AssetTypeBody) -> Self {
+        AssetTypeInput {
+            uid: b.uid,
+            title: b.title,
+            description: b.description,
+            category: b.category,
+            mime_types: b.mime_types,
+            file_extensions: b.file_extensions,
+            icon: b.icon,
+            fields: b.fields,
+            rules: b.rules,
+        }
+    }
+}
 
 /// An asset type, in the shape of Contentstack's asset type object.
 #[derive(Debug, Serialize, ToSchema)]
@@ -31,8 +71,13 @@ pub struct AssetTypeView {
     /// `executable`, `script`, `webassembly` or `vm_image` when uploads of this type
     /// are refused unless the server's `allowed_risky_types` allows them.
     pub restricted: Option<String>,
+    /// The name of the icon the web UI shows (`null`: the category's).
+    pub icon: Option<String>,
     /// UIDs of the user-defined fields its assets carry, in display order.
     pub fields: Vec<String>,
+    /// Rules across its fields, checked with them on every save.
+    #[schema(schema_with = crate::schemas::model::type_rules)]
+    pub rules: Vec<serde_json::Value>,
 }
 
 impl From<&AssetType> for AssetTypeView {
@@ -50,7 +95,9 @@ impl From<&AssetType> for AssetTypeView {
             file_extension: t.file_extensions.clone(),
             is_system: t.is_system,
             restricted: t.restricted.map(|r| r.label().to_owned()),
+            icon: t.icon.clone(),
             fields: t.fields.clone(),
+            rules: t.rules.iter().filter_map(|r| serde_json::to_value(r).ok()).collect(),
         }
     }
 }
@@ -63,7 +110,13 @@ pub struct AssetTypesEnvelope {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AssetTypeEnvelope {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
     pub asset_type: AssetTypeView,
+}
+
+fn envelope(notice: Option<&str>, t: &AssetType) -> Json<AssetTypeEnvelope> {
+    Json(AssetTypeEnvelope { notice: notice.map(str::to_owned), asset_type: AssetTypeView::from(t) })
 }
 
 /// Every asset type, by UID.
@@ -80,7 +133,7 @@ pub async fn list_asset_types(
 }
 
 /// One asset type.
-#[utoipa::path(get, path = "/api/asset_types/{uid}", tag = "asset_types", params(("uid" = String, Path)),
+#[utoipa::path(get, path = "/api/asset_types/{asset_type}", tag = "asset_types", params(("asset_type" = String, Path)),
     responses((status = 200, body = AssetTypeEnvelope)))]
 pub async fn get_asset_type(
     State(s): State<AppState>,
@@ -88,6 +141,49 @@ pub async fn get_asset_type(
     ApiPath(uid): ApiPath<String>,
     _: ApiQuery<NoQuery>,
 ) -> ApiResult<Json<AssetTypeEnvelope>> {
-    let t = s.app.get_asset_type(&uid).await?;
-    Ok(Json(AssetTypeEnvelope { asset_type: AssetTypeView::from(&t) }))
+    Ok(envelope(None, &s.app.get_asset_type(&uid).await?))
+}
+
+/// Adds an organization type.
+#[utoipa::path(post, path = "/api/asset_types", tag = "asset_types", request_body = crate::schemas::model::NewAssetTypeSchema,
+    responses((status = 201, body = AssetTypeEnvelope),
+        (status = 409, description = "The UID is taken (`asset_type_exists`), or a (MIME type, extension) pair belongs to another type (`asset_type_pair_taken`, naming it)", body = ErrorBody)))]
+pub async fn create_asset_type(
+    State(s): State<AppState>,
+    Allowed(who, _): Allowed<perm::AssetTypeWrite>,
+    _: ApiQuery<NoQuery>,
+    ApiJson(b): ApiJson<AssetTypeBody>,
+) -> ApiResult<(StatusCode, Json<AssetTypeEnvelope>)> {
+    let t = s.app.create_asset_type(&who, b.into()).await?;
+    Ok((StatusCode::CREATED, envelope(Some("Asset type created."), &t)))
+}
+
+/// Replaces a type; of a built-in type, its fields and rules.
+#[utoipa::path(put, path = "/api/asset_types/{asset_type}", tag = "asset_types", params(("asset_type" = String, Path)),
+    request_body = crate::schemas::model::AssetTypeUpdateSchema,
+    responses((status = 200, body = AssetTypeEnvelope),
+        (status = 409, description = "Another UID, or another value of a built-in type's property other than its fields and rules (`immutable_field`), or a pair another type claims (`asset_type_pair_taken`)", body = ErrorBody)))]
+pub async fn update_asset_type(
+    State(s): State<AppState>,
+    Allowed(who, _): Allowed<perm::AssetTypeWrite>,
+    ApiPath(uid): ApiPath<String>,
+    _: ApiQuery<NoQuery>,
+    ApiJson(b): ApiJson<AssetTypeBody>,
+) -> ApiResult<Json<AssetTypeEnvelope>> {
+    let t = s.app.update_asset_type(&who, &uid, b.into()).await?;
+    Ok(envelope(Some("Asset type updated."), &t))
+}
+
+/// Deletes an organization type no file has.
+#[utoipa::path(delete, path = "/api/asset_types/{asset_type}", tag = "asset_types", params(("asset_type" = String, Path)),
+    responses((status = 200, body = Notice),
+        (status = 409, description = "A built-in type (`system_asset_type`), or stored files are of it (`asset_type_in_use`)", body = ErrorBody)))]
+pub async fn delete_asset_type(
+    State(s): State<AppState>,
+    _: Allowed<perm::AssetTypeWrite>,
+    ApiPath(uid): ApiPath<String>,
+    _: ApiQuery<NoQuery>,
+) -> ApiResult<Json<Notice>> {
+    s.app.delete_asset_type(&uid).await?;
+    Ok(Json(Notice::new("Asset type deleted.")))
 }

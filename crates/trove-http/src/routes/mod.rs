@@ -3,6 +3,7 @@
 pub mod asset_types;
 pub mod assets;
 pub mod delivery;
+pub mod fields;
 pub mod folders;
 pub mod health;
 pub mod languages;

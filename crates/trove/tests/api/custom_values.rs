@@ -163,8 +163,7 @@ async fn every_violation_is_reported_at_once_with_its_path_and_message() {
     has("custom_metadata.colour", "not a field of this asset type");
     has("custom_metadata.rights.holder.name", "is required");
     has("custom_metadata.rights.holder.contact.email", "must match");
-    has("custom_metadata.rights.license_id", "is required for licensed assets");
-    assert!(e.as_object().unwrap().len() >= 15, "{e}");
+    assert!(e.as_object().unwrap().len() >= 14, "{e}");
     // Nothing was stored.
     let (_, list) = s.get(&format!("/api/spaces/{space}/assets")).await;
     assert_eq!(list["count"], 0);
@@ -177,6 +176,11 @@ async fn every_violation_is_reported_at_once_with_its_path_and_message() {
     let (status, body) = upload_with(&s, &space, &dates).await;
     assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(body["errors"]["custom_metadata.rights.license_end_date"], json!(["must be after the licence start"]));
+    let mut unlicensed = valid();
+    unlicensed["rights"].as_object_mut().unwrap().remove("license_id");
+    let (status, body) = upload_with(&s, &space, &unlicensed).await;
+    assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    assert_eq!(body["errors"]["custom_metadata.rights.license_id"], json!(["is required for licensed assets"]));
     // Not JSON, or not an object.
     for raw in ["{", "[1]", r#"{"a": 1, "a": 2}"#] {
         let form = Form::new()
@@ -237,18 +241,44 @@ async fn a_default_reaches_existing_assets_and_fills_the_next_save() {
     let a = s.upload_ok(&space, "a.png", &png_header(2, 2)).await;
     let uid = a["uid"].as_str().unwrap();
     assert_eq!(a["custom_metadata"], json!({}));
-    field(
-        &s,
-        json!({"uid": "region", "name": "Region", "type": "select", "options": ["eu", "us"], "mandatory": true,
-                      "default": "eu"}),
-    )
-    .await;
+    let (status, b) = upload_with(&s, &space, &json!({"product_id": "P-1"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{b}");
+    let put = |def: Value| {
+        let s = &s;
+        async move { s.send_json(Method::PUT, "/api/fields/product_id", def).await }
+    };
+    // Mandatory without a default: refused, with the number of variants lacking a value.
+    let (status, body) =
+        put(json!({"uid": "product_id", "name": "Product ID", "type": "single_line", "mandatory": true})).await;
+    assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "field_would_break");
+    assert!(body["error_message"].as_str().unwrap().contains("leave 1 asset variants"), "{body}");
+    // The kind may change while every stored value fits the new one, and not otherwise.
+    let (status, body) =
+        put(json!({"uid": "product_id", "name": "Product ID", "type": "select", "options": ["P-1", "P-2"]})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = put(json!({"uid": "product_id", "name": "Product ID", "type": "number"})).await;
+    assert_error(status, &body, StatusCode::CONFLICT, "field_type_in_use");
+    assert_eq!(body["errors"]["asset_types"], json!(["png"]), "{body}");
+    // A new field made mandatory with a default reaches both assets at once.
+    field(&s, json!({"uid": "region", "name": "Region", "type": "select", "options": ["eu", "us"]})).await;
     use_fields(&s, "png", &["product_id", "region"], json!([])).await;
+    let region = |extra: Value| {
+        let mut def =
+            json!({"uid": "region", "name": "Region", "type": "select", "options": ["eu", "us"], "mandatory": true});
+        def.as_object_mut().unwrap().extend(extra.as_object().cloned().unwrap_or_default());
+        def
+    };
+    let (status, body) = s.send_json(Method::PUT, "/api/fields/region", region(json!({}))).await;
+    assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "field_would_break");
+    assert!(body["error_message"].as_str().unwrap().contains("leave 2 asset variants"), "{body}");
+    let (status, body) = s.send_json(Method::PUT, "/api/fields/region", region(json!({"default": "eu"}))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
     let url = format!("/api/spaces/{space}/assets/{uid}");
     let (_, body) = s.get(&url).await;
     assert_eq!(body["asset"]["custom_metadata"], json!({"region": "eu"}), "{body}");
     let (_, list) = s.get(&format!("/api/spaces/{space}/assets")).await;
-    assert_eq!(list["assets"][0]["custom_metadata"], json!({"region": "eu"}), "{list}");
+    assert_eq!(list["assets"][0]["custom_metadata"], json!({"product_id": "P-1", "region": "eu"}), "{list}");
+    assert_eq!(list["assets"][1]["custom_metadata"], json!({"region": "eu"}), "{list}");
     // The next save stores it: the version now holds the value itself.
     let (status, _) = s.send_json(Method::PUT, &url, json!({"title": "A"})).await;
     assert_eq!(status, StatusCode::OK);

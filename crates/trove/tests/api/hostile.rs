@@ -1,5 +1,5 @@
 //! The hostile-input corpus: hundreds of requests an attacker, a fuzzer or a
-//! confused client sends, as rows of data (`hostile_rows`, `hostile_requests`,
+//! confused client sends, as rows of data (`hostile_rows`, `hostile_model`, `hostile_requests`,
 //! `hostile_text`, `hostile_uploads`), run against one server. For every row the runner checks the
 //! status (exact or class), that no 5xx ever comes back, that every 4xx carries
 //! Trove's JSON error body in Trove's own words, and that `/healthz` still answers;
@@ -233,6 +233,29 @@ async fn fixture(s: &TestServer) -> Fixture {
     let (status, body) =
         s.send_json(Method::POST, "/api/languages", json!({"code": "zz-hostile", "name": "Hostile"})).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
+    // The victim field and the victim type that uses it (org-wide; no row may change them).
+    let (status, body) = s
+        .send_json(
+            Method::POST,
+            "/api/fields",
+            json!({"uid": "hostile_field", "name": "Hostile field", "type": "single_line"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = s
+        .send_json(
+            Method::POST,
+            "/api/asset_types",
+            json!({"uid": "hostile_type", "title": "Hostile type", "category": "other",
+                "mime_types": ["application/x-hostile"], "file_extensions": ["hostile"], "fields": ["hostile_field"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    // A stored value of the hostile field that no other kind takes, so its kind cannot change.
+    crate::custom_values::use_fields(s, "plain_text", &["k", "n", "neg", "big", "s", "hostile_field"], json!([])).await;
+    let (status, body) =
+        s.upload(&sp, "held.txt", b"held", &[("custom_metadata", r#"{"hostile_field": "not a date"}"#)]).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
 
     let resp = s.anon(Method::HEAD, &path_of(&vb["url"])).send().await.unwrap();
     let vb_etag = resp.headers()["etag"].to_str().unwrap().to_owned();
@@ -258,6 +281,8 @@ async fn fixture(s: &TestServer) -> Fixture {
         ("se_perm", path_of(&se["permanent_url"])),
         ("ws", "hostile_ws".into()),
         ("lang", "zz-hostile".into()),
+        ("fld", "hostile_field".into()),
+        ("at", "hostile_type".into()),
     ] {
         vars.insert(k.to_owned(), val);
     }
@@ -274,6 +299,8 @@ async fn snapshot(s: &TestServer, f: &Fixture) -> Vec<(String, Value)> {
         format!("/api/spaces/{v}/folders"),
         format!("/api/spaces/{v}/trash"),
         format!("/api/spaces/{v}/workspaces"),
+        format!("/api/fields/{}", f.vars["fld"]),
+        format!("/api/asset_types/{}", f.vars["at"]),
     ] {
         let (status, body) = s.get(&path).await;
         assert_eq!(status, StatusCode::OK, "{path}: {body}");
@@ -567,6 +594,7 @@ const DEFECTS: &[&str] = &[];
 /// Every row of the corpus, in order.
 fn corpus() -> Vec<Case> {
     let mut all = crate::hostile_rows::rows();
+    all.extend(crate::hostile_model::rows());
     all.extend(crate::hostile_requests::rows());
     all.extend(crate::hostile_text::rows());
     all.extend(crate::hostile_uploads::rows());

@@ -22,6 +22,10 @@ const JSON_ROUTES: &[(&str, &str, &str)] = &[
     ("trash-restore", "POST", "/api/spaces/{v}/trash/{vt}/restore"),
     ("lang-create", "POST", "/api/languages"),
     ("lang-edit", "PUT", "/api/languages/{lang}"),
+    ("field-create", "POST", "/api/fields"),
+    ("field-edit", "PUT", "/api/fields/{fld}"),
+    ("type-create", "POST", "/api/asset_types"),
+    ("type-edit", "PUT", "/api/asset_types/{at}"),
 ];
 
 /// A body every JSON route refuses the same way: (label, content type, bytes,

@@ -22,8 +22,10 @@ async fn openapi_document_matches_the_snapshot_and_covers_every_route() {
 
     let paths = doc["paths"].as_object().unwrap();
     let expected = [
-        ("/api/asset_types", &["get"][..]),
-        ("/api/asset_types/{uid}", &["get"]),
+        ("/api/fields", &["get", "post"][..]),
+        ("/api/fields/{field}", &["get", "put", "delete"]),
+        ("/api/asset_types", &["get", "post"]),
+        ("/api/asset_types/{asset_type}", &["get", "put", "delete"]),
         ("/api/languages", &["get", "post"][..]),
         ("/api/languages/{code}", &["get", "put", "delete"]),
         ("/api/spaces", &["get", "post"]),

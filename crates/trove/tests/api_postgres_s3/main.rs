@@ -26,10 +26,14 @@ mod delivery;
 mod detection;
 #[path = "../api/errors.rs"]
 mod errors;
+#[path = "../api/fields.rs"]
+mod fields;
 #[path = "../api/folders.rs"]
 mod folders;
 #[path = "../api/hostile.rs"]
 mod hostile;
+#[path = "../api/hostile_model.rs"]
+mod hostile_model;
 #[path = "../api/hostile_requests.rs"]
 mod hostile_requests;
 #[path = "../api/hostile_rows.rs"]
