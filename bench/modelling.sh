@@ -192,7 +192,10 @@ for ENGINE in "${ENGINES[@]}"; do
     fi
     start "$DATA" "$DB_URL"
     uids=()
-    for f in $(jq -c '.[]' <<<"$FIELDS"); do api POST /api/fields "$f" >/dev/null; uids+=("$(jq -r .uid <<<"$f")"); done
+    while IFS= read -r f; do
+        api POST /api/fields "$f" >/dev/null || { echo "error: field $f refused" >&2; exit 1; }
+        uids+=("$(jq -r .uid <<<"$f")")
+    done < <(jq -c '.[]' <<<"$FIELDS")
     api PUT /api/asset_types/png "$(jq -nc --argjson f "$(printf '%s\n' "${uids[@]}" | jq -R . | jq -sc .)" '{fields: $f, rules: []}')" >/dev/null
     SPACE=$(api POST /api/spaces '{"title":"bench"}' | jq -r .space.uid)
     : >"$TMP/png.txt"; : >"$TMP/txt.txt"
