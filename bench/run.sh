@@ -118,12 +118,12 @@ fi
 # ---------------------------------------------------------------- build
 log "building the release binary (cargo build --release -p trove)"
 cargo build --release -p trove >&2
-TROVE_BIN="$REPO/target/release/trove"
+TROVE_BIN="${CARGO_TARGET_DIR:-$REPO/target}/release/trove"
 [[ -x "$TROVE_BIN" ]] || die "$TROVE_BIN was not built"
 if $PG; then
     log "building the S3 test server (cargo build --release -p trove-blob --features s3-test-server --example s3_test_server)"
     cargo build --release -p trove-blob --features s3-test-server --example s3_test_server >&2
-    S3_BIN="$REPO/target/release/examples/s3_test_server"
+    S3_BIN="${CARGO_TARGET_DIR:-$REPO/target}/release/examples/s3_test_server"
     [[ -x "$S3_BIN" ]] || die "$S3_BIN was not built"
 fi
 

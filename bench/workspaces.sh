@@ -53,7 +53,7 @@ if [ "$PG" = yes ] && ! pg_isready -q -d "$PG_URL/postgres" 2>/dev/null; then
 fi
 
 cargo build --release -q -p trove
-BIN="$REPO/target/release/trove"
+BIN="${CARGO_TARGET_DIR:-$REPO/target}/release/trove"
 mkdir -p "${BENCH_DIR:-$REPO/target}"
 TMP=$(mktemp -d "${BENCH_DIR:-$REPO/target}/bench-workspaces.XXXXXX")
 SERVER=""

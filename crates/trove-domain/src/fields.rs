@@ -9,6 +9,7 @@
 //! reaches storage.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -265,11 +266,34 @@ fn check_def_at(def: &FieldDef, prefix: &str, depth: usize, errs: &mut FieldErro
     }
 }
 
-fn compile(pattern: &str) -> Result<regex::Regex, String> {
-    regex::RegexBuilder::new(pattern).size_limit(REGEX_SIZE_LIMIT).build().map_err(|e| match e {
+/// Patterns compiled at most this many at a time; the cache starts over when full.
+const CACHED_PATTERNS: usize = 512;
+
+/// The compiled form of a field's pattern. Compiling costs far more than matching
+/// one value, and a save checks the same few patterns over and over, so compiled
+/// patterns are kept, shared with their match caches.
+fn compile(pattern: &str) -> Result<Arc<regex::Regex>, String> {
+    type Compiled = std::collections::HashMap<String, Arc<regex::Regex>>;
+    static CACHE: LazyLock<Mutex<Compiled>> = LazyLock::new(Default::default);
+    // A poisoned lock only means another thread panicked while holding it; the map
+    // is still a valid cache.
+    fn cache() -> MutexGuard<'static, Compiled> {
+        CACHE.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+    if let Some(re) = cache().get(pattern) {
+        return Ok(Arc::clone(re));
+    }
+    let re = regex::RegexBuilder::new(pattern).size_limit(REGEX_SIZE_LIMIT).build().map_err(|e| match e {
         regex::Error::CompiledTooBig(_) => "is too complex".to_owned(),
         _ => "is not a valid regular expression".to_owned(),
-    })
+    })?;
+    let re = Arc::new(re);
+    let mut cache = cache();
+    if cache.len() >= CACHED_PATTERNS {
+        cache.clear();
+    }
+    cache.insert(pattern.to_owned(), Arc::clone(&re));
+    Ok(re)
 }
 
 /// Checks `input` (a `custom_metadata` object) against `fields` and the cross-field

@@ -57,6 +57,9 @@ impl TestServer {
 
     /// Starts a server on this binary's stack after `tweak` adjusts the configuration.
     pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Self {
+        // Warnings and errors the server logs (an internal error's cause, above all)
+        // show in the output of the test that failed.
+        let _ = tracing_subscriber::fmt().with_max_level(tracing::Level::WARN).with_test_writer().try_init();
         let dir = tempfile::tempdir().expect("tempdir");
         let mut config = Config {
             listen: "127.0.0.1:0".into(),
