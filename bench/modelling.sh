@@ -4,15 +4,20 @@
 #
 # 1. Edits. The PNG type gets 20 fields (text with a pattern, multi-line, link,
 #    selects, numbers, a date, a boolean, a list, and a group of 4 with a nested
-#    group), and ASSETS PNGs are uploaded with valid values; as many plain-text
-#    assets (a type with no fields) are uploaded too. Then, ROUNDS times,
+#    group), and ASSETS PNGs per loop below are uploaded with valid values; as
+#    many plain-text assets (a type with no fields) are uploaded too. Then, ROUNDS times,
 #    interleaved, `wrk -t2 -c16` for WRK_DURATION PUTs JSON edits, spread over
 #    the assets:
 #      none     `{"title": …, "description": …, "tags": […]}` on the plain-text assets
-#      fields   the same edit plus `custom_metadata` with all 20 values on the PNGs
-#    Every edit appends a version (and, with fields, its typed value rows). The
-#    report gives the median edits/s and server CPU µs per edit, and fields / none.
-#    The anchor is the same edit loop with no fields at all.
+#      fields   the same edit plus `custom_metadata` with all 20 values on the PNGs,
+#               as they are (validated and stored, no typed value changes)
+#      one      the same, with one value (price) different in every edit
+#      many     the same, with 14 of the 20 fields (17 of 27 typed values)
+#               different in every edit
+#    Every edit appends a version; typed value rows are written for the values
+#    that changed. The report gives the median edits/s and server CPU µs per
+#    edit of each loop, and each one's CPU against none, the anchor: the same
+#    edit loop with no fields at all.
 # 2. Mandatory later. MANY (default 100000) PNG assets are written straight into
 #    the database (as the workspaces benchmark does), without the field `region`.
 #    Then, timed through the API: making `region` mandatory without a default
@@ -23,7 +28,9 @@
 #
 # Usage (from the repository root):  bench/modelling.sh [--no-pg]
 # Environment: ASSETS (default 200), MANY (default 100000), ROUNDS (default 3),
-# WRK_DURATION (default 5s), BENCH_DIR, BENCH_PG_URL as in bench/workspaces.sh.
+# WRK_DURATION (default 5s), BENCH_DIR, BENCH_PG_URL as in bench/workspaces.sh;
+# PERF_DIR, when set, gets a `perf record` profile of the server per measured loop
+# (ENGINE-none|fields-ROUND.data; read with `perf report -i`).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -58,7 +65,7 @@ if [ "$PG" = yes ] && ! pg_isready -q -d "$PG_URL/postgres" 2>/dev/null; then
 fi
 
 cargo build --release -q -p trove
-BIN="$REPO/target/release/trove"
+BIN="${CARGO_TARGET_DIR:-$REPO/target}/release/trove"
 mkdir -p "${BENCH_DIR:-$REPO/target}"
 TMP=$(mktemp -d "${BENCH_DIR:-$REPO/target}/bench-model.XXXXXX")
 SERVER=""
@@ -127,27 +134,38 @@ VALUES='{"product_id":"P-100","notes":"Line one\nLine two","shop_url":{"href":"h
  "review_date":"2026-06-01","brand":"Acme","market":"eu","photographer":"Studio",
  "rights":{"license_id":"L-1","start":"2026-01-01","end":"2027-01-01","holder":{"name":"Studio"}}}'
 
-# A wrk script PUTting BODY to the assets listed in FILE, one after the other.
+# A wrk script PUTting BODY to the assets listed in FILE, one after the other;
+# each `__N__` in BODY becomes a number that grows with every request. wrk's two
+# threads start half the list apart and count apart (one odd, one even).
 edit_script() { # FILE BODY -> lua path
     local lua="$TMP/edit-$RANDOM.lua"
     {
         echo 'local uids = {}'
         echo "for line in io.lines(\"$1\") do uids[#uids + 1] = line end"
-        echo 'local i = 0'
+        echo 'local i, n = 0, 0'
+        echo 'local threads = 0'
+        echo 'setup = function(thread) thread:set("id", threads); threads = threads + 1 end'
+        echo 'init = function() n = id; i = id * math.floor(#uids / 2) end'
         echo "local body = [==[$2]==]"
         echo 'request = function()'
         echo '  i = i % #uids + 1'
-        echo "  return wrk.format(\"PUT\", \"/api/spaces/$SPACE/assets/\" .. uids[i], {[\"Authorization\"] = \"Bearer $TOKEN\", [\"Content-Type\"] = \"application/json\"}, body)"
+        echo '  n = n + 2'
+        echo "  return wrk.format(\"PUT\", \"/api/spaces/$SPACE/assets/\" .. uids[i], {[\"Authorization\"] = \"Bearer $TOKEN\", [\"Content-Type\"] = \"application/json\"}, (body:gsub(\"__N__\", tostring(n % 90000))))"
         echo 'end'
     } >"$lua"
     echo "$lua"
 }
-measure() { # LUA -> "edits/s cpu_us"
-    local out c0 c1
+measure() { # LUA LABEL -> "edits/s cpu_us"
+    local out c0 c1 perf=""
     wrk -t2 -c16 -d1s -s "$1" "$BASE" >/dev/null
+    if [ -n "${PERF_DIR:-}" ]; then
+        perf record -q -F 499 -g -p "$SERVER" -o "$PERF_DIR/$2.data" 2>/dev/null &
+        perf=$!
+    fi
     c0=$(cpu_ticks "$SERVER")
     out=$(wrk -t2 -c16 -d"$WRK_DURATION" -s "$1" "$BASE")
     c1=$(cpu_ticks "$SERVER")
+    [ -n "$perf" ] && kill -INT "$perf" && wait "$perf" || true
     if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then echo "error: failed edits:" >&2; echo "$out" >&2; exit 1; fi
     awk -v c="$((c1 - c0))" -v hz="$CLK_TCK" '/^Requests\/sec:/ {r = $2} / requests in / {n = $1}
         END {printf "%s %.0f\n", r, c / hz * 1e6 / n}' <<<"$out"
@@ -198,31 +216,52 @@ for ENGINE in "${ENGINES[@]}"; do
     done < <(jq -c '.[]' <<<"$FIELDS")
     api PUT /api/asset_types/png "$(jq -nc --argjson f "$(printf '%s\n' "${uids[@]}" | jq -R . | jq -sc .)" '{fields: $f, rules: []}')" >/dev/null
     SPACE=$(api POST /api/spaces '{"title":"bench"}' | jq -r .space.uid)
-    : >"$TMP/png.txt"; : >"$TMP/txt.txt"
+    # Each loop edits assets of its own, so every loop's assets gather the same
+    # history (an edit's cost grows a little with its asset's number of versions).
+    : >"$TMP/txt.txt"; : >"$TMP/fields.txt"; : >"$TMP/one.txt"; : >"$TMP/many.txt"
     for i in $(seq 1 "$ASSETS"); do
-        curl -sf -H "$AUTH" "$BASE/api/spaces/$SPACE/assets" -F "file=@$TMP/a.png;filename=p$i.png" \
-            -F "custom_metadata=$VALUES" | jq -r .asset.uid >>"$TMP/png.txt"
+        for set in fields one many; do
+            curl -sf -H "$AUTH" "$BASE/api/spaces/$SPACE/assets" -F "file=@$TMP/a.png;filename=$set$i.png" \
+                -F "custom_metadata=$VALUES" | jq -r .asset.uid >>"$TMP/$set.txt"
+        done
         curl -sf -H "$AUTH" "$BASE/api/spaces/$SPACE/assets" -F "file=@$TMP/a.txt;filename=t$i.txt" | jq -r .asset.uid >>"$TMP/txt.txt"
     done
-    [ "$(jq -r .asset.asset_type <<<"$(curl -sf -H "$AUTH" "$BASE/api/spaces/$SPACE/assets/$(head -1 "$TMP/png.txt")")")" = png ] || {
+    [ "$(jq -r .asset.asset_type <<<"$(curl -sf -H "$AUTH" "$BASE/api/spaces/$SPACE/assets/$(head -1 "$TMP/one.txt")")")" = png ] || {
         echo "error: the PNGs are not of type png" >&2; exit 1; }
     plain='{"title":"Edited","description":"An edited description","tags":["a","b"]}'
     with=$(jq -c --argjson v "$VALUES" '. + {custom_metadata: $v}' <<<"$plain")
-    none_lua=$(edit_script "$TMP/txt.txt" "$plain")
-    fields_lua=$(edit_script "$TMP/png.txt" "$with")
-    none=(); fields=(); none_cpu=(); fields_cpu=()
+    # Numbers to vary are written "__N__" and unquoted once the body is whole JSON.
+    body() { jq -c --argjson v "$(jq -c "$1" <<<"$VALUES")" '. + {custom_metadata: $v}' <<<"$plain" | sed 's/"__N__"/__N__/g'; }
+    declare -A lua=(
+        [none]=$(edit_script "$TMP/txt.txt" "$plain")
+        [fields]=$(edit_script "$TMP/fields.txt" "$with")
+        [one]=$(edit_script "$TMP/one.txt" "$(body '.price = "__N__"')")
+        [many]=$(edit_script "$TMP/many.txt" "$(body '.product_id = "P-__N__" | .notes = "Line __N__"
+            | .shop_url.href = "https://shop.example/p/__N__" | .price = "__N__" | .stock = "__N__"
+            | .keywords = ["k__N__", "chair", "oak"] | .campaign = "C__N__" | .weight = "__N__" | .colour = "c__N__"
+            | .brand = "B__N__" | .photographer = "P__N__" | .rights.license_id = "L-__N__"
+            | .rights.holder.name = "H__N__" | .featured = false')")
+    )
+    declare -A rps_of=() cpu_of=()
+    loops=(none fields one many)
     for r in $(seq 1 "$ROUNDS"); do
-        order=(none fields)
-        [ $((r % 2)) = 0 ] && order=(fields none)
-        for which in "${order[@]}"; do
-            read -r rps cpu <<<"$(measure "$([ "$which" = none ] && echo "$none_lua" || echo "$fields_lua")")"
-            if [ "$which" = none ]; then none+=("$rps"); none_cpu+=("$cpu"); else fields+=("$rps"); fields_cpu+=("$cpu"); fi
+        # Each round starts one loop further on, so no loop always runs first.
+        for k in 0 1 2 3; do
+            which=${loops[$(((k + r - 1) % 4))]}
+            read -r rps cpu <<<"$(measure "${lua[$which]}" "$ENGINE-$which-$r")"
+            rps_of[$which]+="$rps "; cpu_of[$which]+="$cpu "
             echo "round $r $ENGINE $which: $rps edits/s, $cpu µs CPU/edit" >&2
         done
     done
-    n=$(printf '%s\n' "${none[@]}" | median); f=$(printf '%s\n' "${fields[@]}" | median)
-    nc=$(printf '%s\n' "${none_cpu[@]}" | median); fc=$(printf '%s\n' "${fields_cpu[@]}" | median)
-    EDIT_ROWS+=("| $ENGINE | $n ($nc) | $f ($fc) | $(awk -v a="$f" -v b="$n" 'BEGIN {printf "%.3f", a / b}') | $(awk -v a="$fc" -v b="$nc" 'BEGIN {printf "%.3f", a / b}') | ${none[*]} / ${fields[*]} |")
+    row="| $ENGINE"
+    nc=$(tr ' ' '\n' <<<"${cpu_of[none]}" | grep . | median)
+    for which in "${loops[@]}"; do
+        rps=$(tr ' ' '\n' <<<"${rps_of[$which]}" | grep . | median)
+        cpu=$(tr ' ' '\n' <<<"${cpu_of[$which]}" | grep . | median)
+        row+=" | $rps ($cpu)"
+        [ "$which" = none ] || row+=" | $(awk -v a="$cpu" -v b="$nc" 'BEGIN {printf "%.2f", a / b}')"
+    done
+    EDIT_ROWS+=("$row |")
 
     # Mandatory later, at MANY assets.
     SPACE=$(api POST /api/spaces '{"title":"many"}' | jq -r .space.uid)
@@ -252,8 +291,8 @@ echo "Commit: $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with un
 echo
 echo "### Metadata edits per second (wrk -t2 -c16, medians of $ROUNDS rounds)"
 echo
-echo "| engine | no fields: edits/s (CPU µs/edit) | 20 fields: edits/s (CPU µs/edit) | edits/s fields / none | CPU fields / none | rounds (none / fields) |"
-echo "|---|---:|---:|---:|---:|---|"
+echo "| engine | none: edits/s (CPU µs/edit) | fields unchanged | CPU / none | one value changed | CPU / none | 17 values changed | CPU / none |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${EDIT_ROWS[@]}"
 echo
 echo "### Making a field mandatory at $MANY assets (ms, through the API)"

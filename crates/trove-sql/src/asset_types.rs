@@ -236,8 +236,7 @@ impl AssetTypeRepo for SqlStore {
         } else {
             ""
         };
-        // Heads as each workspace reads them; a value row belongs to the workspace
-        // that wrote its version (the version's owner).
+        // Heads as each workspace reads them, and the values it reads for them.
         let sql = format!(
             "SELECT COUNT(*) FROM live_asset_locales l \
              JOIN live_workspace_assets wa ON wa.space_uid = l.space_uid AND wa.workspace_uid = l.workspace_uid \
@@ -245,10 +244,9 @@ impl AssetTypeRepo for SqlStore {
              JOIN live_asset_versions v ON v.space_uid = l.space_uid AND v.workspace_uid = l.workspace_uid \
                AND v.asset_uid = l.asset_uid AND v.locale = l.locale AND v.number = l.head_version \
              JOIN files f ON f.uid = v.file_uid{default_only} \
-             WHERE f.asset_type IN ({list}) AND NOT EXISTS (SELECT 1 FROM asset_values x \
-               WHERE x.space_uid = v.space_uid AND x.workspace_uid = v.owner_uid AND x.asset_uid = v.asset_uid \
-                 AND x.locale = v.locale AND x.number = v.number \
-                 AND (x.path = $1 OR SUBSTR(x.path, 1, {n}) = $1 || '.'))",
+             WHERE f.asset_type IN ({list}) AND NOT EXISTS (SELECT 1 FROM live_asset_values x \
+               WHERE x.space_uid = l.space_uid AND x.workspace_uid = l.workspace_uid AND x.asset_uid = l.asset_uid \
+                 AND x.locale = l.locale AND (x.path = $1 OR SUBSTR(x.path, 1, {n}) = $1 || '.'))",
             n = field_uid.len() + 1
         );
         let mut q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql)).bind(field_uid);
@@ -262,7 +260,7 @@ impl AssetTypeRepo for SqlStore {
     async fn stored_values(&self, field_uid: &str, limit: u32) -> Result<Vec<TypedRow>> {
         let sql = format!(
             "SELECT DISTINCT path, text_value, number_value, date_value, bool_value FROM asset_values \
-             WHERE path = $1 OR SUBSTR(path, 1, {n}) = $1 || '.' LIMIT $2",
+             WHERE tombstone = 0 AND (path = $1 OR SUBSTR(path, 1, {n}) = $1 || '.') LIMIT $2",
             n = field_uid.len() + 1
         );
         let rows: Vec<(String, Option<String>, Option<f64>, Option<i64>, Option<i64>)> =

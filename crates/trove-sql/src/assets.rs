@@ -166,16 +166,14 @@ pub(crate) async fn insert_file(tx: &mut Transaction<'static, Any>, f: &StoredFi
     Ok(())
 }
 
-/// Inserts a version of `key` written at `seq`. A version is created unnamed.
-pub(crate) async fn insert_version(
-    tx: &mut Transaction<'static, Any>,
-    key: &AssetKey,
-    seq: i64,
-    v: &Version,
-) -> Result<()> {
+/// Inserts a version of `key` written at this transaction's seq, as the new head
+/// of its variant in place of version `replaces` (`None`: a new variant). A
+/// version is created unnamed.
+pub(crate) async fn insert_version(w: &mut Writer, key: &AssetKey, replaces: Option<i64>, v: &Version) -> Result<()> {
     let row = VersionRow {
         key,
-        seq,
+        replaces,
+        seq: w.seq,
         number: v.number,
         merged_from: v.merged_from.as_deref(),
         content: &v.content,
@@ -183,12 +181,15 @@ pub(crate) async fn insert_version(
         created_by: &v.created_by,
         created_at: ms(v.created_at),
     };
-    insert_version_row(tx, &row).await
+    insert_version_row(w, &row).await
 }
 
 /// Every column of a new version, as a save and a merge write them.
 pub(crate) struct VersionRow<'a> {
     pub key: &'a AssetKey,
+    /// The head version of the variant the new one replaces, as the workspace read
+    /// it (`None`: the variant is new there).
+    pub replaces: Option<i64>,
     pub seq: i64,
     pub number: i64,
     pub merged_from: Option<&'a str>,
@@ -199,8 +200,9 @@ pub(crate) struct VersionRow<'a> {
     pub created_at: i64,
 }
 
-/// Inserts one version row (created unnamed).
-pub(crate) async fn insert_version_row(tx: &mut Transaction<'static, Any>, v: &VersionRow<'_>) -> Result<()> {
+/// Inserts one version row (created unnamed) that becomes the head of its variant,
+/// and brings the variant's typed values (see [`crate::values`]) up to date.
+pub(crate) async fn insert_version_row(w: &mut Writer, v: &VersionRow<'_>) -> Result<()> {
     let tags = tags_to_text(&v.content.tags);
     let custom = serde_json::to_string(&v.content.custom).map_err(|e| Error::internal(e.to_string()))?;
     fn t(s: &str) -> Val<'_> {
@@ -224,52 +226,14 @@ pub(crate) async fn insert_version_row(tx: &mut Transaction<'static, Any>, v: &V
         ("created_by", t(v.created_by)),
         ("created_at", Val::Int(Some(v.created_at))),
     ];
-    insert_row(&schema::ASSET_VERSIONS, &row)?.execute(&mut **tx).await.map_err(db_err)?;
-    insert_typed_values(tx, v).await
-}
-
-/// Rows of typed values per insert statement, well inside both engines' limits on
-/// bound parameters.
-const VALUES_PER_INSERT: usize = 400;
-
-/// Inserts the typed rows of a version's custom values (see `asset_values`), a few
-/// hundred per statement, in the version's transaction.
-async fn insert_typed_values(tx: &mut Transaction<'static, Any>, v: &VersionRow<'_>) -> Result<()> {
-    let rows = trove_domain::fields::typed_rows(&v.content.custom);
-    let table = &schema::ASSET_VALUES;
-    let cols = table.columns();
-    for chunk in rows.chunks(VALUES_PER_INSERT) {
-        let mut vals: Vec<Val<'_>> = Vec::with_capacity(chunk.len() * cols.len());
-        let mut tuples = Vec::with_capacity(chunk.len());
-        for r in chunk {
-            let row = [
-                ("space_uid", Val::Text(Some(&v.key.space_uid))),
-                ("workspace_uid", Val::Text(Some(&v.key.workspace_uid))),
-                ("asset_uid", Val::Text(Some(&v.key.asset_uid))),
-                ("locale", Val::Text(Some(&v.key.locale))),
-                ("number", Val::Int(Some(v.number))),
-                ("path", Val::Text(Some(&r.path))),
-                ("ord", Val::Int(Some(r.ord))),
-                ("seq", Val::Int(Some(v.seq))),
-                ("text_value", Val::Text(r.text.as_deref())),
-                ("number_value", Val::Real(r.number)),
-                ("date_value", Val::Int(r.date)),
-                ("bool_value", Val::Int(r.boolean.map(i64::from))),
-            ];
-            // The row is written in the registry's column order, every column named.
-            for c in &cols {
-                let Some((_, val)) = row.iter().find(|(n, _)| *n == c.name) else {
-                    return Err(Error::internal(format!("asset_values insert leaves out column {}", c.name)));
-                };
-                vals.push(*val);
-            }
-            tuples.push(format!("({})", crate::dialect::params(vals.len() - cols.len() + 1, cols.len())));
-        }
-        let names: Vec<&str> = cols.iter().map(|c| c.name).collect();
-        let sql = format!("INSERT INTO {} ({}) VALUES {}", table.name, names.join(", "), tuples.join(", "));
-        crate::overlay::bind_all(sqlx::query(AssertSqlSafe(sql)), &vals).execute(&mut **tx).await.map_err(db_err)?;
-    }
-    Ok(())
+    insert_row(&schema::ASSET_VERSIONS, &row)?.execute(&mut *w.tx).await.map_err(db_err)?;
+    let variant = crate::values::Variant {
+        space: &key.space_uid,
+        ws: &key.workspace_uid,
+        asset: &key.asset_uid,
+        locale: &key.locale,
+    };
+    crate::values::sync_values(w, &variant, v.replaces, Some(&v.content.custom)).await
 }
 
 /// Fails with `asset_not_found` naming every UID that is not a live asset.
@@ -351,7 +315,7 @@ impl AssetRepo for SqlStore {
             n.version.number,
         )
         .await?;
-        insert_version(&mut w.tx, k, w.seq, &n.version).await?;
+        insert_version(&mut w, k, None, &n.version).await?;
         w.tx.commit().await.map_err(db_err)
     }
 
@@ -490,7 +454,7 @@ impl AssetRepo for SqlStore {
         if let Some(f) = new_file {
             insert_file(&mut w.tx, f).await?;
         }
-        insert_version(&mut w.tx, k, w.seq, v).await?;
+        insert_version(&mut w, k, Some(based_on), v).await?;
         w.tx.commit().await.map_err(db_err)
     }
 

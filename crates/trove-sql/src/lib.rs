@@ -23,6 +23,7 @@ mod rows;
 pub mod schema;
 mod spaces;
 mod trash;
+mod values;
 mod variants;
 mod workspaces;
 
@@ -63,6 +64,7 @@ impl SqlStore {
         MIGRATOR.run(&write).await.map_err(|e| Error::internal(format!("applying database migrations failed: {e}")))?;
         let store = SqlStore { read, write, dialect };
         asset_types::backfill_file_types(&store).await?;
+        values::rebuild_if_asked(&store).await?;
         Ok(store)
     }
 

@@ -274,10 +274,9 @@ impl Table {
     }
 }
 
-/// Versions (and the typed values that belong to them) are immutable rows without a
-/// temporal history: before versions of `ws` matching `cond` (key columns,
-/// parameters from `$4`) are deleted, each direct child gets its own copy of those
-/// it sees, versions before their values.
+/// Versions are immutable rows without a temporal history: before versions of `ws`
+/// matching `cond` (key columns, parameters from `$4`) are deleted, each direct
+/// child gets its own copy of those it sees.
 pub(crate) async fn copy_down_versions(
     w: &mut Writer,
     space: &str,
@@ -285,23 +284,22 @@ pub(crate) async fn copy_down_versions(
     cond: &str,
     vals: &[Val<'_>],
 ) -> Result<()> {
-    for table in [&schema::ASSET_VERSIONS, &schema::ASSET_VALUES] {
-        let sql = format!(
-            "{insert} \
-             FROM workspace_lineage c JOIN {t} t ON t.space_uid = c.space_uid AND t.workspace_uid = c.ancestor_uid \
-               AND t.seq <= c.max_seq \
-             WHERE c.space_uid = $1 AND c.ancestor_uid = $2 AND c.depth > 0 AND $3 = $3 \
-               AND c.depth = (SELECT MIN(m.depth) FROM workspace_lineage m WHERE m.space_uid = c.space_uid \
-                              AND m.workspace_uid = c.workspace_uid AND m.depth > 0) \
-               AND ({cond}) \
-               AND NOT EXISTS (SELECT 1 FROM {t} o WHERE o.space_uid = t.space_uid AND o.workspace_uid = c.workspace_uid \
-                               AND {km})",
-            t = table.name,
-            insert = table.insert_select("t", &[("workspace_uid", "c.workspace_uid")])?,
-            km = table.key_match("o", "t"),
-        );
-        let q = sqlx::query(AssertSqlSafe(sql)).bind(space).bind(ws).bind(w.seq);
-        bind_all(q, vals).execute(&mut *w.tx).await.map_err(db_err)?;
-    }
+    let table = &schema::ASSET_VERSIONS;
+    let sql = format!(
+        "{insert} \
+         FROM workspace_lineage c JOIN {t} t ON t.space_uid = c.space_uid AND t.workspace_uid = c.ancestor_uid \
+           AND t.seq <= c.max_seq \
+         WHERE c.space_uid = $1 AND c.ancestor_uid = $2 AND c.depth > 0 AND $3 = $3 \
+           AND c.depth = (SELECT MIN(m.depth) FROM workspace_lineage m WHERE m.space_uid = c.space_uid \
+                          AND m.workspace_uid = c.workspace_uid AND m.depth > 0) \
+           AND ({cond}) \
+           AND NOT EXISTS (SELECT 1 FROM {t} o WHERE o.space_uid = t.space_uid AND o.workspace_uid = c.workspace_uid \
+                           AND {km})",
+        t = table.name,
+        insert = table.insert_select("t", &[("workspace_uid", "c.workspace_uid")])?,
+        km = table.key_match("o", "t"),
+    );
+    let q = sqlx::query(AssertSqlSafe(sql)).bind(space).bind(ws).bind(w.seq);
+    bind_all(q, vals).execute(&mut *w.tx).await.map_err(db_err)?;
     Ok(())
 }

@@ -269,12 +269,14 @@ pub const FILES: Table = Table {
     copied: true,
 };
 
-/// Typed custom field values of a version, one row per value (see migration 0006):
-/// what search filters and sorts on. Written with their version, never changed.
+/// Typed custom field values of the heads, one row per value (a list has one row
+/// per item, `ord` numbering them; group members have dotted paths): what search
+/// filters and sorts on. Written with each change of a head, and only for the
+/// values that changed (see migration 0007).
 pub const ASSET_VALUES: Table = Table {
     name: "asset_values",
-    history: History::Versions,
-    key: &[text("asset_uid"), text("locale"), int("number"), text("path"), int("ord")],
+    history: History::Overlay,
+    key: &[text("asset_uid"), text("locale"), text("path"), int("ord")],
     data: &[text("text_value"), real("number_value"), int("date_value"), int("bool_value")],
     copied: true,
 };
@@ -379,6 +381,8 @@ pub const TABLES: &[Table] = &[
     per_process("blob_leases", &[text("lease_id")], &[text("hash"), int("until")]),
     per_process("job_claims", &[text("name")], &[text("holder"), int("claimed_until")]),
     per_process("settings_clock", &[int("id")], &[int("version")]),
+    // Each database asks for its own rebuilds (a copy is rebuilt where it lands).
+    per_process("pending_rebuilds", &[text("name")], &[]),
 ];
 
 /// The overlay tables, in the order workspace deletion copies them down.
@@ -402,6 +406,17 @@ impl SqlStore {
             out.entry(table).or_default().push((column, kind.unwrap_or_default().to_lowercase()));
         }
         Ok(out)
+    }
+
+    /// How many rows a table of the registry holds, superseded history included:
+    /// for operators sizing a database, and for tests of what a write stores.
+    pub async fn row_count(&self, table: &str) -> Result<u64> {
+        let Some(t) = TABLES.iter().find(|t| t.name == table) else {
+            return Err(Error::bad_request("unknown_table", format!("there is no table {table}")));
+        };
+        let sql = format!("SELECT COUNT(*) FROM {}", t.name);
+        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(&self.read).await.map_err(db_err)?;
+        Ok(u64::try_from(n).unwrap_or(0))
     }
 }
 
@@ -501,7 +516,7 @@ mod tests {
             ("files", "assets"),
             ("workspace_assets", "assets"),
             ("asset_versions", "files"),
-            ("asset_values", "asset_versions"),
+            ("asset_values", "assets"),
             ("asset_type_fields", "fields"),
             ("asset_type_fields", "asset_types"),
             ("asset_type_claims", "asset_types"),

@@ -8,6 +8,7 @@ use trove_domain::{Error, Result};
 
 use crate::overlay::{FOLDERS, HEADS, NAMES, OWN_MAX_SEQ, PLACEMENTS, Val, Writer, begin_write, copy_down_versions};
 use crate::rows::{get, ms, ts};
+use crate::values::VALUES;
 use crate::{SqlStore, db_err};
 
 /// How many rows one purge statement removes, so a huge trash is purged in
@@ -332,7 +333,7 @@ pub(crate) async fn purge_asset(w: &mut Writer, space: &str, ws: &str, asset: &s
         None => None,
     };
     let key = [Val::Text(Some(asset))];
-    for o in [&PLACEMENTS, &HEADS, &NAMES] {
+    for o in [&PLACEMENTS, &HEADS, &NAMES, &VALUES] {
         o.purge(w, space, ws, "asset_uid = $4", &key, keep).await?;
     }
     copy_down_versions(w, space, ws, "asset_uid = $4", &key).await?;

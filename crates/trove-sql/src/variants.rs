@@ -204,7 +204,7 @@ impl VariantRepo for SqlStore {
             insert_file(&mut w.tx, f).await?;
         }
         let version = Version { number, ..v.clone() };
-        insert_version(&mut w.tx, k, w.seq, &version).await?;
+        insert_version(&mut w, k, None, &version).await?;
         refresh_locales(&mut w, space, ws, asset).await?;
         w.tx.commit().await.map_err(db_err)?;
         Ok(number)
@@ -240,6 +240,9 @@ impl VariantRepo for SqlStore {
         .execute(&mut *w.tx)
         .await
         .map_err(db_err)?;
+        let head = now.iter().find(|(l, _)| *l == k.locale).map(|(_, h)| *h);
+        let variant = crate::values::Variant { space, ws, asset, locale: &k.locale };
+        crate::values::sync_values(&mut w, &variant, head, None).await?;
         refresh_locales(&mut w, space, ws, asset).await?;
         w.tx.commit().await.map_err(db_err)
     }

@@ -653,23 +653,27 @@ async fn variants_localize_and_unlocalize(s: &SqlStore) {
     assert!(s.variants("sp1", "main", "am_x").await.unwrap().is_none());
 }
 
-/// Typed values are written with each version, read per field, counted per head,
-/// and fork with their versions.
-async fn typed_values_follow_their_versions(s: &SqlStore) {
+/// Typed values follow the heads: written when a head changes and only where a
+/// value changed, read per field, counted per head, forked and dropped with their
+/// workspace, and gone with an unlocalized variant.
+async fn typed_values_follow_the_heads(s: &SqlStore) {
     let (sp, main) = space("sp1");
     s.create_space(&sp, &main).await.unwrap();
+    s.create_language(&lang("fr-fr", "en-us")).await.unwrap();
+    s.set_workspace_languages("sp1", "main", &["en-us".into(), "fr-fr".into()], "us1", Utc::now()).await.unwrap();
     let f = new_asset(s, "sp1", "am1", &"c".repeat(64), None).await;
     let types = ["png".to_owned()];
+    let rows = || async { s.row_count("asset_values").await.unwrap() };
     assert_eq!(s.count_missing_values(&types, "price", false).await.unwrap(), 1);
+    assert_eq!(rows().await, 0);
+    let custom = |j: serde_json::Value| j.as_object().cloned().unwrap();
     let mut v = version(2, "two", &f);
-    v.content.custom = serde_json::json!({
+    v.content.custom = custom(serde_json::json!({
         "price": 19.5, "launch": "2024-01-02", "ok": true, "tags": ["a", "b"],
         "rights": {"end": "1970-01-11", "holder": {"name": "S"}}, "url": {"href": "https://x.example", "title": "X"}
-    })
-    .as_object()
-    .cloned()
-    .unwrap();
+    }));
     s.append_version(&key("sp1", "am1"), 1, &v, None).await.unwrap();
+    assert_eq!(rows().await, 8, "one row per value, list items each");
     let one = |rows: Vec<trove_domain::fields::TypedRow>| {
         assert_eq!(rows.len(), 1, "{rows:?}");
         rows.into_iter().next().unwrap()
@@ -685,18 +689,121 @@ async fn typed_values_follow_their_versions(s: &SqlStore) {
     assert_eq!(s.count_missing_values(&types, "rights", false).await.unwrap(), 0, "a group counts by its members");
     assert_eq!(s.count_missing_values(&types, "other", false).await.unwrap(), 1);
     assert_eq!(s.count_missing_values(&["pdf".to_owned()], "other", false).await.unwrap(), 0);
-    // A fork reads its source's head and values; its own edit counts on its own.
+
+    // An edit that leaves the values alone writes none; one changed value is one
+    // row, one removed value one tombstone.
+    let mut same = version(3, "three", &f);
+    same.content.custom = v.content.custom.clone();
+    s.append_version(&key("sp1", "am1"), 2, &same, None).await.unwrap();
+    assert_eq!(rows().await, 8);
+    let mut changed = version(4, "four", &f);
+    changed.content.custom = v.content.custom.clone();
+    changed.content.custom.insert("price".into(), serde_json::json!(20));
+    changed.content.custom.remove("ok");
+    s.append_version(&key("sp1", "am1"), 3, &changed, None).await.unwrap();
+    assert_eq!(rows().await, 10);
+    assert_eq!(s.count_missing_values(&types, "ok", false).await.unwrap(), 1);
+    assert_eq!(s.count_missing_values(&types, "price", false).await.unwrap(), 0);
+    assert_eq!(s.stored_values("price", 10).await.unwrap().len(), 2, "past heads' values stay stored");
+
+    // A fork reads its source's values as of the fork; changes on either side stay
+    // on that side.
     s.create_workspace(&fork_of("sp1", "ws", "main")).await.unwrap();
     assert_eq!(s.count_missing_values(&types, "other", true).await.unwrap(), 2);
-    let mut w = version(3, "three", &f);
-    w.content.custom = serde_json::json!({"other": 1}).as_object().cloned().unwrap();
-    s.append_version(&key_in("sp1", "ws", "am1"), 2, &w, None).await.unwrap();
+    let mut w = version(5, "five", &f);
+    w.content.custom = custom(serde_json::json!({"other": 1}));
+    s.append_version(&key_in("sp1", "ws", "am1"), 4, &w, None).await.unwrap();
     assert_eq!(s.count_missing_values(&types, "other", false).await.unwrap(), 1);
-    assert_eq!(s.count_missing_values(&types, "price", false).await.unwrap(), 1);
+    assert_eq!(s.count_missing_values(&types, "price", false).await.unwrap(), 1, "the fork's edit dropped price");
+    let mut m = version(5, "main five", &f);
+    m.content.custom = changed.content.custom.clone();
+    m.content.custom.insert("ok".into(), serde_json::json!(false));
+    s.append_version(&key("sp1", "am1"), 4, &m, None).await.unwrap();
+    assert_eq!(s.count_missing_values(&types, "ok", false).await.unwrap(), 1, "main's value is not the fork's");
+
+    // A variant's values go with it.
+    let fr = AssetKey { locale: "fr-fr".into(), fallbacks: vec!["en-us".into()], ..key("sp1", "am1") };
+    let mut un = Version { locale: "fr-fr".into(), ..version(1, "un", &f) };
+    un.content.custom = custom(serde_json::json!({"region": "eu"}));
+    let n = s.localize(&fr, ("en-us", 5), &un, None).await.unwrap();
+    assert_eq!(s.count_missing_values(&types, "region", false).await.unwrap(), 2, "en-us in both workspaces");
+    s.unlocalize(&fr).await.unwrap();
+    let again = Version { locale: "fr-fr".into(), ..version(1, "deux", &f) };
+    assert!(s.localize(&fr, ("en-us", 5), &again, None).await.unwrap() > n);
+    assert_eq!(s.count_missing_values(&types, "region", false).await.unwrap(), 3, "the new variant has none");
+
     // Deleting the fork takes its values with it.
     assert!(s.delete_workspace("sp1", "ws").await.unwrap());
     assert!(s.stored_values("other", 10).await.unwrap().is_empty());
-    assert_eq!(s.stored_values("price", 10).await.unwrap().len(), 1);
+    assert_eq!(s.stored_values("price", 10).await.unwrap().len(), 2);
+}
+
+/// A statement that stored a value row with no number stores one with a number
+/// next (one prepared statement per text, cached per connection): on PostgreSQL the
+/// NULL must have been sent with the column's type, or the next bind is refused.
+async fn typed_values_share_statements_across_kinds(s: &SqlStore) {
+    let (sp, main) = space("sp1");
+    s.create_space(&sp, &main).await.unwrap();
+    for i in 0..48 {
+        let uid = format!("am{i}");
+        let f = new_asset(s, "sp1", &uid, &format!("{i:064}"), None).await;
+        let mut v = version(2, "two", &f);
+        let custom = if i % 3 == 0 {
+            serde_json::json!({"a": "x", "b": "y", "c": false})
+        } else {
+            serde_json::json!({"a": 1.5, "b": 2.5, "c": "2024-01-02"})
+        };
+        v.content.custom = custom.as_object().cloned().unwrap();
+        s.append_version(&key("sp1", &uid), 1, &v, None).await.unwrap();
+    }
+    assert_eq!(s.stored_values("a", 10).await.unwrap().len(), 2);
+}
+
+/// A database whose typed values are missing (as the migration to the heads'
+/// read model leaves one) gets them back from the heads at the next start: the
+/// same counts and values, forks included, and the request is done once.
+async fn typed_values_are_rebuilt_from_the_heads(b: Backend) -> Backend {
+    let s = &b.store;
+    let (sp, main) = space("sp1");
+    s.create_space(&sp, &main).await.unwrap();
+    let custom = |j: serde_json::Value| j.as_object().cloned().unwrap();
+    for (uid, c) in
+        [("am1", serde_json::json!({"price": 1, "tags": ["a", "b"]})), ("am2", serde_json::json!({"ok": true}))]
+    {
+        let f = new_asset(s, "sp1", uid, &format!("{uid:0>64}"), None).await;
+        let mut v = version(2, "two", &f);
+        v.content.custom = custom(c);
+        s.append_version(&key("sp1", uid), 1, &v, None).await.unwrap();
+    }
+    s.create_workspace(&fork_of("sp1", "ws", "main")).await.unwrap();
+    let f = s.get_asset(&key("sp1", "am1")).await.unwrap().unwrap().head.file;
+    let mut w = version(3, "three", &f);
+    w.content.custom = custom(serde_json::json!({"ok": false}));
+    s.append_version(&key_in("sp1", "ws", "am1"), 2, &w, None).await.unwrap();
+    async fn counts(s: &SqlStore) -> Vec<u64> {
+        let mut out = Vec::new();
+        for field in ["price", "tags", "ok"] {
+            out.push(s.count_missing_values(&["png".to_owned()], field, false).await.unwrap());
+        }
+        out
+    }
+    let before = counts(&b.store).await;
+    assert_eq!(before, [3, 3, 1], "am1 in ws lost price and tags for ok; am2 has only ok, in both");
+    b.execute("DELETE FROM asset_values").await;
+    b.execute("INSERT INTO pending_rebuilds (name) VALUES ('asset_values')").await;
+    assert_eq!(counts(&b.store).await, [4, 4, 4], "nothing to read until the rebuild");
+    let b = b.reopen().await;
+    assert_eq!(counts(&b.store).await, before);
+    assert_eq!(b.store.row_count("pending_rebuilds").await.unwrap(), 0);
+    assert_eq!(b.store.stored_values("tags", 10).await.unwrap().len(), 2);
+    // Writes after the rebuild go on from its rows.
+    let mut m = version(3, "main three", &f);
+    m.content.custom = custom(serde_json::json!({"price": 1}));
+    b.store.append_version(&key("sp1", "am1"), 2, &m, None).await.unwrap();
+    assert_eq!(counts(&b.store).await, [3, 4, 1]);
+    let b = b.reopen().await;
+    assert_eq!(counts(&b.store).await, [3, 4, 1], "a second start rebuilds nothing");
+    b
 }
 
 macro_rules! conformance {
@@ -712,12 +819,25 @@ macro_rules! conformance {
                 workspaces_compare_and_merge,
                 languages_keep_their_chains,
                 fields_are_unique_by_uid_and_name,
-                typed_values_follow_their_versions,
+                typed_values_follow_the_heads,
+                typed_values_share_statements_across_kinds,
                 asset_types_own_their_fields_and_pairs,
                 variants_localize_and_unlocalize,
                 job_claims_are_exclusive,
             );
+            conformance!(@reopening $backend;
+                typed_values_are_rebuilt_from_the_heads,
+            );
         }
+    };
+    (@reopening $backend:path; $($check:ident),* $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $check() {
+                let Some(b) = $backend().await else { return };
+                super::$check(b).await.finish().await;
+            }
+        )*
     };
     (@tests $backend:path; $($check:ident),* $(,)?) => {
         $(

@@ -335,8 +335,9 @@ pub trait AssetTypeRepo: Send + Sync {
     /// `default_locale_only` (a shared field) only those in their workspace's
     /// default language.
     async fn count_missing_values(&self, types: &[String], field_uid: &str, default_locale_only: bool) -> Result<u64>;
-    /// Up to `limit` different typed values stored anywhere (any version) for the
-    /// top-level field `field_uid` and, for a group, its members (by their paths).
+    /// Up to `limit` different typed values stored anywhere (any head, current or
+    /// past, of any variant) for the top-level field `field_uid` and, for a group,
+    /// its members (by their paths).
     async fn stored_values(&self, field_uid: &str, limit: u32) -> Result<Vec<TypedRow>>;
 }
 

@@ -226,6 +226,8 @@ impl Merger<'_> {
     ) -> Result<bool> {
         let (space, src) = (self.p.space.as_str(), self.p.source.as_str());
         let key = [Val::Text(Some(asset)), Val::Text(Some(locale))];
+        let variant = crate::values::Variant { space, ws: src, asset, locale };
+        let replaces = crate::values::head_number(self.w, &variant).await?;
         let touched = HEADS.touch(self.w, space, src, "v.asset_uid = $4 AND v.locale = $5", &key).await? > 0;
         let Some(value) = value else {
             if touched {
@@ -241,6 +243,7 @@ impl Merger<'_> {
                 .execute(&mut *self.w.tx)
                 .await
                 .map_err(db_err)?;
+                crate::values::sync_values(self.w, &variant, replaces, None).await?;
             }
             return Ok(false);
         };
@@ -298,6 +301,7 @@ impl Merger<'_> {
         // merged it and when.
         let row = VersionRow {
             key: &k,
+            replaces,
             seq: self.w.seq,
             number,
             merged_from: Some(&self.p.ws),
@@ -306,7 +310,7 @@ impl Merger<'_> {
             created_by: &self.r.by,
             created_at: ms(self.r.at),
         };
-        insert_version_row(&mut self.w.tx, &row).await?;
+        insert_version_row(self.w, &row).await?;
         Ok(true)
     }
 }

@@ -5,10 +5,14 @@
 //! `postgres://postgres@127.0.0.1:5432/postgres`); set `TROVE_SKIP_POSTGRES=1` to
 //! skip it on a machine without one (`.ci/run` always provides it).
 
+// Each suite compiles this module on its own and uses only part of it.
+#![allow(dead_code)]
+
 use trove_sql::SqlStore;
 
 pub struct Backend {
     pub store: SqlStore,
+    url: String,
     _dir: Option<tempfile::TempDir>,
     drop_db: Option<(String, String)>,
 }
@@ -17,7 +21,7 @@ impl Backend {
     pub async fn sqlite() -> Option<Backend> {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
-        Some(Backend { store: SqlStore::connect(&url).await.unwrap(), _dir: Some(dir), drop_db: None })
+        Some(Backend { store: SqlStore::connect(&url).await.unwrap(), url, _dir: Some(dir), drop_db: None })
     }
 
     pub async fn postgres() -> Option<Backend> {
@@ -34,8 +38,23 @@ impl Backend {
             .expect("PostgreSQL is reachable (set TROVE_SKIP_POSTGRES=1 to skip)");
         sqlx::Executor::execute(&mut conn, sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.unwrap();
         let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(admin.clone());
-        let store = SqlStore::connect(&format!("{base}/{name}")).await.unwrap();
-        Some(Backend { store, _dir: None, drop_db: Some((admin, name)) })
+        let url = format!("{base}/{name}");
+        let store = SqlStore::connect(&url).await.unwrap();
+        Some(Backend { store, url, _dir: None, drop_db: Some((admin, name)) })
+    }
+
+    /// Runs `sql` on the backend's database behind the store's back, as an older
+    /// server version or an operator would have left it.
+    pub async fn execute(&self, sql: &str) {
+        let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&self.url).await.unwrap();
+        sqlx::Executor::execute(&mut conn, sqlx::AssertSqlSafe(sql.to_owned())).await.unwrap();
+    }
+
+    /// Closes the store and opens the same database again, as a restart does.
+    pub async fn reopen(mut self) -> Backend {
+        self.store.close().await;
+        self.store = SqlStore::connect(&self.url).await.unwrap();
+        self
     }
 
     pub async fn finish(self) {
