@@ -4,11 +4,14 @@
 //! definition.
 //!
 //! - **A new kind** (`type`) of a field an asset type uses is accepted only when
-//!   every value stored for it anywhere (any space, workspace, locale or version)
-//!   is valid as it is under the new definition: `single_line` to `multi_line`,
-//!   text to a select whose options hold every stored text, and so on. Values are
-//!   never rewritten, so text to number is refused while numbers-as-text are
-//!   stored (409 `field_type_in_use`, with how many values do not fit).
+//!   every value stored for it (in any space, workspace and locale, by any head
+//!   since typed values were kept, current or past) is valid as it is under the
+//!   new definition: `single_line` to `multi_line`, text to a select whose options
+//!   hold every stored text, and so on. Values are never rewritten, so text to
+//!   number is refused while numbers-as-text are stored (409 `field_type_in_use`,
+//!   with how many values do not fit). Versions older than that (written before
+//!   the database's typed values were rebuilt from its heads) are not counted; a
+//!   restore checks them again like any save, so none is stored invalid.
 //! - **Mandatory later**: a top-level field an asset type uses becoming mandatory
 //!   needs a default, which reads then show for every asset without a value
 //!   (see ARCHITECTURE.md, "Asset modelling"); without one it is refused (422

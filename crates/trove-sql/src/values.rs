@@ -170,50 +170,110 @@ async fn insert_rows(w: &mut Writer, v: &Variant<'_>, rows: &[(&TypedRow, bool)]
     Ok(())
 }
 
+/// Heads read per batch of a rebuild.
+const REBUILD_BATCH: i64 = 500;
+
 /// Rebuilds `asset_values` from the heads when the database asks for it (a row in
 /// `pending_rebuilds`, left by the migration that introduced the table's present
 /// form): every workspace gets rows of its own for the values of the heads it
 /// reads, at seq 0, and a tombstone for every value an ancestor has that it does
-/// not, so each reads exactly its heads' values. Taking the request row first
-/// makes one node of several do it.
+/// not, so each reads exactly its heads' values. One space per transaction, taken
+/// like any write of the space (so nodes starting together and writers wait their
+/// turn), with the heads read in batches; a space done is marked done, so a start
+/// cut short goes on where it stopped, and the request is removed at the end.
 pub(crate) async fn rebuild_if_asked(store: &SqlStore) -> Result<()> {
-    let mut tx = store.write.begin().await.map_err(db_err)?;
-    let asked = sqlx::query("DELETE FROM pending_rebuilds WHERE name = 'asset_values'")
-        .execute(&mut *tx)
+    let asked: Option<i64> = sqlx::query_scalar("SELECT 1 FROM pending_rebuilds WHERE name = 'asset_values'")
+        .fetch_optional(&store.write)
         .await
-        .map_err(db_err)?
-        .rows_affected();
-    if asked == 0 {
+        .map_err(db_err)?;
+    if asked.is_none() {
         return Ok(());
     }
-    sqlx::query("DELETE FROM asset_values").execute(&mut *tx).await.map_err(db_err)?;
-    let heads: Vec<(String, String, String, String, String)> = sqlx::query_as(
-        "SELECT l.space_uid, l.workspace_uid, l.asset_uid, l.locale, v.custom FROM live_asset_locales l \
-         JOIN live_asset_versions v ON v.space_uid = l.space_uid AND v.workspace_uid = l.workspace_uid \
-           AND v.asset_uid = l.asset_uid AND v.locale = l.locale AND v.number = l.head_version",
-    )
-    .fetch_all(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    let mut w = Writer { tx, seq: 0 };
-    for (space, ws, asset, locale, custom) in &heads {
-        let custom: Map<String, Json> = serde_json::from_str(custom).unwrap_or_default();
-        let rows = typed_rows(&custom);
-        let v = Variant { space, ws, asset, locale };
-        for chunk in rows.iter().map(|r| (r, false)).collect::<Vec<_>>().chunks(ROWS_PER_INSERT) {
-            insert_rows(&mut w, &v, chunk).await?;
+    let spaces: Vec<String> =
+        sqlx::query_scalar("SELECT uid FROM spaces ORDER BY uid").fetch_all(&store.write).await.map_err(db_err)?;
+    for space in &spaces {
+        rebuild_space(store, space).await?;
+    }
+    sqlx::query("DELETE FROM pending_rebuilds WHERE name = 'asset_values' OR name LIKE 'asset_values:%'")
+        .execute(&store.write)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
+async fn rebuild_space(store: &SqlStore, space: &str) -> Result<()> {
+    let mut w = match crate::overlay::begin_write(&store.write, space).await {
+        Ok(w) => w,
+        // Deleted meanwhile: nothing to rebuild.
+        Err(e) if e.code == "space_not_found" => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    let done = format!("asset_values:{space}");
+    let marked: Option<i64> = sqlx::query_scalar("SELECT 1 FROM pending_rebuilds WHERE name = $1")
+        .bind(&done)
+        .fetch_optional(&mut *w.tx)
+        .await
+        .map_err(db_err)?;
+    if marked.is_some() {
+        return w.tx.commit().await.map_err(db_err);
+    }
+    sqlx::query("DELETE FROM asset_values WHERE space_uid = $1")
+        .bind(space)
+        .execute(&mut *w.tx)
+        .await
+        .map_err(db_err)?;
+    // The rows are written at seq 0, below everything any reader may see.
+    w.seq = 0;
+    let mut after = (String::new(), String::new(), String::new());
+    loop {
+        let heads: Vec<(String, String, String, String)> = sqlx::query_as(
+            "SELECT l.workspace_uid, l.asset_uid, l.locale, v.custom FROM live_asset_locales l \
+             JOIN live_asset_versions v ON v.space_uid = l.space_uid AND v.workspace_uid = l.workspace_uid \
+               AND v.asset_uid = l.asset_uid AND v.locale = l.locale AND v.number = l.head_version \
+             WHERE l.space_uid = $1 AND (l.workspace_uid, l.asset_uid, l.locale) > ($2, $3, $4) \
+             ORDER BY l.workspace_uid, l.asset_uid, l.locale LIMIT $5",
+        )
+        .bind(space)
+        .bind(&after.0)
+        .bind(&after.1)
+        .bind(&after.2)
+        .bind(REBUILD_BATCH)
+        .fetch_all(&mut *w.tx)
+        .await
+        .map_err(db_err)?;
+        for (ws, asset, locale, custom) in &heads {
+            let custom: Map<String, Json> = serde_json::from_str(custom)
+                .map_err(|e| Error::internal(format!("stored custom values do not parse: {e}")))?;
+            let typed = typed_rows(&custom);
+            let rows: Vec<(&TypedRow, bool)> = typed.iter().map(|r| (r, false)).collect();
+            let v = Variant { space, ws, asset, locale };
+            for chunk in rows.chunks(ROWS_PER_INSERT) {
+                insert_rows(&mut w, &v, chunk).await?;
+            }
+        }
+        match heads.last() {
+            Some((ws, asset, locale, _)) if heads.len() as i64 == REBUILD_BATCH => {
+                after = (ws.clone(), asset.clone(), locale.clone());
+            }
+            _ => break,
         }
     }
     sqlx::query(
         "INSERT INTO asset_values (space_uid, workspace_uid, asset_uid, locale, path, ord, seq, superseded_seq, tombstone) \
          SELECT DISTINCT g.space_uid, g.workspace_uid, x.asset_uid, x.locale, x.path, x.ord, 0, CAST(NULL AS BIGINT), 1 \
          FROM workspace_lineage g JOIN asset_values x ON x.space_uid = g.space_uid AND x.workspace_uid = g.ancestor_uid \
-         WHERE g.depth > 0 AND x.tombstone = 0 AND NOT EXISTS (SELECT 1 FROM asset_values o \
+         WHERE g.space_uid = $1 AND g.depth > 0 AND x.tombstone = 0 AND NOT EXISTS (SELECT 1 FROM asset_values o \
            WHERE o.space_uid = g.space_uid AND o.workspace_uid = g.workspace_uid AND o.asset_uid = x.asset_uid \
              AND o.locale = x.locale AND o.path = x.path AND o.ord = x.ord)",
     )
+    .bind(space)
     .execute(&mut *w.tx)
     .await
     .map_err(db_err)?;
+    sqlx::query("INSERT INTO pending_rebuilds (name) VALUES ($1)")
+        .bind(&done)
+        .execute(&mut *w.tx)
+        .await
+        .map_err(db_err)?;
     w.tx.commit().await.map_err(db_err)
 }

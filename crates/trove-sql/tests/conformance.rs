@@ -789,8 +789,11 @@ async fn typed_values_are_rebuilt_from_the_heads(b: Backend) -> Backend {
     }
     let before = counts(&b.store).await;
     assert_eq!(before, [3, 3, 1], "am1 in ws lost price and tags for ok; am2 has only ok, in both");
+    // A second space, already rebuilt by a start that was cut short: left alone.
+    let (sp2, main2) = space("sp2");
+    s.create_space(&sp2, &main2).await.unwrap();
     b.execute("DELETE FROM asset_values").await;
-    b.execute("INSERT INTO pending_rebuilds (name) VALUES ('asset_values')").await;
+    b.execute("INSERT INTO pending_rebuilds (name) VALUES ('asset_values'), ('asset_values:sp2')").await;
     assert_eq!(counts(&b.store).await, [4, 4, 4], "nothing to read until the rebuild");
     let b = b.reopen().await;
     assert_eq!(counts(&b.store).await, before);
