@@ -57,13 +57,33 @@ impl Backend {
         self
     }
 
+    /// Closes the store; the database goes when the backend is dropped.
     pub async fn finish(self) {
         self.store.close().await;
-        if let Some((admin, name)) = self.drop_db {
-            let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await.unwrap();
-            let _ =
-                sqlx::Executor::execute(&mut conn, sqlx::AssertSqlSafe(format!("DROP DATABASE {name} WITH (FORCE)")))
-                    .await;
+    }
+}
+
+impl Drop for Backend {
+    /// Drops a PostgreSQL test database, also when the test failed, so no run
+    /// leaves databases behind. Drop runs inside the test's runtime, so the
+    /// statement gets a thread and a runtime of its own.
+    fn drop(&mut self) {
+        let Some((admin, name)) = self.drop_db.take() else { return };
+        let dropped = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+            rt.block_on(async {
+                let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await?;
+                sqlx::Executor::execute(
+                    &mut conn,
+                    sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")),
+                )
+                .await
+                .map(|_| ())
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("a PostgreSQL test database could not be dropped");
         }
     }
 }

@@ -20,11 +20,15 @@ pub enum Stack {
     PostgresS3,
 }
 
-/// Where the backing stores of one test live; kept across restarts.
+#[path = "../support/postgres.rs"]
+mod postgres;
+
+/// Where the backing stores of one test live; kept across restarts, and removed
+/// when dropped, so a test that fails leaves no database or directory behind.
 struct Resources {
     dir: tempfile::TempDir,
     s3: Option<trove_blob::testing::S3TestServer>,
-    pg: Option<(String, String)>,
+    pg: Option<postgres::Database>,
 }
 
 pub struct TestServer {
@@ -35,19 +39,6 @@ pub struct TestServer {
     res: Resources,
     stop: watch::Sender<bool>,
     handle: tokio::task::JoinHandle<()>,
-}
-
-/// `postgres://…/postgres`, where test databases are created.
-fn pg_admin_url() -> String {
-    std::env::var("TROVE_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
-async fn pg_exec(sql: String) {
-    sqlx::any::install_default_drivers();
-    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&pg_admin_url())
-        .await
-        .expect("PostgreSQL is reachable for the PostgreSQL + S3 suite");
-    sqlx::Executor::execute(&mut conn, sqlx::AssertSqlSafe(sql)).await.expect("admin statement");
 }
 
 impl TestServer {
@@ -69,11 +60,10 @@ impl TestServer {
         };
         let mut res = Resources { dir, s3: None, pg: None };
         if crate::STACK == Stack::PostgresS3 {
-            let name = format!("trove_test_{}", ulid::Ulid::generate().to_string().to_lowercase());
-            pg_exec(format!("CREATE DATABASE {name}")).await;
-            let admin = pg_admin_url();
-            let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(admin.clone());
-            config.database_url = Some(format!("{base}/{name}"));
+            let db = postgres::Database::create_migrated("trove_test")
+                .await
+                .unwrap_or_else(|e| panic!("PostgreSQL is reachable for the PostgreSQL + S3 suite: {e}"));
+            config.database_url = Some(db.url.clone());
             let s3 = trove_blob::testing::S3TestServer::start("trove").await.expect("S3 test server");
             config.storage_url = Some(format!("{}/data", s3.url()));
             let o = s3.options();
@@ -85,7 +75,7 @@ impl TestServer {
                 allow_http: o.allow_http,
             };
             res.s3 = Some(s3);
-            res.pg = Some((admin, name));
+            res.pg = Some(db);
         }
         let base_config = config.clone();
         tweak(&mut config);
@@ -115,18 +105,12 @@ impl TestServer {
     pub async fn stop(self) {
         let _ = self.stop.send(true);
         let _ = self.handle.await;
-        if let Some((_, name)) = &self.res.pg {
-            pg_exec(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
-        }
     }
 
     /// Stops the server but keeps its stores (for checks after shutdown).
     pub async fn stop_and_keep_dir(self) -> tempfile::TempDir {
         let _ = self.stop.send(true);
         let _ = self.handle.await;
-        if let Some((_, name)) = &self.res.pg {
-            pg_exec(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
-        }
         self.res.dir
     }
 
