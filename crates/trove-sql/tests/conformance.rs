@@ -738,6 +738,35 @@ async fn typed_values_follow_the_heads(s: &SqlStore) {
     assert_eq!(s.stored_values("price", 10).await.unwrap().len(), 2);
 }
 
+/// A merge moves the source's heads, and their values follow: a value the
+/// workspace added arrives in the source, and one it removed is gone there too.
+async fn typed_values_follow_merges(s: &SqlStore) {
+    let (sp, main) = space("sp1");
+    s.create_space(&sp, &main).await.unwrap();
+    let types = ["png".to_owned()];
+    let custom = |j: serde_json::Value| j.as_object().cloned().unwrap();
+    let f = new_asset(s, "sp1", "am1", &"d".repeat(64), None).await;
+    let mut v = version(2, "two", &f);
+    v.content.custom = custom(serde_json::json!({"price": 1, "region": "eu"}));
+    s.append_version(&key("sp1", "am1"), 1, &v, None).await.unwrap();
+    s.create_workspace(&fork_of("sp1", "ws", "main")).await.unwrap();
+    let mut w = version(3, "three", &f);
+    w.content.custom = custom(serde_json::json!({"price": 2, "region": "eu", "extra": true}));
+    s.append_version(&key_in("sp1", "ws", "am1"), 2, &w, None).await.unwrap();
+    assert_eq!(s.count_missing_values(&types, "extra", false).await.unwrap(), 1, "main has none yet");
+    s.merge_workspace("sp1", "ws", &merge_request(MergeStrategy::FailOnConflict)).await.unwrap();
+    assert_eq!(s.count_missing_values(&types, "extra", false).await.unwrap(), 0, "merged into main");
+    let prices: Vec<Option<f64>> = s.stored_values("price", 10).await.unwrap().iter().map(|r| r.number).collect();
+    assert!(prices.contains(&Some(1.0)) && prices.contains(&Some(2.0)), "{prices:?}");
+    let head = s.get_asset(&key_in("sp1", "ws", "am1")).await.unwrap().unwrap().head.number;
+    let mut dropped = version(head + 1, "four", &f);
+    dropped.content.custom = custom(serde_json::json!({"price": 2, "region": "eu"}));
+    s.append_version(&key_in("sp1", "ws", "am1"), head, &dropped, None).await.unwrap();
+    s.merge_workspace("sp1", "ws", &merge_request(MergeStrategy::FailOnConflict)).await.unwrap();
+    assert_eq!(s.count_missing_values(&types, "extra", false).await.unwrap(), 2, "removed in both");
+    assert_eq!(s.count_missing_values(&types, "region", false).await.unwrap(), 0);
+}
+
 /// A statement that stored a value row with no number stores one with a number
 /// next (one prepared statement per text, cached per connection): on PostgreSQL the
 /// NULL must have been sent with the column's type, or the next bind is refused.
@@ -824,6 +853,7 @@ macro_rules! conformance {
                 fields_are_unique_by_uid_and_name,
                 typed_values_follow_the_heads,
                 typed_values_share_statements_across_kinds,
+                typed_values_follow_merges,
                 asset_types_own_their_fields_and_pairs,
                 variants_localize_and_unlocalize,
                 job_claims_are_exclusive,
