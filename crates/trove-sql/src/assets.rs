@@ -1,20 +1,21 @@
 //! Assets, their versions and files.
 
 use async_trait::async_trait;
+use sqlx::Any;
 use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Transaction};
 use trove_app::ports::{AssetFilter, AssetKey, AssetRepo, FolderFilter, NewAsset};
-use trove_domain::model::{Asset, AssetContent, Deletion, Page, PageRequest, StoredFile, Version};
+use trove_domain::model::{Asset, Deletion, Page, PageRequest, StoredFile, Version};
 use trove_domain::precondition::Precondition;
 use trove_domain::{Error, Result};
 
 use crate::folders::require_live_folder;
 use crate::listing::page_assets;
-use crate::overlay::{HEADS, NAMES, PLACEMENTS, Val, Writer, begin_write, insert_row};
-use crate::rows::{get, ms, tags_to_text, ts, version_columns, version_from_row};
+use crate::overlay::{HEADS, NAMES, PLACEMENTS, Val, Writer, begin_write};
+use crate::rows::{get, locales_text, ms, ts, version_columns, version_from_row};
 use crate::variants::{insert_head, set_head};
-use crate::{SqlStore, db_err, schema};
+use crate::version_rows::{insert_file, insert_version};
+use crate::{SqlStore, asset_not_found, db_err, schema};
 
 /// Live assets of a workspace joined with the head version and file of the first
 /// locale of a resolution chain each has a variant in. Parameters: `$1` space, `$2`
@@ -65,15 +66,6 @@ fn bind_chain<'q>(
         q = q.bind(c.as_str());
     }
     q
-}
-
-/// The placements' form of a set of locales, `,en-us,fr-fr,`: a locale's variant
-/// is there when the text contains `,code,` (codes hold no `,`, `%` or `_`).
-pub(crate) fn locales_text<'a>(locales: impl IntoIterator<Item = &'a str>) -> String {
-    let mut v: Vec<&str> = locales.into_iter().collect();
-    v.sort_unstable();
-    v.dedup();
-    format!(",{},", v.join(","))
 }
 
 /// A placement condition (over the bare `workspace_assets` table) that the asset
@@ -130,110 +122,6 @@ fn asset_from_row(row: &AnyRow, space: &str, ws: &str, chain: &[String]) -> Resu
         created_at: ts(get(row, "a_created_at")?),
         head: version_from_row(row)?,
     })
-}
-
-pub(crate) fn asset_not_found(uid: &str) -> Error {
-    Error::not_found("asset_not_found", format!("asset {uid} does not exist"))
-}
-
-pub(crate) async fn insert_file(tx: &mut Transaction<'static, Any>, f: &StoredFile) -> Result<()> {
-    let (w, h) = match f.dimensions {
-        Some(d) => (Some(i64::from(d.width)), Some(i64::from(d.height))),
-        None => (None, None),
-    };
-    sqlx::query(
-        "INSERT INTO files (uid, space_uid, asset_uid, blob_hash, file_name, content_type, size, width, height, created_by, created_at, \
-           asset_type) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    )
-    .bind(&f.uid)
-    .bind(&f.space_uid)
-    .bind(&f.asset_uid)
-    .bind(&f.blob_hash)
-    .bind(&f.file_name)
-    .bind(&f.content_type)
-    .bind(i64::try_from(f.size).unwrap_or(i64::MAX))
-    .bind(w)
-    .bind(h)
-    .bind(&f.created_by)
-    .bind(ms(f.created_at))
-    .bind(&f.asset_type)
-    .execute(&mut **tx)
-    .await
-    .map_err(db_err)?;
-    // The blob is referenced now; this upload's lease (keyed by the file UID) has
-    // done its job. Other uploads' leases on the same blob stay.
-    sqlx::query("DELETE FROM blob_leases WHERE lease_id = $1").bind(&f.uid).execute(&mut **tx).await.map_err(db_err)?;
-    Ok(())
-}
-
-/// Inserts a version of `key` written at this transaction's seq, as the new head
-/// of its variant in place of version `replaces` (`None`: a new variant). A
-/// version is created unnamed.
-pub(crate) async fn insert_version(w: &mut Writer, key: &AssetKey, replaces: Option<i64>, v: &Version) -> Result<()> {
-    let row = VersionRow {
-        key,
-        replaces,
-        seq: w.seq,
-        number: v.number,
-        merged_from: v.merged_from.as_deref(),
-        content: &v.content,
-        file_uid: &v.file.uid,
-        created_by: &v.created_by,
-        created_at: ms(v.created_at),
-    };
-    insert_version_row(w, &row).await
-}
-
-/// Every column of a new version, as a save and a merge write them.
-pub(crate) struct VersionRow<'a> {
-    pub key: &'a AssetKey,
-    /// The head version of the variant the new one replaces, as the workspace read
-    /// it (`None`: the variant is new there).
-    pub replaces: Option<i64>,
-    pub seq: i64,
-    pub number: i64,
-    pub merged_from: Option<&'a str>,
-    pub content: &'a AssetContent,
-    pub file_uid: &'a str,
-    pub created_by: &'a str,
-    /// Milliseconds since the epoch.
-    pub created_at: i64,
-}
-
-/// Inserts one version row (created unnamed) that becomes the head of its variant,
-/// and brings the variant's typed values (see [`crate::values`]) up to date.
-pub(crate) async fn insert_version_row(w: &mut Writer, v: &VersionRow<'_>) -> Result<()> {
-    let tags = tags_to_text(&v.content.tags);
-    let custom = serde_json::to_string(&v.content.custom).map_err(|e| Error::internal(e.to_string()))?;
-    fn t(s: &str) -> Val<'_> {
-        Val::Text(Some(s))
-    }
-    let key = v.key;
-    let row = [
-        ("space_uid", t(&key.space_uid)),
-        ("workspace_uid", t(&key.workspace_uid)),
-        ("asset_uid", t(&key.asset_uid)),
-        ("locale", t(&key.locale)),
-        ("number", Val::Int(Some(v.number))),
-        ("seq", Val::Int(Some(v.seq))),
-        ("merged_from", Val::Text(v.merged_from)),
-        ("title", t(&v.content.title)),
-        ("description", Val::Text(v.content.description.as_deref())),
-        ("alt_text", Val::Text(v.content.alt_text.as_deref())),
-        ("tags", t(&tags)),
-        ("custom", t(&custom)),
-        ("file_uid", t(v.file_uid)),
-        ("created_by", t(v.created_by)),
-        ("created_at", Val::Int(Some(v.created_at))),
-    ];
-    insert_row(&schema::ASSET_VERSIONS, &row)?.execute(&mut *w.tx).await.map_err(db_err)?;
-    let variant = crate::values::Variant {
-        space: &key.space_uid,
-        ws: &key.workspace_uid,
-        asset: &key.asset_uid,
-        locale: &key.locale,
-    };
-    crate::values::sync_values(w, &variant, v.replaces, Some(&v.content.custom)).await
 }
 
 /// Fails with `asset_not_found` naming every UID that is not a live asset.

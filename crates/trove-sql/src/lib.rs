@@ -25,6 +25,7 @@ mod spaces;
 mod trash;
 mod values;
 mod variants;
+mod version_rows;
 mod workspaces;
 
 use std::time::Duration;
@@ -173,4 +174,9 @@ pub(crate) fn db_err(e: sqlx::Error) -> Error {
         }
         other => Error::internal(format!("database error: {other}")),
     }
+}
+
+/// The error for an asset that does not exist (or is not live where it was looked for).
+pub(crate) fn asset_not_found(uid: &str) -> Error {
+    Error::not_found("asset_not_found", format!("asset {uid} does not exist"))
 }

@@ -120,3 +120,12 @@ pub fn version_from_row(row: &AnyRow) -> Result<Version> {
         created_at: ts(get(row, "v_created_at")?),
     })
 }
+
+/// The placements' form of a set of locales, `,en-us,fr-fr,`: a locale's variant
+/// is there when the text contains `,code,` (codes hold no `,`, `%` or `_`).
+pub(crate) fn locales_text<'a>(locales: impl IntoIterator<Item = &'a str>) -> String {
+    let mut v: Vec<&str> = locales.into_iter().collect();
+    v.sort_unstable();
+    v.dedup();
+    format!(",{},", v.join(","))
+}

@@ -13,8 +13,10 @@ use trove_app::ports::{AssetKey, VariantRepo};
 use trove_domain::model::{StoredFile, Variant, Version};
 use trove_domain::{Error, Result};
 
-use crate::assets::{asset_not_found, insert_file, insert_version, locales_text};
+use crate::asset_not_found;
 use crate::overlay::{HEADS, PLACEMENTS, Val, Writer, begin_write};
+use crate::rows::locales_text;
+use crate::version_rows::{insert_file, insert_version};
 use crate::{SqlStore, db_err};
 
 fn variant_not_found(asset: &str, locale: &str) -> Error {

@@ -7,12 +7,12 @@ use trove_domain::content_merge::ContentValue;
 use trove_domain::workspace::{Content, FolderState, Placement, Three};
 
 use super::Pair;
-use crate::assets::{VersionRow, insert_version_row};
 use crate::db_err;
 use crate::folders::{subtree, trash_subtree};
 use crate::overlay::{FOLDERS, HEADS, PLACEMENTS, Val, Writer};
 use crate::rows::ms;
 use crate::variants::{insert_head, set_head};
+use crate::version_rows::{VersionRow, insert_version_row};
 
 /// Applies the workspace's side of items to the source, inside the merge's writer.
 pub(super) struct Merger<'a> {
