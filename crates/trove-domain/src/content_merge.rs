@@ -16,7 +16,22 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::model::AssetContent;
-use crate::workspace::{Content, MergeStrategy, Resolution, Three};
+use crate::three_way::{MergeStrategy, Resolution, Three};
+
+/// What one locale of an asset holds: its head version's content and file.
+#[derive(Debug, Clone)]
+pub struct Content {
+    /// The head version number (not compared: two sides number independently).
+    pub version: i64,
+    /// What compare and merge look at, field by field.
+    pub value: ContentValue,
+}
+
+impl PartialEq for Content {
+    fn eq(&self, o: &Self) -> bool {
+        self.value == o.value
+    }
+}
 
 /// The path of the file among a locale's fields.
 pub const FILE: &str = "file";

@@ -15,6 +15,7 @@ pub mod languages;
 pub mod model;
 pub mod precondition;
 pub mod rules;
+pub mod three_way;
 pub mod workspace;
 
 pub use error::{Error, ErrorKind, FieldErrors, Result};

@@ -9,8 +9,10 @@
 
 use serde::Serialize;
 
-use crate::content_merge::{ContentValue, changed_fields, content_conflicts};
+pub use crate::content_merge::Content;
+use crate::content_merge::{changed_fields, content_conflicts};
 use crate::error::{Error, Result};
+pub use crate::three_way::{MergeStrategy, Resolution, Three};
 
 /// Longest workspace UID.
 pub const MAX_WORKSPACE_UID: usize = 15;
@@ -24,38 +26,6 @@ pub fn workspace_uid(raw: &str) -> Result<String> {
         return Err(Error::invalid("uid", "may contain only lowercase letters, digits and _"));
     }
     Ok(raw.to_owned())
-}
-
-/// How a merge settles an item changed on both sides.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum MergeStrategy {
-    /// Apply nothing if anything conflicts.
-    #[default]
-    FailOnConflict,
-    /// The workspace's side wins conflicts.
-    PreferWorkspace,
-    /// The source's side wins conflicts.
-    PreferSource,
-}
-
-impl MergeStrategy {
-    pub fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "fail_on_conflict" => Some(MergeStrategy::FailOnConflict),
-            "prefer_workspace" => Some(MergeStrategy::PreferWorkspace),
-            "prefer_source" => Some(MergeStrategy::PreferSource),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MergeStrategy::FailOnConflict => "fail_on_conflict",
-            MergeStrategy::PreferWorkspace => "prefer_workspace",
-            MergeStrategy::PreferSource => "prefer_source",
-        }
-    }
 }
 
 /// Where an asset sits in a workspace. `None` (no state) means the workspace has no
@@ -74,21 +44,6 @@ impl Placement {
     }
 }
 
-/// What one locale of an asset holds: its head version's content and file.
-#[derive(Debug, Clone)]
-pub struct Content {
-    /// The head version number (not compared: two sides number independently).
-    pub version: i64,
-    /// What compare and merge look at, field by field.
-    pub value: ContentValue,
-}
-
-impl PartialEq for Content {
-    fn eq(&self, o: &Self) -> bool {
-        self.value == o.value
-    }
-}
-
 /// A folder's state in a workspace.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FolderState {
@@ -97,50 +52,6 @@ pub struct FolderState {
     pub parent_uid: Option<String>,
     pub deleted_at: Option<i64>,
     pub trashed_with: Option<String>,
-}
-
-/// The three states of one item.
-#[derive(Debug, Clone)]
-pub struct Three<T> {
-    pub base: Option<T>,
-    pub workspace: Option<T>,
-    pub source: Option<T>,
-}
-
-/// What a merge does with one item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Resolution {
-    /// Neither side changed it, or both changed it the same way.
-    Unchanged,
-    /// Only the source changed it: the source keeps its state.
-    KeepSource,
-    /// Only the workspace changed it: its state goes to the source.
-    TakeWorkspace,
-    /// Both changed it, differently.
-    Conflict,
-}
-
-impl<T: PartialEq> Three<T> {
-    pub fn resolve(&self) -> Resolution {
-        let (b, w, s) = (&self.base, &self.workspace, &self.source);
-        match (w == b, s == b, w == s) {
-            (true, true, _) | (false, false, true) => Resolution::Unchanged,
-            (true, false, _) => Resolution::KeepSource,
-            (false, true, _) => Resolution::TakeWorkspace,
-            (false, false, false) => Resolution::Conflict,
-        }
-    }
-
-    /// The resolution after `strategy` settles conflicts; `None` for a conflict the
-    /// strategy refuses to settle.
-    pub fn decide(&self, strategy: MergeStrategy) -> Option<Resolution> {
-        match (self.resolve(), strategy) {
-            (Resolution::Conflict, MergeStrategy::FailOnConflict) => None,
-            (Resolution::Conflict, MergeStrategy::PreferWorkspace) => Some(Resolution::TakeWorkspace),
-            (Resolution::Conflict, MergeStrategy::PreferSource) => Some(Resolution::KeepSource),
-            (r, _) => Some(r),
-        }
-    }
 }
 
 /// How one side changed an item since the base.
