@@ -64,7 +64,7 @@ impl App {
         if std::mem::discriminant(&current.kind) != std::mem::discriminant(&new.kind) {
             self.check_values_convert(current, new, &users).await?;
         }
-        if new.mandatory && !current.mandatory && new.default.is_none() {
+        if new.mandatory && !current.mandatory && new.default_value().is_none() {
             let types: Vec<String> = users.iter().map(|t| t.uid.clone()).collect();
             let missing = self.meta.count_missing_values(&types, &current.uid, !new.localizable).await?;
             if missing > 0 {

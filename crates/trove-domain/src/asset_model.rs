@@ -151,7 +151,7 @@ impl AssetModel {
                 Side::Other { shared, .. } if !def.localizable => shared,
                 _ => stored,
             };
-            let value = source.get(&def.uid).filter(|v| !v.is_null()).or(def.default.as_ref());
+            let value = source.get(&def.uid).filter(|v| !v.is_null()).or(def.default_value());
             if let Some(v) = value {
                 out.insert(def.uid.clone(), v.clone());
             }

@@ -109,6 +109,14 @@ pub struct FieldDef {
     pub help_text: Option<String>,
 }
 
+impl FieldDef {
+    /// The default a missing value takes. A JSON `null` default is no default,
+    /// exactly as a `null` value is no value.
+    pub fn default_value(&self) -> Option<&Json> {
+        self.default.as_ref().filter(|d| !d.is_null())
+    }
+}
+
 /// A field as the organization keeps it: its definition and who changed it when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Field {
@@ -257,7 +265,7 @@ fn check_def_at(def: &FieldDef, prefix: &str, depth: usize, errs: &mut FieldErro
     {
         errs.add(&at("regex"), e);
     }
-    if let Some(d) = &def.default {
+    if let Some(d) = def.default_value() {
         let mut inner = FieldErrors::default();
         field(def, d, &at("default"), &mut inner);
         if inner.finish().is_err() {
@@ -419,7 +427,7 @@ fn object(fields: &[FieldDef], input: &serde_json::Map<String, Json>, path: &str
     }
     for def in fields {
         let at = format!("{path}.{}", def.uid);
-        match input.get(&def.uid).filter(|v| !v.is_null()).or(def.default.as_ref()) {
+        match input.get(&def.uid).filter(|v| !v.is_null()).or(def.default_value()) {
             None => {
                 if def.mandatory {
                     errs.add(&at, "is required");
