@@ -7,8 +7,8 @@
 //! as the textual type of their extension or `text/plain`. A (MIME, extension) pair
 //! belongs to one entry only, and a restricted extension to no unrestricted entry.
 
-use crate::asset_types::Category::{self, *};
-use crate::asset_types::Restriction::{self, Executable, Script, VmImage};
+use crate::asset_kinds::Category::{self, *};
+use crate::asset_kinds::Restriction::{self, Executable, Script, VmImage};
 
 /// The fallback type of bytes nothing else claims.
 pub const BINARY: &str = "binary";

@@ -4,6 +4,7 @@
 //! random source, nothing else), so every rule here can be tested as a pure function
 //! and reused by every backend.
 
+pub mod asset_kinds;
 pub mod asset_model;
 pub mod asset_types;
 mod asset_types_catalogue;
