@@ -7,11 +7,11 @@
 use trove_domain::asset_model::AssetModel;
 use trove_domain::asset_types::{AssetType, Category, catalogue, check_definition, is_uid};
 use trove_domain::fields::{CrossRule, FieldKind};
-use trove_domain::model::Principal;
 use trove_domain::{Error, FieldErrors, Result};
 
 use std::sync::Arc;
 
+use crate::access::Caller;
 use crate::ports::StoredAssetType;
 use crate::scope::Scope;
 use crate::{App, now};
@@ -177,7 +177,7 @@ fn builtin_pair_owner(t: &AssetType) -> Option<Error> {
 }
 
 /// `def` as written by `actor` now (a replace keeps the stored creation).
-fn stamped(def: AssetType, actor: &Principal) -> StoredAssetType {
+fn stamped(def: AssetType, actor: &Caller) -> StoredAssetType {
     let at = now();
     StoredAssetType {
         def,
@@ -192,7 +192,7 @@ impl App {
     /// Adds an organization type. A UID a built-in or stored type has is
     /// `asset_type_exists`, a (MIME type, extension) pair another type claims
     /// `asset_type_pair_taken` (both 409).
-    pub async fn create_asset_type(&self, actor: &Principal, input: AssetTypeInput) -> Result<AssetType> {
+    pub async fn create_asset_type(&self, actor: &Caller, input: AssetTypeInput) -> Result<AssetType> {
         let mut errs = FieldErrors::default();
         for (key, given) in [
             ("uid", input.uid.is_some()),
@@ -235,14 +235,14 @@ impl App {
             return Err(e);
         }
         let stored = stamped(t, actor);
-        self.meta.create_asset_type(&stored).await?;
+        self.store_for(actor).create_asset_type(&stored).await?;
         Ok(stored.def)
     }
 
     /// Replaces type `uid` with `input` applied over it. Of a built-in type only
     /// the fields and rules may change: another property that differs from the
     /// built-in value is `immutable_field` (409), as is another UID.
-    pub async fn update_asset_type(&self, actor: &Principal, uid: &str, input: AssetTypeInput) -> Result<AssetType> {
+    pub async fn update_asset_type(&self, actor: &Caller, uid: &str, input: AssetTypeInput) -> Result<AssetType> {
         let model = self.asset_model().await?;
         let current = model.asset_type(uid).cloned().ok_or_else(|| not_found(uid))?;
         let t = merged(current.clone(), input);
@@ -273,13 +273,13 @@ impl App {
             return Err(e);
         }
         let stored = stamped(t, actor);
-        let saved = self.meta.update_asset_type(&stored).await?.ok_or_else(|| not_found(uid))?;
+        let saved = self.store_for(actor).update_asset_type(&stored).await?.ok_or_else(|| not_found(uid))?;
         Ok(saved.def)
     }
 
     /// Deletes an organization type no file has. Built-in types are
     /// `system_asset_type`, types with files `asset_type_in_use` (both 409).
-    pub async fn delete_asset_type(&self, uid: &str) -> Result<()> {
+    pub async fn delete_asset_type(&self, who: &Caller, uid: &str) -> Result<()> {
         let model = self.asset_model().await?;
         let t = model.asset_type(uid).ok_or_else(|| not_found(uid))?;
         if t.is_system {
@@ -297,7 +297,7 @@ impl App {
             e.fields.insert("files".to_owned(), vec![files.to_string()]);
             return Err(e);
         }
-        if !self.meta.delete_asset_type(uid).await? {
+        if !self.store_for(who).delete_asset_type(uid).await? {
             return Err(not_found(uid));
         }
         Ok(())

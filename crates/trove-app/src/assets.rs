@@ -1,12 +1,14 @@
 //! Assets: upload, read, list, edit metadata, replace the file, move and delete.
 
+use trove_domain::access::Action;
 use trove_domain::ids::{UidKind, new_uid};
-use trove_domain::model::{Asset, AssetContent, Deletion, Page, PageRequest, Principal, Version};
+use trove_domain::model::{Asset, AssetContent, Deletion, Page, PageRequest, Version};
 use trove_domain::precondition::Precondition;
 use trove_domain::{Error, FieldErrors, Result, rules};
 
 use trove_domain::asset_model::Origin;
 
+use crate::access::Caller;
 use crate::ingest::Ingested;
 use crate::ports::{AssetFilter, AssetKey, FolderFilter, NewAsset};
 use crate::retry::Race;
@@ -148,7 +150,7 @@ impl App {
     /// Creates an asset from an ingested upload; version 1 in the scope's locale.
     pub async fn create_asset(
         &self,
-        actor: &Principal,
+        actor: &Caller,
         scope: &Scope,
         up: Ingested,
         meta: MetadataInput,
@@ -163,6 +165,7 @@ impl App {
             self.checked_custom(&model, scope, None, &examined.asset_type, &input, Origin::Request, &mut errs).await?;
         errs.finish()?;
         let parent_uid = normalize_parent(meta.parent_uid.flatten());
+        self.check_in_folder(scope, Action::AssetCreate, parent_uid.as_deref()).await?;
         if let Some(p) = &parent_uid {
             self.require_folder(scope, p).await?;
         }
@@ -180,13 +183,20 @@ impl App {
             created_at: file.created_at,
         };
         let new = NewAsset { key: key(scope, &uid), parent_uid, slug, file, version };
-        self.meta.create_asset(&new).await?;
-        self.get_asset(scope, &uid).await
+        self.store_for(actor).create_asset(&new).await?;
+        // The uploader sees what they made, even where they may not read later.
+        match self.meta.get_asset(&key(scope, &uid)).await? {
+            Some(a) => self.presented(&*self.model(scope).await?, scope, a).await,
+            None => Err(asset_not_found(&uid)),
+        }
     }
 
     pub async fn get_asset(&self, scope: &Scope, uid: &str) -> Result<Asset> {
         match self.meta.get_asset(&key(scope, uid)).await? {
-            Some(a) => self.presented(&*self.model(scope).await?, scope, a).await,
+            Some(a) => {
+                self.check_asset(scope, Action::AssetRead, uid, a.parent_uid.as_deref()).await?;
+                self.presented(&*self.model(scope).await?, scope, a).await
+            }
             None => Err(self.not_in_chain(scope, uid).await?.1),
         }
     }
@@ -224,6 +234,7 @@ impl App {
             return Err(Error::not_found("folder_not_found", format!("folder {f} does not exist")));
         }
         let mut filter = AssetFilter::folder(folder);
+        filter.permitted = self.permitted(scope, Action::AssetRead).await?;
         if let Some(l) = &locales.available_in {
             filter.available_in = Some(self.chain_in(scope, l).await?);
         }
@@ -252,7 +263,7 @@ impl App {
     /// with 412 if `if_match`/`version` is stale); slug and folder changes do not.
     pub async fn update_asset(
         &self,
-        actor: &Principal,
+        actor: &Caller,
         scope: &Scope,
         uid: &str,
         if_match: Option<Precondition>,
@@ -270,6 +281,7 @@ impl App {
             } else {
                 self.get_asset(scope, uid).await?
             };
+            self.check_asset(scope, Action::AssetUpdate, uid, current.parent_uid.as_deref()).await?;
             let expected = based_on(&current, pre)?;
             let mut errs = FieldErrors::default();
             let mut content = apply_metadata(
@@ -306,8 +318,11 @@ impl App {
             }
             // Everything that can be refused is checked before anything is written, so a
             // refused request changes nothing.
-            if let Some(Some(p)) = patch.parent_uid.clone().map(normalize_parent) {
-                self.require_folder(scope, &p).await?;
+            if let Some(target) = patch.parent_uid.clone().map(normalize_parent) {
+                self.check_in_folder(scope, Action::AssetUpdate, target.as_deref()).await?;
+                if let Some(p) = &target {
+                    self.require_folder(scope, p).await?;
+                }
             }
             // The versioned change goes first: if it is stale, nothing else is applied.
             if patch.is_content_change()
@@ -320,11 +335,13 @@ impl App {
             break slug;
         };
         if let Some(slug) = &slug {
-            self.meta.set_slug(&scope.space_uid, uid, slug).await?;
+            self.store_for(&scope.caller).set_slug(&scope.space_uid, uid, slug).await?;
         }
         if let Some(parent) = &patch.parent_uid {
             let target = normalize_parent(parent.clone());
-            self.meta.move_assets(&scope.space_uid, &scope.workspace_uid, &[uid.to_owned()], target.as_deref()).await?;
+            self.store_for(&scope.caller)
+                .move_assets(&scope.space_uid, &scope.workspace_uid, &[uid.to_owned()], target.as_deref())
+                .await?;
         }
         self.get_asset(scope, uid).await
     }
@@ -332,7 +349,7 @@ impl App {
     /// Replaces the file (same UID and permanent URL), optionally with metadata edits.
     pub async fn replace_file(
         &self,
-        actor: &Principal,
+        actor: &Caller,
         scope: &Scope,
         uid: &str,
         if_match: Option<Precondition>,
@@ -340,6 +357,7 @@ impl App {
         meta: MetadataInput,
     ) -> Result<Asset> {
         let mut current = self.current_for_write(scope, uid).await?;
+        self.check_asset(scope, Action::AssetUpdate, uid, current.parent_uid.as_deref()).await?;
         based_on(&current, if_match.as_ref())?;
         let model = self.model(scope).await?;
         let examined = self.inspect(&up, &model)?;
@@ -349,8 +367,11 @@ impl App {
         let (input, origin) = meta.custom(&current.head.content);
         self.checked_custom(&model, scope, Some(uid), &type_uid, input, origin, &mut errs).await?;
         errs.finish()?;
-        if let Some(Some(p)) = meta.parent_uid.clone().map(normalize_parent) {
-            self.require_folder(scope, &p).await?;
+        if let Some(target) = meta.parent_uid.clone().map(normalize_parent) {
+            self.check_in_folder(scope, Action::AssetUpdate, target.as_deref()).await?;
+            if let Some(p) = &target {
+                self.require_folder(scope, p).await?;
+            }
         }
         let file = self.store_file(up, examined, actor, &scope.space_uid, uid).await?;
         let mut race = Race::new();
@@ -372,7 +393,9 @@ impl App {
         }
         if let Some(parent) = meta.parent_uid {
             let target = normalize_parent(parent);
-            self.meta.move_assets(&scope.space_uid, &scope.workspace_uid, &[uid.to_owned()], target.as_deref()).await?;
+            self.store_for(&scope.caller)
+                .move_assets(&scope.space_uid, &scope.workspace_uid, &[uid.to_owned()], target.as_deref())
+                .await?;
         }
         self.get_asset(scope, uid).await
     }
@@ -414,7 +437,7 @@ impl App {
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn save(
         &self,
-        actor: &Principal,
+        actor: &Caller,
         scope: &Scope,
         current: &Asset,
         based_on: i64,
@@ -434,10 +457,10 @@ impl App {
         };
         let key = exact_key(scope, &current.uid, &scope.locale);
         if current.head.locale == scope.locale {
-            self.meta.append_version(&key, based_on, &version, new_file.as_ref()).await
+            self.store_for(actor).append_version(&key, based_on, &version, new_file.as_ref()).await
         } else {
             let inherited = (current.head.locale.as_str(), based_on);
-            self.meta.localize(&key, inherited, &version, new_file.as_ref()).await.map(|_| ())
+            self.store_for(actor).localize(&key, inherited, &version, new_file.as_ref()).await.map(|_| ())
         }
     }
 
@@ -445,31 +468,33 @@ impl App {
     /// asset as the scope's locale reads it is still at a version it accepts.
     pub async fn delete_asset(
         &self,
-        actor: &Principal,
+        actor: &Caller,
         scope: &Scope,
         uid: &str,
         if_match: Option<Precondition>,
     ) -> Result<()> {
         let uids = [uid.to_owned()];
+        self.check_assets(scope, Action::AssetDelete, &uids).await?;
         let d = Deletion { deleted_by: actor.user_uid.clone(), deleted_at: now() };
         let Some(pre) = if_match.filter(|p| !p.follows_head()) else {
-            return self.meta.trash_assets(&scope.space_uid, &scope.workspace_uid, &uids, &d, None).await;
+            return self.store_for(actor).trash_assets(&scope.space_uid, &scope.workspace_uid, &uids, &d, None).await;
         };
         // The read tells a stale condition (412) from an asset this locale cannot read
         // (404) with the same answers as a PUT; the store checks the head again when
         // it commits.
         based_on(&self.get_asset(scope, uid).await?, Some(&pre))?;
         let k = key(scope, uid);
-        self.meta.trash_assets(&scope.space_uid, &scope.workspace_uid, &uids, &d, Some((&k, &pre))).await
+        self.store_for(actor).trash_assets(&scope.space_uid, &scope.workspace_uid, &uids, &d, Some((&k, &pre))).await
     }
 
     /// Moves assets to the trash, all or none. Each asset counts once, however often
     /// it is named; the answer is how many assets were moved.
-    pub async fn delete_assets(&self, actor: &Principal, scope: &Scope, uids: &[String]) -> Result<usize> {
+    pub async fn delete_assets(&self, actor: &Caller, scope: &Scope, uids: &[String]) -> Result<usize> {
         let uids = distinct(uids);
         check_bulk(&uids)?;
+        self.check_assets(scope, Action::AssetDelete, &uids).await?;
         let d = Deletion { deleted_by: actor.user_uid.clone(), deleted_at: now() };
-        self.meta.trash_assets(&scope.space_uid, &scope.workspace_uid, &uids, &d, None).await?;
+        self.store_for(actor).trash_assets(&scope.space_uid, &scope.workspace_uid, &uids, &d, None).await?;
         Ok(uids.len())
     }
 
@@ -479,7 +504,11 @@ impl App {
         let uids = distinct(uids);
         check_bulk(&uids)?;
         let target = normalize_parent(target);
-        self.meta.move_assets(&scope.space_uid, &scope.workspace_uid, &uids, target.as_deref()).await?;
+        self.check_assets(scope, Action::AssetUpdate, &uids).await?;
+        self.check_in_folder(scope, Action::AssetUpdate, target.as_deref()).await?;
+        self.store_for(&scope.caller)
+            .move_assets(&scope.space_uid, &scope.workspace_uid, &uids, target.as_deref())
+            .await?;
         Ok(uids.len())
     }
 }

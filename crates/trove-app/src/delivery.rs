@@ -35,7 +35,7 @@ impl App {
     ) -> Result<StoredFile> {
         // Delivery is public: an unknown or disabled workspace or locale is just no
         // such file, so the answer tells nothing about a space's configuration.
-        let scope = self.scope(space, workspace, locale).await.map_err(|e| match e.kind {
+        let scope = self.public_scope(space, workspace, locale).await.map_err(|e| match e.kind {
             trove_domain::ErrorKind::NotFound | trove_domain::ErrorKind::Validation => file_not_found(),
             _ => e,
         })?;

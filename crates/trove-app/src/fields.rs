@@ -4,9 +4,9 @@
 //! assets that use the field is decided in `field_changes.rs`.
 
 use trove_domain::fields::{Field, FieldDef, FieldKind, MAX_FIELD_NAME, check_definition};
-use trove_domain::model::Principal;
 use trove_domain::{Error, FieldErrors, Result};
 
+use crate::access::Caller;
 use crate::field_changes::in_use;
 use crate::{App, now};
 
@@ -60,7 +60,7 @@ impl App {
 
     /// Adds a field. A taken UID is `field_exists`, a name another field has in
     /// any case `field_name_taken` (both 409).
-    pub async fn create_field(&self, actor: &Principal, def: FieldDef) -> Result<Field> {
+    pub async fn create_field(&self, actor: &Caller, def: FieldDef) -> Result<Field> {
         let def = checked(def)?;
         let at = now();
         let field = Field {
@@ -70,13 +70,13 @@ impl App {
             updated_by: actor.user_uid.clone(),
             updated_at: at,
         };
-        self.meta.create_field(&field).await?;
+        self.store_for(actor).create_field(&field).await?;
         Ok(field)
     }
 
     /// Replaces the definition of field `uid`. The UID is fixed: a definition
     /// naming another one is `immutable_field` (409).
-    pub async fn update_field(&self, actor: &Principal, uid: &str, def: FieldDef) -> Result<Field> {
+    pub async fn update_field(&self, actor: &Caller, uid: &str, def: FieldDef) -> Result<Field> {
         let current = self.get_field(uid).await?;
         if def.uid != current.def.uid {
             return Err(Error::immutable(&["uid"]));
@@ -84,19 +84,19 @@ impl App {
         let new_def = checked(def)?;
         self.check_field_change(&current.def, &new_def).await?;
         let field = Field { def: new_def, updated_by: actor.user_uid.clone(), updated_at: now(), ..current };
-        self.meta.update_field(&field).await?.ok_or_else(|| field_not_found(uid))
+        self.store_for(actor).update_field(&field).await?.ok_or_else(|| field_not_found(uid))
     }
 
     /// Deletes a field no asset type uses; one in use is `field_in_use` (409)
     /// naming the types.
-    pub async fn delete_field(&self, uid: &str) -> Result<()> {
+    pub async fn delete_field(&self, who: &Caller, uid: &str) -> Result<()> {
         let field = self.get_field(uid).await?;
         let model = self.asset_model().await?;
         let users = model.types_using(&field.def.uid);
         if !users.is_empty() {
             return Err(in_use("field_in_use", &format!("the field {uid} cannot be deleted"), &users));
         }
-        match self.meta.delete_field(uid).await {
+        match self.store_for(who).delete_field(uid).await {
             Ok(true) => Ok(()),
             Ok(false) => Err(field_not_found(uid)),
             // The reference from asset_type_fields: a type took the field up meanwhile.

@@ -1,9 +1,11 @@
 //! Folders: create, read, list, rename, move, delete (to the trash).
 
+use trove_domain::access::Action;
 use trove_domain::ids::{UidKind, new_uid};
-use trove_domain::model::{Deletion, Folder, Page, PageRequest, Principal};
+use trove_domain::model::{Deletion, Folder, Page, PageRequest};
 use trove_domain::{Error, FieldErrors, Result, rules};
 
+use crate::access::Caller;
 use crate::assets::normalize_parent;
 use crate::ports::{FolderChange, FolderFilter};
 use crate::scope::Scope;
@@ -30,7 +32,7 @@ fn folder_not_found(uid: &str) -> Error {
 }
 
 impl App {
-    pub async fn create_folder(&self, actor: &Principal, scope: &Scope, input: NewFolder) -> Result<Folder> {
+    pub async fn create_folder(&self, actor: &Caller, scope: &Scope, input: NewFolder) -> Result<Folder> {
         let mut errs = FieldErrors::default();
         let title = match &input.title {
             Some(t) => errs.check(rules::title("title", t)),
@@ -54,11 +56,13 @@ impl App {
             updated_by: actor.user_uid.clone(),
             updated_at: at,
         };
-        self.meta.create_folder(&folder).await?;
+        self.check_in_folder(scope, Action::FolderCreate, folder.parent_uid.as_deref()).await?;
+        self.store_for(actor).create_folder(&folder).await?;
         Ok(folder)
     }
 
     pub async fn get_folder(&self, scope: &Scope, uid: &str) -> Result<Folder> {
+        self.check_folder(scope, Action::FolderRead, uid).await?;
         self.meta.get_folder(&scope.space_uid, &scope.workspace_uid, uid).await?.ok_or_else(|| folder_not_found(uid))
     }
 
@@ -67,17 +71,12 @@ impl App {
         if let FolderFilter::In(Some(p)) = &parent {
             self.get_folder(scope, p).await?;
         }
-        self.meta.list_folders(&scope.space_uid, &scope.workspace_uid, &parent, page).await
+        let permitted = self.permitted(scope, Action::FolderRead).await?;
+        self.meta.list_folders(&scope.space_uid, &scope.workspace_uid, &parent, permitted.as_ref(), page).await
     }
 
     /// Renames and/or moves a folder. A move into its own subtree is refused (422).
-    pub async fn update_folder(
-        &self,
-        actor: &Principal,
-        scope: &Scope,
-        uid: &str,
-        patch: FolderPatch,
-    ) -> Result<Folder> {
+    pub async fn update_folder(&self, actor: &Caller, scope: &Scope, uid: &str, patch: FolderPatch) -> Result<Folder> {
         let mut errs = FieldErrors::default();
         let title = patch.title.as_deref().and_then(|t| errs.check(rules::title("title", t)));
         let description =
@@ -89,14 +88,19 @@ impl App {
             return Err(Error::folder_cycle());
         }
         errs.finish()?;
+        self.check_folder(scope, Action::FolderUpdate, uid).await?;
+        if let Some(target) = &parent_uid {
+            self.check_in_folder(scope, Action::FolderCreate, target.as_deref()).await?;
+        }
         let change =
             FolderChange { title, description, parent_uid, updated_by: actor.user_uid.clone(), updated_at: now() };
-        self.meta.update_folder(&scope.space_uid, &scope.workspace_uid, uid, &change).await
+        self.store_for(actor).update_folder(&scope.space_uid, &scope.workspace_uid, uid, &change).await
     }
 
     /// Moves a folder, its subfolders and their assets to the trash.
-    pub async fn delete_folder(&self, actor: &Principal, scope: &Scope, uid: &str) -> Result<()> {
+    pub async fn delete_folder(&self, actor: &Caller, scope: &Scope, uid: &str) -> Result<()> {
+        self.check_folder(scope, Action::FolderDelete, uid).await?;
         let d = Deletion { deleted_by: actor.user_uid.clone(), deleted_at: now() };
-        self.meta.trash_folder(&scope.space_uid, &scope.workspace_uid, uid, &d).await
+        self.store_for(actor).trash_folder(&scope.space_uid, &scope.workspace_uid, uid, &d).await
     }
 }

@@ -9,9 +9,10 @@ use futures::StreamExt;
 use sha2::{Digest, Sha256};
 use trove_domain::asset_model::AssetModel;
 use trove_domain::ids::{UidKind, new_uid};
-use trove_domain::model::{Principal, StoredFile};
+use trove_domain::model::StoredFile;
 use trove_domain::{Error, ErrorKind, Result, rules};
 
+use crate::access::Caller;
 use crate::ports::media::PROBE_BYTES;
 use crate::ports::{BlobStore, ByteStream, MediaInfo, StagedBlob};
 use crate::{App, now};
@@ -147,7 +148,7 @@ impl App {
         &self,
         mut up: Ingested,
         examined: Examined,
-        actor: &Principal,
+        actor: &Caller,
         space: &str,
         asset_uid: &str,
     ) -> Result<StoredFile> {

@@ -5,6 +5,7 @@ use trove_domain::languages::{CATALOGUE, code as language_code, standard_name};
 use trove_domain::model::Language;
 use trove_domain::{Error, FieldErrors, Result, rules};
 
+use crate::access::Caller;
 use crate::{App, now};
 
 /// Input for a new language. A standard code takes its catalogue name unless one is
@@ -56,7 +57,7 @@ impl App {
         self.meta.get_language(&code.to_ascii_lowercase()).await?.ok_or_else(|| language_not_found(code))
     }
 
-    pub async fn create_language(&self, input: NewLanguage) -> Result<Language> {
+    pub async fn create_language(&self, who: &Caller, input: NewLanguage) -> Result<Language> {
         let mut errs = FieldErrors::default();
         let code = match input.code.as_deref() {
             Some(c) => errs.check(language_code(c)),
@@ -83,11 +84,11 @@ impl App {
             is_custom: standard.is_none(),
             created_at: now(),
         };
-        self.meta.create_language(&language).await?;
+        self.store_for(who).create_language(&language).await?;
         self.get_language(&language.code).await
     }
 
-    pub async fn update_language(&self, code: &str, patch: LanguagePatch) -> Result<Language> {
+    pub async fn update_language(&self, who: &Caller, code: &str, patch: LanguagePatch) -> Result<Language> {
         let code = code.to_ascii_lowercase();
         if patch.code.as_deref().is_some_and(|c| !c.eq_ignore_ascii_case(&code)) {
             return Err(Error::immutable(&["code"]));
@@ -96,14 +97,14 @@ impl App {
         let name = patch.name.as_deref().and_then(|n| errs.check(rules::title("name", n)));
         errs.finish()?;
         let fallback = patch.fallback_code.as_deref().map(str::to_ascii_lowercase);
-        self.meta
+        self.store_for(who)
             .update_language(&code, name.as_deref(), fallback.as_deref())
             .await?
             .ok_or_else(|| language_not_found(&code))
     }
 
-    pub async fn delete_language(&self, code: &str) -> Result<()> {
-        if self.meta.delete_language(&code.to_ascii_lowercase()).await? {
+    pub async fn delete_language(&self, who: &Caller, code: &str) -> Result<()> {
+        if self.store_for(who).delete_language(&code.to_ascii_lowercase()).await? {
             Ok(())
         } else {
             Err(language_not_found(code))

@@ -4,8 +4,10 @@
 //! database, storage or media backend sits behind a port is decided by the binary,
 //! so every use case here runs unchanged on SQLite + files and PostgreSQL + S3.
 
+pub mod access;
 pub mod asset_types;
 pub mod assets;
+pub mod audit;
 pub mod auth;
 mod custom_values;
 pub mod delivery;
@@ -16,9 +18,12 @@ pub mod ingest;
 pub mod languages;
 pub mod localization;
 pub mod maintenance;
-pub mod policy;
+pub mod operator;
+pub mod people;
+mod permitted;
 pub mod ports;
 mod retry;
+pub mod roles;
 pub mod scope;
 pub mod spaces;
 pub mod transfer;
@@ -47,6 +52,8 @@ pub struct Settings {
     /// attachment. Off by default: inline, such a file runs in the browser under the
     /// delivery origin (the CSP sandbox limits, but does not remove, what it can do).
     pub inline_active_content: bool,
+    /// How long a browser session lasts after login.
+    pub session_ttl: Duration,
 }
 
 impl Default for Settings {
@@ -57,6 +64,7 @@ impl Default for Settings {
             allowed_risky_types: Vec::new(),
             node_id: ulid::Ulid::generate().to_string().to_lowercase(),
             inline_active_content: false,
+            session_ttl: Duration::from_secs(12 * 3600),
         }
     }
 }
@@ -74,6 +82,8 @@ pub struct App {
     /// The organization's asset model, with the settings version it was read at;
     /// see `App::model`.
     models: Arc<std::sync::RwLock<Option<asset_types::CachedModel>>>,
+    /// Login attempts per account and address, on this node.
+    login_limits: Arc<auth::LoginLimits>,
 }
 
 impl App {
@@ -83,7 +93,15 @@ impl App {
         media: Arc<dyn MediaProbe>,
         settings: Settings,
     ) -> Self {
-        App { meta, blobs, media, settings: Arc::new(settings), fallbacks: Arc::default(), models: Arc::default() }
+        App {
+            meta,
+            blobs,
+            media,
+            settings: Arc::new(settings),
+            fallbacks: Arc::default(),
+            models: Arc::default(),
+            login_limits: Arc::new(auth::LoginLimits::new()),
+        }
     }
 
     pub fn settings(&self) -> &Settings {

@@ -5,6 +5,7 @@
 //! inherited (metadata, file replace, restore) creates that locale's variant; see
 //! `App::save`.
 
+use trove_domain::access::Action;
 use trove_domain::model::LocaleStatus;
 use trove_domain::{Error, ErrorKind, Result};
 
@@ -15,7 +16,9 @@ use crate::scope::Scope;
 impl App {
     /// Each language the workspace enables, in code order: localized, or where its
     /// values come from along its fallback chain.
+    /// Languages the caller's role may not read are left out.
     pub async fn locale_status(&self, scope: &Scope, uid: &str) -> Result<Vec<LocaleStatus>> {
+        self.check_assets(scope, Action::AssetRead, &[uid.to_owned()]).await?;
         let variants = self
             .meta
             .variants(&scope.space_uid, &scope.workspace_uid, uid)
@@ -26,6 +29,7 @@ impl App {
             .chains(scope)
             .await?
             .into_iter()
+            .filter(|(code, _)| scope.require_in(Action::AssetRead, code).is_ok())
             .map(|(code, chain)| {
                 let source = chain.iter().find(|l| head(l).is_some());
                 LocaleStatus {
@@ -49,6 +53,7 @@ impl App {
                 format!("{} is the default language; its variant cannot be unlocalized", scope.locale),
             ));
         }
-        self.meta.unlocalize(&exact_key(scope, uid, &scope.locale)).await
+        self.check_assets(scope, Action::AssetUpdate, &[uid.to_owned()]).await?;
+        self.store_for(&scope.caller).unlocalize(&exact_key(scope, uid, &scope.locale)).await
     }
 }

@@ -6,11 +6,14 @@ use std::sync::Arc;
 use trove_domain::ids::MAIN_WORKSPACE;
 use trove_domain::{Error, ErrorKind, Result, languages};
 
+use trove_domain::access::{Action, Principal, Resource};
+
 use crate::App;
+use crate::access::{Allowance, Caller};
 
 /// A validated place to work: the space and workspace exist, and the locale is
 /// enabled in that workspace.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Scope {
     pub space_uid: String,
     pub workspace_uid: String,
@@ -24,6 +27,22 @@ pub struct Scope {
     pub enabled: Vec<String>,
     /// The organization's languages version read with the workspace.
     pub settings_version: i64,
+    /// Who works here, with their standing in the space.
+    pub caller: Caller,
+}
+
+impl Scope {
+    /// Whether the caller may perform `action` here, in the scope's language.
+    pub fn require(&self, action: Action) -> Result<Allowance> {
+        let on = Resource { workspace: Some(&self.workspace_uid), locale: Some(&self.locale) };
+        self.caller.require(action, Some(&self.space_uid), &on)
+    }
+
+    /// [`Scope::require`] for an action in another language of the workspace.
+    pub fn require_in(&self, action: Action, locale: &str) -> Result<Allowance> {
+        let on = Resource { workspace: Some(&self.workspace_uid), locale: Some(locale) };
+        self.caller.require(action, Some(&self.space_uid), &on)
+    }
 }
 
 /// Each language's fallback (`None` for the default), by code.
@@ -32,7 +51,7 @@ pub type Fallbacks = BTreeMap<String, Option<String>>;
 /// A node's copy of [`Fallbacks`] with the languages version it was read at.
 pub type CachedFallbacks = (i64, Arc<Fallbacks>);
 
-pub(crate) fn space_not_found(uid: &str) -> Error {
+pub fn space_not_found(uid: &str) -> Error {
     Error::not_found("space_not_found", format!("space {uid} does not exist"))
 }
 
@@ -65,7 +84,42 @@ impl App {
     /// Resolves a request's scope; `workspace` defaults to `main` and `locale` to the
     /// workspace's default language. A locale the workspace does not enable is 422
     /// `locale_not_enabled`, whether it exists in the organization or not.
-    pub async fn scope(&self, space: &str, workspace: Option<&str>, locale: Option<&str>) -> Result<Scope> {
+    pub async fn scope(
+        &self,
+        who: &Caller,
+        space: &str,
+        workspace: Option<&str>,
+        locale: Option<&str>,
+    ) -> Result<Scope> {
+        let who = match who.standing(space) {
+            Some(_) => who.clone(),
+            None => self.caller(who.principal.clone(), Some(space)).await?,
+        };
+        // A space or workspace the caller may not see is a miss, before anything
+        // about it is read.
+        let ws_uid = workspace.unwrap_or(MAIN_WORKSPACE);
+        who.require(Action::SpaceRead, Some(space), &Resource { workspace: Some(ws_uid), locale: None })?;
+        self.resolve_scope(who, space, workspace, locale).await
+    }
+
+    /// A scope for public delivery, which decides nothing about callers.
+    pub(crate) async fn public_scope(
+        &self,
+        space: &str,
+        workspace: Option<&str>,
+        locale: Option<&str>,
+    ) -> Result<Scope> {
+        let anonymous = Caller { principal: Principal::anonymous(), space: None };
+        self.resolve_scope(anonymous, space, workspace, locale).await
+    }
+
+    async fn resolve_scope(
+        &self,
+        caller: Caller,
+        space: &str,
+        workspace: Option<&str>,
+        locale: Option<&str>,
+    ) -> Result<Scope> {
         let ws_uid = workspace.unwrap_or(MAIN_WORKSPACE);
         let wanted = locale_param(locale)?;
         let Some((ws, settings_version)) = self.meta.workspace_with_settings_version(space, ws_uid).await? else {
@@ -82,6 +136,7 @@ impl App {
             default_locale: ws.default_locale,
             enabled: ws.languages,
             settings_version,
+            caller,
         };
         match wanted {
             None => Ok(scope),

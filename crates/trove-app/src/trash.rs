@@ -1,5 +1,6 @@
 //! The trash: what was deleted, and putting it back.
 
+use trove_domain::access::{Action, Resource};
 use trove_domain::model::{Page, PageRequest, TrashItem, TrashKind};
 use trove_domain::{Error, Result};
 
@@ -9,7 +10,9 @@ use crate::scope::Scope;
 
 impl App {
     /// Items users deleted in this workspace, newest first.
+    /// A role limited to some folders sees only their items.
     pub async fn list_trash(&self, scope: &Scope, filter: TrashFilter, page: PageRequest) -> Result<Page<TrashItem>> {
+        let filter = TrashFilter { permitted: self.permitted(scope, Action::TrashRead).await?, ..filter };
         if let (Some(a), Some(b)) = (filter.deleted_after, filter.deleted_before)
             && a > b
         {
@@ -29,15 +32,23 @@ impl App {
         with_assets: Option<bool>,
     ) -> Result<(TrashKind, bool)> {
         let with_assets = with_assets.unwrap_or(true);
+        // Restoring puts items back anywhere in the workspace: it needs the right
+        // over every asset, not a part of them.
+        let whole = Resource { workspace: Some(&scope.workspace_uid), locale: None };
+        scope.caller.require_all(Action::TrashRestore, Some(&scope.space_uid), &whole)?;
         let kind = self
             .meta
             .trash_kind(&scope.space_uid, &scope.workspace_uid, uid)
             .await?
             .ok_or_else(|| Error::not_found("trash_item_not_found", format!("{uid} is not in the trash")))?;
         match kind {
-            TrashKind::Asset => self.meta.restore_asset(&scope.space_uid, &scope.workspace_uid, uid).await?,
+            TrashKind::Asset => {
+                self.store_for(&scope.caller).restore_asset(&scope.space_uid, &scope.workspace_uid, uid).await?
+            }
             TrashKind::Folder => {
-                self.meta.restore_folder(&scope.space_uid, &scope.workspace_uid, uid, with_assets).await?
+                self.store_for(&scope.caller)
+                    .restore_folder(&scope.space_uid, &scope.workspace_uid, uid, with_assets)
+                    .await?
             }
         }
         Ok((kind, with_assets))

@@ -1,11 +1,12 @@
 //! Versions: history per locale, naming, and restore-as-newest.
 
 use trove_domain::asset_model::Origin;
-use trove_domain::model::{Asset, Principal, Version};
+use trove_domain::model::{Asset, Version};
 use trove_domain::precondition::Precondition;
 use trove_domain::{Error, FieldErrors, Result, rules};
 
 use crate::App;
+use crate::access::Caller;
 use crate::assets::{asset_not_found, based_on, exact_key, key};
 use crate::retry::Race;
 use crate::scope::Scope;
@@ -34,6 +35,7 @@ impl App {
     pub async fn name_version(&self, scope: &Scope, uid: &str, n: i64, name: Option<&str>) -> Result<Version> {
         let name = name.map(rules::version_name).transpose()?;
         let source = self.get_asset(scope, uid).await?.head.locale;
+        self.check_assets(scope, trove_domain::access::Action::AssetUpdate, &[uid.to_owned()]).await?;
         if source != scope.locale {
             return Err(Error::conflict(
                 "not_localized",
@@ -44,7 +46,7 @@ impl App {
                 ),
             ));
         }
-        if !self.meta.name_version(&exact_key(scope, uid, &source), n, name.as_deref()).await? {
+        if !self.store_for(&scope.caller).name_version(&exact_key(scope, uid, &source), n, name.as_deref()).await? {
             return Err(version_not_found(n));
         }
         self.get_version(scope, uid, n).await
@@ -55,7 +57,7 @@ impl App {
     /// precondition the restore lands on top of whatever the head is when it commits.
     pub async fn restore_version(
         &self,
-        actor: &Principal,
+        actor: &Caller,
         scope: &Scope,
         uid: &str,
         n: i64,
@@ -65,6 +67,8 @@ impl App {
         let mut race = Race::new();
         loop {
             let current = self.meta.get_asset(&key(scope, uid)).await?.ok_or_else(|| asset_not_found(uid))?;
+            self.check_asset(scope, trove_domain::access::Action::AssetUpdate, uid, current.parent_uid.as_deref())
+                .await?;
             // The version is one of the history the locale reads; restoring it in a
             // language that inherits localizes that language with it. A version that
             // does not exist is 404 whatever the precondition says (RFC 9110 §13.2.1:

@@ -1,12 +1,14 @@
 //! Workspaces: fork, list, read, rename, delete, languages, compare and merge.
 
+use trove_domain::access::{Action, Resource};
 use trove_domain::asset_model::{Origin, Side};
 use trove_domain::fields::values_json;
 use trove_domain::ids::MAIN_WORKSPACE;
-use trove_domain::model::{Page, PageRequest, Principal, Workspace};
+use trove_domain::model::{Page, PageRequest, Workspace};
 use trove_domain::workspace::{ItemChanges, MergeReport, MergeStrategy, workspace_uid};
 use trove_domain::{Error, ErrorKind, FieldErrors, Result, rules};
 
+use crate::access::Caller;
 use crate::ports::{MergeCheck, MergeRequest, WorkspaceChange};
 use crate::{App, now};
 
@@ -35,7 +37,7 @@ fn workspace_not_found(uid: &str) -> Error {
 
 impl App {
     /// Forks a workspace: the new one starts with everything the source holds now.
-    pub async fn create_workspace(&self, actor: &Principal, space: &str, input: NewWorkspace) -> Result<Workspace> {
+    pub async fn create_workspace(&self, actor: &Caller, space: &str, input: NewWorkspace) -> Result<Workspace> {
         let mut errs = FieldErrors::default();
         let uid = match input.uid.as_deref() {
             Some(u) => errs.check(workspace_uid(u)),
@@ -64,7 +66,7 @@ impl App {
             updated_by: actor.user_uid.clone(),
             updated_at: at,
         };
-        self.meta.create_workspace(&new).await
+        self.store_for(actor).create_workspace(&new).await
     }
 
     pub async fn list_workspaces(&self, space: &str, page: PageRequest) -> Result<Page<Workspace>> {
@@ -84,7 +86,7 @@ impl App {
 
     pub async fn update_workspace(
         &self,
-        actor: &Principal,
+        actor: &Caller,
         space: &str,
         uid: &str,
         patch: WorkspacePatch,
@@ -106,16 +108,16 @@ impl App {
             patch.description.as_ref().and_then(|d| errs.check(rules::description(d.as_deref().unwrap_or(""))));
         errs.finish()?;
         let change = WorkspaceChange { name, description, updated_by: actor.user_uid.clone(), updated_at: now() };
-        self.meta.update_workspace(space, uid, &change).await?.ok_or_else(|| workspace_not_found(uid))
+        self.store_for(actor).update_workspace(space, uid, &change).await?.ok_or_else(|| workspace_not_found(uid))
     }
 
     /// Deletes a workspace other than `main`, then frees the blobs nothing uses any more.
-    pub async fn delete_workspace(&self, space: &str, uid: &str) -> Result<()> {
+    pub async fn delete_workspace(&self, who: &Caller, space: &str, uid: &str) -> Result<()> {
         if uid == MAIN_WORKSPACE {
             self.get_space(space).await?;
             return Err(Error::conflict("main_workspace_protected", "the main workspace cannot be deleted"));
         }
-        if !self.meta.delete_workspace(space, uid).await? {
+        if !self.store_for(who).delete_workspace(space, uid).await? {
             self.get_space(space).await?;
             return Err(workspace_not_found(uid));
         }
@@ -128,7 +130,7 @@ impl App {
     /// Replaces the enabled languages. The default language is locked in.
     pub async fn set_workspace_languages(
         &self,
-        actor: &Principal,
+        actor: &Caller,
         space: &str,
         uid: &str,
         languages: Vec<String>,
@@ -146,13 +148,26 @@ impl App {
             e.fields.insert("languages".to_owned(), vec![format!("must include {}", ws.default_locale)]);
             return Err(e);
         }
-        self.meta.set_workspace_languages(space, uid, &codes, &actor.user_uid, now()).await?;
+        self.store_for(actor).set_workspace_languages(space, uid, &codes, &actor.user_uid, now()).await?;
         self.get_workspace(space, uid).await
     }
 
     /// What changed in the workspace and in its source since the fork (or the last merge).
-    pub async fn compare_workspace(&self, space: &str, uid: &str, page: PageRequest) -> Result<Page<ItemChanges>> {
-        self.get_workspace(space, uid).await?;
+    /// What changed in the workspace since its fork. Compare lists every changed
+    /// asset, so it needs the right to read all of them in both workspaces: a
+    /// role limited to some folders is refused rather than shown a count that
+    /// says what it may not see.
+    pub async fn compare_workspace(
+        &self,
+        who: &Caller,
+        space: &str,
+        uid: &str,
+        page: PageRequest,
+    ) -> Result<Page<ItemChanges>> {
+        let w = self.get_workspace(space, uid).await?;
+        for ws in std::iter::once(uid).chain(w.source_uid.as_deref()) {
+            who.require_all(Action::AssetRead, Some(space), &Resource { workspace: Some(ws), locale: None })?;
+        }
         let all = self.meta.compare_workspace(space, uid).await?;
         let count = i64::try_from(all.len()).unwrap_or(i64::MAX);
         let skip = usize::try_from(page.skip).unwrap_or(0);
@@ -163,7 +178,7 @@ impl App {
     /// Merges the workspace's changes into its source.
     pub async fn merge_workspace(
         &self,
-        actor: &Principal,
+        actor: &Caller,
         space: &str,
         uid: &str,
         strategy: MergeStrategy,
@@ -183,6 +198,6 @@ impl App {
             errs.finish().map(|()| values_json(&values))
         });
         let request = MergeRequest { strategy, by: actor.user_uid.clone(), at: now(), check };
-        self.meta.merge_workspace(space, uid, &request).await
+        self.store_for(actor).merge_workspace(space, uid, &request).await
     }
 }

@@ -34,6 +34,9 @@ pub enum ErrorKind {
     UnsupportedMediaType,
     /// The requested byte range cannot be served.
     RangeNotSatisfiable,
+    /// The caller is asking too often (login attempts); `retry_after` says when
+    /// to try again.
+    TooManyRequests,
     /// A dependency (database, storage) is unavailable; retrying may help.
     Unavailable,
     /// A bug or an unexpected backend failure. Details go to the log, not the client.
@@ -48,6 +51,8 @@ pub struct Error {
     pub code: Cow<'static, str>,
     pub message: String,
     pub fields: BTreeMap<String, Vec<String>>,
+    /// Seconds after which a retry may succeed (sent as `Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 /// Result alias used across Trove.
@@ -56,7 +61,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// Builds an error of any kind with a stable code.
     pub fn new(kind: ErrorKind, code: &'static str, message: impl Into<String>) -> Self {
-        Error { kind, code: Cow::Borrowed(code), message: message.into(), fields: BTreeMap::new() }
+        Error { kind, code: Cow::Borrowed(code), message: message.into(), fields: BTreeMap::new(), retry_after: None }
     }
 
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
@@ -108,6 +113,7 @@ impl Error {
             code: Cow::Borrowed("validation_failed"),
             message: format!("{field}: {message}"),
             fields,
+            retry_after: None,
         }
     }
 
@@ -158,6 +164,12 @@ impl FieldErrors {
             return Ok(());
         }
         let message = self.0.iter().map(|(f, m)| format!("{f}: {}", m.join("; "))).collect::<Vec<_>>().join(", ");
-        Err(Error { kind: ErrorKind::Validation, code: Cow::Borrowed("validation_failed"), message, fields: self.0 })
+        Err(Error {
+            kind: ErrorKind::Validation,
+            code: Cow::Borrowed("validation_failed"),
+            message,
+            fields: self.0,
+            retry_after: None,
+        })
     }
 }

@@ -11,6 +11,9 @@ pub enum UidKind {
     Asset,
     Folder,
     File,
+    Event,
+    Session,
+    Role,
 }
 
 impl UidKind {
@@ -23,6 +26,9 @@ impl UidKind {
             UidKind::Asset => "am",
             UidKind::Folder => "fd",
             UidKind::File => "fl",
+            UidKind::Event => "ev",
+            UidKind::Session => "se",
+            UidKind::Role => "ro",
         }
     }
 }

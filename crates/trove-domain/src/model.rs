@@ -19,39 +19,6 @@ pub struct Organization {
     pub created_at: Timestamp,
 }
 
-/// Organization-level roles. Only the product admin exists until access control lands.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum OrgRole {
-    ProductAdmin,
-    Member,
-}
-
-impl OrgRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OrgRole::ProductAdmin => "product_admin",
-            OrgRole::Member => "member",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "product_admin" => Some(OrgRole::ProductAdmin),
-            "member" => Some(OrgRole::Member),
-            _ => None,
-        }
-    }
-}
-
-/// Who is calling: the user behind a verified token.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Principal {
-    pub user_uid: String,
-    pub org_uid: String,
-    pub role: OrgRole,
-}
-
 /// A space: the top-level container for one brand, site or business unit.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Space {

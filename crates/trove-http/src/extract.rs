@@ -5,12 +5,13 @@ use std::collections::HashMap;
 use std::marker::PhantomData;
 
 use axum::extract::{FromRequest, FromRequestParts, Query, RawPathParams, Request};
-use axum::http::HeaderMap;
 use axum::http::header::{AUTHORIZATION, IF_MATCH};
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method};
 use serde::de::DeserializeOwned;
-use trove_app::policy::{Action, Resource, authorize};
-use trove_domain::model::Principal;
+use trove_app::access::Caller;
+use trove_app::auth::Presented;
+use trove_domain::access::{Action, Resource};
 use trove_domain::precondition::{self, Precondition};
 use trove_domain::{Error, ErrorKind, Result};
 
@@ -38,60 +39,83 @@ macro_rules! permissions {
     };
 }
 
-permissions!(
-    SpaceList,
-    SpaceCreate,
-    SpaceRead,
-    SpaceUpdate,
-    SpaceDelete,
-    AssetRead,
-    AssetCreate,
-    AssetUpdate,
-    AssetDelete,
-    FolderRead,
-    FolderCreate,
-    FolderUpdate,
-    FolderDelete,
-    TrashRead,
-    TrashRestore,
-    WorkspaceRead,
-    WorkspaceCreate,
-    WorkspaceUpdate,
-    WorkspaceDelete,
-    WorkspaceMerge,
-    LanguageRead,
-    LanguageCreate,
-    LanguageUpdate,
-    LanguageDelete,
-    AssetTypeRead,
-    AssetTypeWrite,
-    FieldRead,
-    FieldWrite,
-);
+trove_domain::with_actions!(permissions);
 
-/// An authenticated caller allowed to perform `P` (in the path's space, if any).
-pub struct Allowed<P>(pub Principal, pub PhantomData<P>);
+/// The cookie a browser session travels in.
+pub const SESSION_COOKIE: &str = "trove_session";
+
+/// The header cookie-authenticated writes carry the session's CSRF token in.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The value of cookie `name` in the request's `Cookie` headers.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim())
+        .filter(|v| !v.is_empty())
+}
+
+/// An authenticated caller allowed to perform `P`: the credential is checked,
+/// the caller's standing in the path's space (if any) resolved once, and the
+/// action decided for the workspace and language the request names. A refusal is
+/// a 404 where the caller may not know the space or workspace exists.
+pub struct Allowed<P>(pub Caller, pub PhantomData<P>);
 
 impl<P: Permission> FromRequestParts<AppState> for Allowed<P> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let header = parts.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
-        let who = state.app.authenticate(header).await?;
-        let params = RawPathParams::from_request_parts(parts, state).await.ok();
+        let writes = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        let presented = Presented {
+            authorization: parts.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()),
+            session: cookie(&parts.headers, SESSION_COOKIE),
+            csrf: parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()),
+            writes,
+        };
+        let principal = state.app.authenticate(presented).await?;
+        let params = match RawPathParams::from_request_parts(parts, state).await {
+            Ok(p) => Some(p),
+            // Nothing can be decided about a space whose UID is not even text.
+            Err(axum::extract::rejection::RawPathParamsRejection::InvalidUtf8InPathParam(_)) => {
+                return Err(ApiError(Error::bad_request(
+                    "invalid_path_parameter",
+                    "a path segment of this URL is not valid UTF-8",
+                )));
+            }
+            Err(_) => None,
+        };
         let path = |name: &str| params.as_ref().and_then(|p| p.iter().find(|(k, _)| *k == name).map(|(_, v)| v));
         // A malformed query string is the route's 400, reported by its own extractor.
         let query = Query::<HashMap<String, String>>::try_from_uri(&parts.uri).map(|q| q.0).unwrap_or_default();
         // The locale as the use case will read it (codes are case-insensitive), so
         // a rule about fr-fr also holds for FR-FR.
         let locale = path("locale").or(query.get("locale").map(String::as_str)).map(|l| l.trim().to_ascii_lowercase());
-        let on = Resource {
-            space: path("space"),
-            workspace: query.get("workspace").map(String::as_str),
-            locale: locale.as_deref().filter(|l| !l.is_empty()),
-        };
-        authorize(&who, P::ACTION, &on)?;
-        Ok(Allowed(who, PhantomData))
+        let space = path("space");
+        let caller = state.app.caller(principal, space).await?;
+        let workspace = path("workspace")
+            .or(query.get("workspace").map(String::as_str))
+            .or(space.map(|_| trove_domain::ids::MAIN_WORKSPACE));
+        let on = Resource { workspace, locale: locale.as_deref().filter(|l| !l.is_empty()) };
+        caller.admit(P::ACTION, space, &on)?;
+        Ok(Allowed(caller, PhantomData))
+    }
+}
+
+/// The client's address, when the server records it for the connection (login
+/// attempts are limited per address too).
+pub struct ClientAddr(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let info = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
+        Ok(ClientAddr(info.map(|i| i.0.ip())))
     }
 }
 

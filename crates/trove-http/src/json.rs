@@ -158,7 +158,13 @@ pub(crate) fn shape_error(path: &str, inner: &str) -> Error {
     let field = if field.is_empty() { "body".to_owned() } else { field };
     let mut fields = BTreeMap::new();
     fields.insert(field.clone(), vec![problem.clone()]);
-    Error { kind: ErrorKind::Validation, code: "invalid_body".into(), message: format!("{field}: {problem}"), fields }
+    Error {
+        kind: ErrorKind::Validation,
+        code: "invalid_body".into(),
+        message: format!("{field}: {problem}"),
+        fields,
+        retry_after: None,
+    }
 }
 
 /// What a Rust type the deserializer expected is called in JSON.

@@ -14,8 +14,8 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::routes::{
-    asset_types, assets, delivery, fields, folders, health, languages, localization, spaces, trash, versions,
-    workspaces,
+    asset_types, assets, audit, delivery, fields, folders, health, languages, localization, members, roles, session,
+    spaces, trash, users, versions, workspaces,
 };
 
 #[derive(OpenApi)]
@@ -45,6 +45,9 @@ use crate::routes::{
         (name = "folders", description = "Nested folders per workspace"),
         (name = "trash", description = "Deleted items, restorable until purged"),
         (name = "delivery", description = "File URLs and permanent URLs; no token needed"),
+        (name = "people", description = "Users, organization and space roles, space members, API and delivery tokens"),
+        (name = "session", description = "Logging in and out of the web UI (a cookie plus a CSRF token)"),
+        (name = "audit", description = "Who changed what: the organization's, a space's and an asset's history"),
         (name = "operations", description = "Health and readiness"),
     )
 )]
@@ -92,6 +95,25 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(trash::restore))
         .routes(routes!(delivery::file_url))
         .routes(routes!(delivery::permanent_url))
+        .routes(routes!(session::login, session::logout))
+        .routes(routes!(session::set_up))
+        .routes(routes!(users::list_users, users::create_user))
+        .routes(routes!(users::get_user, users::update_user, users::delete_user))
+        .routes(routes!(users::reset_user))
+        .routes(routes!(users::list_tokens, users::create_token))
+        .routes(routes!(users::revoke_token))
+        .routes(routes!(roles::list_org_roles, roles::create_org_role))
+        .routes(routes!(roles::get_org_role, roles::update_org_role, roles::delete_org_role))
+        .routes(routes!(roles::list_space_roles, roles::create_space_role))
+        .routes(routes!(roles::get_space_role, roles::update_space_role, roles::delete_space_role))
+        .routes(routes!(members::list_members))
+        .routes(routes!(members::get_member, members::set_member, members::remove_member))
+        .routes(routes!(members::transfer_ownership))
+        .routes(routes!(members::list_delivery_tokens, members::create_delivery_token))
+        .routes(routes!(members::revoke_delivery_token))
+        .routes(routes!(audit::org_audit))
+        .routes(routes!(audit::space_audit))
+        .routes(routes!(audit::asset_activity))
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
         .route("/api/openapi.json", get(serve_document))

@@ -7,13 +7,14 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use sqlx::AssertSqlSafe;
-use sqlx::{Any, Transaction};
 use trove_app::ports::{AssetTypeRepo, StoredAssetType};
 use trove_domain::asset_types::AssetType;
+use trove_domain::audit::Event;
 use trove_domain::fields::TypedRow;
 use trove_domain::{Error, Result};
 
 use crate::rows::{get, ms, ts};
+use crate::writer::begin_org_write;
 use crate::{SqlStore, db_err};
 
 fn definition(t: &AssetType) -> Result<String> {
@@ -29,18 +30,18 @@ fn taken(code: &'static str, key: &str, message: String) -> Error {
 }
 
 /// Writes the fields and pairs of `t` (after removing its old ones).
-async fn write_parts(tx: &mut Transaction<'static, Any>, t: &AssetType) -> Result<()> {
+async fn write_parts(tx: &mut sqlx::AnyConnection, t: &AssetType) -> Result<()> {
     for table in ["asset_type_fields", "asset_type_claims"] {
         sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE type_uid = $1")))
             .bind(&t.uid)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await
             .map_err(db_err)?;
     }
     for (i, f) in t.fields.iter().enumerate() {
         let exists: Option<String> = sqlx::query_scalar("SELECT uid FROM fields WHERE uid = $1")
             .bind(f)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut *tx)
             .await
             .map_err(db_err)?;
         if exists.is_none() {
@@ -52,7 +53,7 @@ async fn write_parts(tx: &mut Transaction<'static, Any>, t: &AssetType) -> Resul
             .bind(&t.uid)
             .bind(f)
             .bind(i as i64)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await
             .map_err(db_err)?;
     }
@@ -64,7 +65,7 @@ async fn write_parts(tx: &mut Transaction<'static, Any>, t: &AssetType) -> Resul
             sqlx::query_scalar("SELECT type_uid FROM asset_type_claims WHERE mime = $1 AND extension = $2")
                 .bind(&mime)
                 .bind(&ext)
-                .fetch_optional(&mut **tx)
+                .fetch_optional(&mut *tx)
                 .await
                 .map_err(db_err)?;
         if let Some(o) = owner {
@@ -78,14 +79,14 @@ async fn write_parts(tx: &mut Transaction<'static, Any>, t: &AssetType) -> Resul
             .bind(&mime)
             .bind(&ext)
             .bind(&t.uid)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await
             .map_err(db_err)?;
     }
     Ok(())
 }
 
-async fn insert(tx: &mut Transaction<'static, Any>, t: &StoredAssetType) -> Result<()> {
+async fn insert(tx: &mut sqlx::AnyConnection, t: &StoredAssetType) -> Result<()> {
     sqlx::query(
         "INSERT INTO asset_types (uid, is_system, definition, created_by, created_at, updated_by, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -97,7 +98,7 @@ async fn insert(tx: &mut Transaction<'static, Any>, t: &StoredAssetType) -> Resu
     .bind(ms(t.created_at))
     .bind(&t.updated_by)
     .bind(ms(t.updated_at))
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await
     .map_err(db_err)?;
     Ok(())
@@ -111,23 +112,23 @@ const BACKFILL_BATCH: i64 = 500;
 /// transaction, so listing by type finds them. Idempotent; a no-op once done.
 pub(crate) async fn backfill_file_types(store: &SqlStore) -> Result<()> {
     loop {
-        let mut tx = store.write.begin().await.map_err(db_err)?;
+        let mut w = begin_org_write(store).await?;
         let rows: Vec<(String, String, String)> = sqlx::query_as(
             "SELECT uid, content_type, file_name FROM files WHERE asset_type IS NULL ORDER BY uid LIMIT $1",
         )
         .bind(BACKFILL_BATCH)
-        .fetch_all(&mut *tx)
+        .fetch_all(w.conn())
         .await
         .map_err(db_err)?;
         for (uid, content_type, file_name) in &rows {
             sqlx::query("UPDATE files SET asset_type = $2 WHERE uid = $1")
                 .bind(uid)
                 .bind(crate::rows::detect_builtin(content_type, file_name))
-                .execute(&mut *tx)
+                .execute(w.conn())
                 .await
                 .map_err(db_err)?;
         }
-        tx.commit().await.map_err(db_err)?;
+        w.commit().await?;
         if (rows.len() as i64) < BACKFILL_BATCH {
             return Ok(());
         }
@@ -148,7 +149,7 @@ impl AssetTypeRepo for SqlStore {
             .fetch_all(&mut *tx)
             .await
             .map_err(db_err)?;
-        tx.commit().await.map_err(db_err)?;
+        crate::dialect::end_snapshot(tx).await;
         let mut fields: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for l in &links {
             fields.entry(get(l, "type_uid")?).or_default().push(get(l, "field_uid")?);
@@ -172,58 +173,64 @@ impl AssetTypeRepo for SqlStore {
     }
 
     async fn create_asset_type(&self, t: &StoredAssetType) -> Result<()> {
-        let mut tx = self.write.begin().await.map_err(db_err)?;
+        let mut w = begin_org_write(self).await?;
         let exists: Option<String> = sqlx::query_scalar("SELECT uid FROM asset_types WHERE uid = $1")
             .bind(&t.def.uid)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(w.conn())
             .await
             .map_err(db_err)?;
         if exists.is_some() {
             return Err(taken("asset_type_exists", "uid", format!("an asset type {} already exists", t.def.uid)));
         }
-        insert(&mut tx, t).await?;
-        write_parts(&mut tx, &t.def).await?;
-        crate::languages::bump_version(&mut tx).await?;
-        tx.commit().await.map_err(db_err)
+        insert(w.conn(), t).await?;
+        write_parts(w.conn(), &t.def).await?;
+        crate::languages::bump_version(w.conn()).await?;
+        w.record(Event::new("asset_type.create").target(&t.def.uid));
+        w.commit().await
     }
 
     async fn update_asset_type(&self, t: &StoredAssetType) -> Result<Option<StoredAssetType>> {
-        let mut tx = self.write.begin().await.map_err(db_err)?;
+        let mut w = begin_org_write(self).await?;
         let done =
             sqlx::query("UPDATE asset_types SET definition = $2, updated_by = $3, updated_at = $4 WHERE uid = $1")
                 .bind(&t.def.uid)
                 .bind(definition(&t.def)?)
                 .bind(&t.updated_by)
                 .bind(ms(t.updated_at))
-                .execute(&mut *tx)
+                .execute(w.conn())
                 .await
                 .map_err(db_err)?;
         if done.rows_affected() == 0 {
             if !t.def.is_system {
                 return Ok(None);
             }
-            insert(&mut tx, t).await?;
+            insert(w.conn(), t).await?;
         }
-        write_parts(&mut tx, &t.def).await?;
+        write_parts(w.conn(), &t.def).await?;
         let created: Option<(String, i64)> =
             sqlx::query_as("SELECT created_by, created_at FROM asset_types WHERE uid = $1")
                 .bind(&t.def.uid)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(w.conn())
                 .await
                 .map_err(db_err)?;
-        crate::languages::bump_version(&mut tx).await?;
-        tx.commit().await.map_err(db_err)?;
+        crate::languages::bump_version(w.conn()).await?;
+        w.record(Event::new("asset_type.update").target(&t.def.uid));
+        w.commit().await?;
         let (created_by, created_at) = created.unwrap_or_else(|| (t.created_by.clone(), ms(t.created_at)));
         Ok(Some(StoredAssetType { created_by, created_at: ts(created_at), ..t.clone() }))
     }
 
     async fn delete_asset_type(&self, uid: &str) -> Result<bool> {
-        let mut tx = self.write.begin().await.map_err(db_err)?;
+        let mut w = begin_org_write(self).await?;
         let done =
-            sqlx::query("DELETE FROM asset_types WHERE uid = $1").bind(uid).execute(&mut *tx).await.map_err(db_err)?;
-        crate::languages::bump_version(&mut tx).await?;
-        tx.commit().await.map_err(db_err)?;
-        Ok(done.rows_affected() > 0)
+            sqlx::query("DELETE FROM asset_types WHERE uid = $1").bind(uid).execute(w.conn()).await.map_err(db_err)?;
+        let deleted = done.rows_affected() > 0;
+        if deleted {
+            w.record(Event::new("asset_type.delete").target(uid));
+        }
+        crate::languages::bump_version(w.conn()).await?;
+        w.commit().await?;
+        Ok(deleted)
     }
 
     async fn count_missing_values(&self, types: &[String], field_uid: &str, default_locale_only: bool) -> Result<u64> {

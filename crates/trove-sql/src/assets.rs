@@ -5,6 +5,7 @@ use sqlx::Any;
 use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 use trove_app::ports::{AssetFilter, AssetKey, AssetRepo, FolderFilter, NewAsset};
+use trove_domain::audit::Event;
 use trove_domain::model::{Asset, Deletion, Page, PageRequest, StoredFile, Version};
 use trove_domain::precondition::Precondition;
 use trove_domain::{Error, Result};
@@ -134,7 +135,7 @@ async fn require_live_assets(w: &mut Writer, space: &str, ws: &str, uids: &[Stri
         .bind(space)
         .bind(ws)
         .bind(uid)
-        .fetch_optional(&mut *w.tx)
+        .fetch_optional(w.conn())
         .await
         .map_err(db_err)?;
         if live.is_none() {
@@ -162,11 +163,16 @@ fn versions_query(one: bool) -> String {
     )
 }
 
+/// An event about the asset, workspace and locale `k` names.
+pub(crate) fn asset_event(action: &'static str, k: &AssetKey) -> Event {
+    Event::new(action).workspace(&k.workspace_uid).asset(&k.asset_uid).locale(&k.locale)
+}
+
 #[async_trait]
 impl AssetRepo for SqlStore {
     async fn create_asset(&self, n: &NewAsset) -> Result<()> {
         let k = &n.key;
-        let mut w = begin_write(&self.write, &k.space_uid).await?;
+        let mut w = begin_write(self, &k.space_uid).await?;
         if let Some(parent) = &n.parent_uid {
             require_live_folder(&mut w, &k.space_uid, &k.workspace_uid, parent).await?;
         }
@@ -176,7 +182,7 @@ impl AssetRepo for SqlStore {
             .bind(&n.slug)
             .bind(&n.version.created_by)
             .bind(ms(n.version.created_at))
-            .execute(&mut *w.tx)
+            .execute(w.conn())
             .await
             .map_err(db_err)?;
         sqlx::query(AssertSqlSafe(PLACEMENTS.insert_sql(&[
@@ -190,10 +196,10 @@ impl AssetRepo for SqlStore {
         .bind(&k.asset_uid)
         .bind(n.parent_uid.as_deref())
         .bind(locales_text([k.locale.as_str()]))
-        .execute(&mut *w.tx)
+        .execute(w.conn())
         .await
         .map_err(db_err)?;
-        insert_file(&mut w.tx, &n.file).await?;
+        insert_file(w.conn(), &n.file).await?;
         insert_head(
             &mut w,
             &k.space_uid,
@@ -204,7 +210,8 @@ impl AssetRepo for SqlStore {
         )
         .await?;
         insert_version(&mut w, k, None, &n.version).await?;
-        w.tx.commit().await.map_err(db_err)
+        w.record(asset_event("asset.create", k).version(n.version.number).target(&n.file.uid));
+        w.commit().await
     }
 
     async fn get_asset(&self, k: &AssetKey) -> Result<Option<Asset>> {
@@ -264,6 +271,9 @@ impl AssetRepo for SqlStore {
             }
             vals.push(Val::Text(Some(t.as_str())));
         }
+        if let Some(p) = &filter.permitted {
+            cond.push_str(&crate::permitted::and_permitted(p, "asset_uid", "parent_uid", &mut vals, 3));
+        }
         // One read snapshot for the page, its count and its rows.
         let mut tx = crate::dialect::begin_snapshot(&self.read, self.dialect).await?;
         let (uids, count) = page_assets(&mut tx, space, ws, &cond, &vals, page.skip, page.limit).await?;
@@ -278,7 +288,7 @@ impl AssetRepo for SqlStore {
             q = q.bind(u);
         }
         let rows = q.fetch_all(&mut *tx).await.map_err(db_err)?;
-        tx.commit().await.map_err(db_err)?;
+        crate::dialect::end_snapshot(tx).await;
         let items = rows.iter().map(|r| asset_from_row(r, space, ws, chain)).collect::<Result<_>>()?;
         Ok(Page { items, count })
     }
@@ -290,7 +300,7 @@ impl AssetRepo for SqlStore {
         v: &Version,
         new_file: Option<&StoredFile>,
     ) -> Result<()> {
-        let mut w = begin_write(&self.write, &k.space_uid).await?;
+        let mut w = begin_write(self, &k.space_uid).await?;
         // Compare-and-set on the head: the space's writers are serialized by its
         // clock, so the head read here cannot move before commit.
         let moved = HEADS
@@ -314,7 +324,7 @@ impl AssetRepo for SqlStore {
             .bind(&k.workspace_uid)
             .bind(&k.asset_uid)
             .bind(&k.locale)
-            .fetch_optional(&mut *w.tx)
+            .fetch_optional(w.conn())
             .await
             .map_err(db_err)?;
             return Err(match head {
@@ -340,18 +350,20 @@ impl AssetRepo for SqlStore {
         }
         set_head(&mut w, k, v.number).await?;
         if let Some(f) = new_file {
-            insert_file(&mut w.tx, f).await?;
+            insert_file(w.conn(), f).await?;
         }
         insert_version(&mut w, k, Some(based_on), v).await?;
-        w.tx.commit().await.map_err(db_err)
+        let action = if new_file.is_some() { "asset.replace" } else { "asset.update" };
+        w.record(asset_event(action, k).version(v.number));
+        w.commit().await
     }
 
     async fn set_slug(&self, space: &str, asset: &str, slug: &str) -> Result<()> {
-        let mut w = begin_write(&self.write, space).await?;
+        let mut w = begin_write(self, space).await?;
         let row = sqlx::query("SELECT slug, slug_is_custom FROM assets WHERE space_uid = $1 AND uid = $2")
             .bind(space)
             .bind(asset)
-            .fetch_optional(&mut *w.tx)
+            .fetch_optional(w.conn())
             .await
             .map_err(db_err)?
             .ok_or_else(|| asset_not_found(asset))?;
@@ -369,10 +381,11 @@ impl AssetRepo for SqlStore {
             .bind(space)
             .bind(asset)
             .bind(slug)
-            .execute(&mut *w.tx)
+            .execute(w.conn())
             .await
             .map_err(db_err)?;
-        w.tx.commit().await.map_err(db_err)
+        w.record(Event::new("asset.slug").asset(asset).detail(serde_json::json!({ "slug": slug })));
+        w.commit().await
     }
 
     async fn list_versions(&self, k: &AssetKey) -> Result<Vec<Version>> {
@@ -401,7 +414,7 @@ impl AssetRepo for SqlStore {
     }
 
     async fn name_version(&self, k: &AssetKey, number: i64, name: Option<&str>) -> Result<bool> {
-        let mut w = begin_write(&self.write, &k.space_uid).await?;
+        let mut w = begin_write(self, &k.space_uid).await?;
         // A version of the current variant only: one of a discarded variant is not
         // part of any history any more.
         let exists: Option<i64> = sqlx::query_scalar(
@@ -415,7 +428,7 @@ impl AssetRepo for SqlStore {
         .bind(&k.asset_uid)
         .bind(&k.locale)
         .bind(number)
-        .fetch_optional(&mut *w.tx)
+        .fetch_optional(w.conn())
         .await
         .map_err(db_err)?;
         if exists.is_none() {
@@ -440,15 +453,16 @@ impl AssetRepo for SqlStore {
             .bind(&k.locale)
             .bind(number)
             .bind(name)
-            .execute(&mut *w.tx)
+            .execute(w.conn())
             .await
             .map_err(db_err)?;
-        w.tx.commit().await.map_err(db_err)?;
+        w.record(asset_event("version.name", k).version(number).detail(serde_json::json!({ "name": name })));
+        w.commit().await?;
         Ok(true)
     }
 
     async fn move_assets(&self, space: &str, ws: &str, uids: &[String], target: Option<&str>) -> Result<()> {
-        let mut w = begin_write(&self.write, space).await?;
+        let mut w = begin_write(self, space).await?;
         if let Some(t) = target {
             require_live_folder(&mut w, space, ws, t).await?;
         }
@@ -464,11 +478,14 @@ impl AssetRepo for SqlStore {
             .bind(w.seq)
             .bind(uid)
             .bind(target)
-            .execute(&mut *w.tx)
+            .execute(w.conn())
             .await
             .map_err(db_err)?;
+            w.record(
+                Event::new("asset.move").workspace(ws).asset(uid).detail(serde_json::json!({ "folder_uid": target })),
+            );
         }
-        w.tx.commit().await.map_err(db_err)
+        w.commit().await
     }
 
     async fn trash_assets(
@@ -479,12 +496,12 @@ impl AssetRepo for SqlStore {
         d: &Deletion,
         condition: Option<(&AssetKey, &Precondition)>,
     ) -> Result<()> {
-        let mut w = begin_write(&self.write, space).await?;
+        let mut w = begin_write(self, space).await?;
         require_live_assets(&mut w, space, ws, uids).await?;
         if let Some((k, pre)) = condition {
             // Writers of the space are serialized by its clock: the head read here is
             // the one the deletion replaces.
-            let now = crate::variants::heads(&mut w, space, ws, &k.asset_uid).await?;
+            let now = crate::variants::heads(w.conn(), space, ws, &k.asset_uid).await?;
             let head = k.chain().into_iter().find_map(|l| now.iter().find(|(v, _)| *v == l).cloned());
             match head {
                 Some((locale, version)) if pre.holds(version, &locale, &k.locale) => {}
@@ -504,11 +521,12 @@ impl AssetRepo for SqlStore {
             .bind(uid)
             .bind(&d.deleted_by)
             .bind(ms(d.deleted_at))
-            .execute(&mut *w.tx)
+            .execute(w.conn())
             .await
             .map_err(db_err)?;
+            w.record(Event::new("asset.delete").workspace(ws).asset(uid));
         }
-        w.tx.commit().await.map_err(db_err)
+        w.commit().await
     }
 
     async fn deliverable_file(&self, space: &str, asset: &str, file_uid: &str) -> Result<Option<StoredFile>> {

@@ -217,7 +217,7 @@ impl SqlStore {
                 if rows.is_empty() {
                     break;
                 }
-                let mut tx = to.write.begin().await.map_err(db_err)?;
+                let mut w = crate::writer::begin_org_write(to).await?;
                 for r in fallbacks_first(table, columns, &rows) {
                     let mut q = sqlx::query(AssertSqlSafe(insert.clone()));
                     for v in r {
@@ -227,16 +227,18 @@ impl SqlStore {
                             Value::Real(v) => q.bind(*v),
                         };
                     }
-                    q.execute(&mut *tx).await.map_err(db_err)?;
+                    q.execute(w.conn()).await.map_err(db_err)?;
                 }
-                tx.commit().await.map_err(db_err)?;
+                w.commit().await?;
                 progress(CopyProgress::Copied { table, rows: rows.len() as u64 });
                 last = rows.into_iter().last();
             }
         }
         // Nodes already running on the target may hold its (empty) language map in
         // memory: moving the clock makes them read the copied languages.
-        sqlx::query("UPDATE settings_clock SET version = version + 1").execute(&to.write).await.map_err(db_err)?;
+        let mut w = crate::writer::begin_org_write(to).await?;
+        crate::languages::bump_version(w.conn()).await?;
+        w.commit().await?;
         for (table, columns, pk) in &tables {
             let (a, b) = (fingerprint(self, table, columns, pk).await?, fingerprint(to, table, columns, pk).await?);
             if a != b {

@@ -125,6 +125,12 @@ pub(crate) async fn begin_snapshot(
     Ok(tx)
 }
 
+/// Ends a read snapshot of [`begin_snapshot`]: it wrote nothing, so it rolls
+/// back (commits go through the `Writer` only).
+pub(crate) async fn end_snapshot(tx: sqlx::Transaction<'static, sqlx::Any>) {
+    let _ = tx.rollback().await;
+}
+
 /// Turns the engine errors that mean "the client's input or a concurrent change"
 /// into Trove errors; `None` for anything else. The codes are each engine's own:
 /// PostgreSQL SQLSTATEs, SQLite extended result codes.

@@ -2,12 +2,13 @@
 
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Transaction};
 use trove_app::ports::FieldRepo;
+use trove_domain::audit::Event;
 use trove_domain::fields::{Field, FieldDef, name_key};
 use trove_domain::{Error, Result};
 
 use crate::rows::{get, ms, ts};
+use crate::writer::begin_org_write;
 use crate::{SqlStore, db_err};
 
 const FIELD_COLUMNS: &str = "SELECT uid, definition, created_by, created_at, updated_by, updated_at FROM fields";
@@ -36,11 +37,11 @@ fn taken(code: &'static str, key: &str, message: String) -> Error {
 }
 
 /// Refuses a name another field (not `uid`) has, in any case.
-async fn check_name(tx: &mut Transaction<'static, Any>, uid: &str, name: &str) -> Result<()> {
+async fn check_name(tx: &mut sqlx::AnyConnection, uid: &str, name: &str) -> Result<()> {
     let other: Option<String> = sqlx::query_scalar("SELECT uid FROM fields WHERE name_key = $1 AND uid <> $2")
         .bind(name_key(name))
         .bind(uid)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(&mut *tx)
         .await
         .map_err(db_err)?;
     match other {
@@ -69,16 +70,16 @@ impl FieldRepo for SqlStore {
     }
 
     async fn create_field(&self, f: &Field) -> Result<()> {
-        let mut tx = self.write.begin().await.map_err(db_err)?;
+        let mut w = begin_org_write(self).await?;
         let exists: Option<String> = sqlx::query_scalar("SELECT uid FROM fields WHERE uid = $1")
             .bind(&f.def.uid)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(w.conn())
             .await
             .map_err(db_err)?;
         if exists.is_some() {
             return Err(taken("field_exists", "uid", format!("a field {} already exists", f.def.uid)));
         }
-        check_name(&mut tx, &f.def.uid, &f.def.name).await?;
+        check_name(w.conn(), &f.def.uid, &f.def.name).await?;
         sqlx::query(
             "INSERT INTO fields (uid, name, name_key, definition, created_by, created_at, updated_by, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -91,16 +92,17 @@ impl FieldRepo for SqlStore {
         .bind(ms(f.created_at))
         .bind(&f.updated_by)
         .bind(ms(f.updated_at))
-        .execute(&mut *tx)
+        .execute(w.conn())
         .await
         .map_err(db_err)?;
-        crate::languages::bump_version(&mut tx).await?;
-        tx.commit().await.map_err(db_err)
+        crate::languages::bump_version(w.conn()).await?;
+        w.record(Event::new("field.create").target(&f.def.uid));
+        w.commit().await
     }
 
     async fn update_field(&self, f: &Field) -> Result<Option<Field>> {
-        let mut tx = self.write.begin().await.map_err(db_err)?;
-        check_name(&mut tx, &f.def.uid, &f.def.name).await?;
+        let mut w = begin_org_write(self).await?;
+        check_name(w.conn(), &f.def.uid, &f.def.name).await?;
         let done = sqlx::query(
             "UPDATE fields SET name = $2, name_key = $3, definition = $4, updated_by = $5, updated_at = $6 \
              WHERE uid = $1",
@@ -111,7 +113,7 @@ impl FieldRepo for SqlStore {
         .bind(definition(&f.def)?)
         .bind(&f.updated_by)
         .bind(ms(f.updated_at))
-        .execute(&mut *tx)
+        .execute(w.conn())
         .await
         .map_err(db_err)?;
         if done.rows_affected() == 0 {
@@ -119,21 +121,26 @@ impl FieldRepo for SqlStore {
         }
         let row = sqlx::query(sqlx::AssertSqlSafe(format!("{FIELD_COLUMNS} WHERE uid = $1")))
             .bind(&f.def.uid)
-            .fetch_one(&mut *tx)
+            .fetch_one(w.conn())
             .await
             .map_err(db_err)?;
         let stored = field_from_row(&row)?;
-        crate::languages::bump_version(&mut tx).await?;
-        tx.commit().await.map_err(db_err)?;
+        crate::languages::bump_version(w.conn()).await?;
+        w.record(Event::new("field.update").target(&f.def.uid));
+        w.commit().await?;
         Ok(Some(stored))
     }
 
     async fn delete_field(&self, uid: &str) -> Result<bool> {
-        let mut tx = self.write.begin().await.map_err(db_err)?;
+        let mut w = begin_org_write(self).await?;
         let done =
-            sqlx::query("DELETE FROM fields WHERE uid = $1").bind(uid).execute(&mut *tx).await.map_err(db_err)?;
-        crate::languages::bump_version(&mut tx).await?;
-        tx.commit().await.map_err(db_err)?;
-        Ok(done.rows_affected() > 0)
+            sqlx::query("DELETE FROM fields WHERE uid = $1").bind(uid).execute(w.conn()).await.map_err(db_err)?;
+        let deleted = done.rows_affected() > 0;
+        if deleted {
+            w.record(Event::new("field.delete").target(uid));
+        }
+        crate::languages::bump_version(w.conn()).await?;
+        w.commit().await?;
+        Ok(deleted)
     }
 }

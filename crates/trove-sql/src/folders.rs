@@ -4,10 +4,12 @@ use async_trait::async_trait;
 use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 use trove_app::ports::{FolderChange, FolderFilter, FolderRepo};
+use trove_domain::access::PermissionFilter;
+use trove_domain::audit::Event;
 use trove_domain::model::{Deletion, Folder, Page, PageRequest};
 use trove_domain::{Error, Result};
 
-use crate::overlay::{FOLDERS, PLACEMENTS, Val, Writer, begin_write};
+use crate::overlay::{FOLDERS, PLACEMENTS, Val, Writer, begin_write, bind_all};
 use crate::rows::{get, ms, ts};
 use crate::{SqlStore, db_err};
 
@@ -56,7 +58,7 @@ pub(crate) async fn require_live_folder(w: &mut Writer, space: &str, ws: &str, u
     .bind(space)
     .bind(ws)
     .bind(uid)
-    .fetch_optional(&mut *w.tx)
+    .fetch_optional(w.conn())
     .await
     .map_err(db_err)?;
     live.map(|_| ()).ok_or_else(|| folder_not_found(uid))
@@ -65,7 +67,7 @@ pub(crate) async fn require_live_folder(w: &mut Writer, space: &str, ws: &str, u
 #[async_trait]
 impl FolderRepo for SqlStore {
     async fn create_folder(&self, f: &Folder) -> Result<()> {
-        let mut w = begin_write(&self.write, &f.space_uid).await?;
+        let mut w = begin_write(self, &f.space_uid).await?;
         if let Some(parent) = &f.parent_uid {
             require_live_folder(&mut w, &f.space_uid, &f.workspace_uid, parent).await?;
         }
@@ -90,10 +92,11 @@ impl FolderRepo for SqlStore {
         .bind(ms(f.created_at))
         .bind(&f.updated_by)
         .bind(ms(f.updated_at))
-        .execute(&mut *w.tx)
+        .execute(w.conn())
         .await
         .map_err(db_err)?;
-        w.tx.commit().await.map_err(db_err)
+        w.record(Event::new("folder.create").workspace(&f.workspace_uid).target(&f.uid));
+        w.commit().await
     }
 
     async fn get_folder(&self, space: &str, ws: &str, uid: &str) -> Result<Option<Folder>> {
@@ -114,35 +117,41 @@ impl FolderRepo for SqlStore {
         space: &str,
         ws: &str,
         parent: &FolderFilter,
+        permitted: Option<&PermissionFilter>,
         page: PageRequest,
     ) -> Result<Page<Folder>> {
         // Every bound parameter must appear in the SQL (PostgreSQL infers parameter types
         // from it), so the parent filter changes the numbering of the rest.
-        let (filter, parent_uid, next) = match parent {
-            FolderFilter::Any => ("", None, 3),
-            FolderFilter::In(None) => (" AND parent_uid IS NULL", None, 3),
-            FolderFilter::In(Some(p)) => (" AND parent_uid = $3", Some(p.as_str()), 4),
+        let (filter, parent_uid, first) = match parent {
+            FolderFilter::Any => ("", None, 2),
+            FolderFilter::In(None) => (" AND parent_uid IS NULL", None, 2),
+            FolderFilter::In(Some(p)) => (" AND parent_uid = $3", Some(p.as_str()), 3),
         };
-        let base =
-            format!("FROM live_folders WHERE space_uid = $1 AND workspace_uid = $2 AND deleted_at IS NULL{filter}");
-        let sql = format!("SELECT {FOLDER_COLUMNS} {base} ORDER BY title, uid LIMIT ${next} OFFSET ${}", next + 1);
-        let mut q = sqlx::query(AssertSqlSafe(sql)).bind(space).bind(ws);
+        let mut vals = Vec::new();
         if let Some(p) = parent_uid {
-            q = q.bind(p);
+            vals.push(Val::Text(Some(p)));
         }
+        let narrowed = match permitted {
+            Some(f) => crate::permitted::and_permitted(f, "uid", "uid", &mut vals, 2),
+            None => String::new(),
+        };
+        let next = 2 + vals.len() + 1;
+        debug_assert!(next > first);
+        let base = format!(
+            "FROM live_folders WHERE space_uid = $1 AND workspace_uid = $2 AND deleted_at IS NULL{filter}{narrowed}"
+        );
+        let sql = format!("SELECT {FOLDER_COLUMNS} {base} ORDER BY title, uid LIMIT ${next} OFFSET ${}", next + 1);
+        let q = bind_all(sqlx::query(AssertSqlSafe(sql)).bind(space).bind(ws), &vals);
         let rows = q.bind(page.limit).bind(page.skip).fetch_all(&self.read).await.map_err(db_err)?;
         let count_sql = format!("SELECT COUNT(*) AS n {base}");
-        let mut q = sqlx::query(AssertSqlSafe(count_sql)).bind(space).bind(ws);
-        if let Some(p) = parent_uid {
-            q = q.bind(p);
-        }
+        let q = bind_all(sqlx::query(AssertSqlSafe(count_sql)).bind(space).bind(ws), &vals);
         let count: i64 = get(&q.fetch_one(&self.read).await.map_err(db_err)?, "n")?;
         let items = rows.iter().map(folder_from_row).collect::<Result<_>>()?;
         Ok(Page { items, count })
     }
 
     async fn update_folder(&self, space: &str, ws: &str, uid: &str, c: &FolderChange) -> Result<Folder> {
-        let mut w = begin_write(&self.write, space).await?;
+        let mut w = begin_write(self, space).await?;
         if let Some(Some(parent)) = &c.parent_uid {
             require_live_folder(&mut w, space, ws, parent).await?;
             // The new parent must not be the folder itself or one of its descendants.
@@ -155,7 +164,7 @@ impl FolderRepo for SqlStore {
             .bind(ws)
             .bind(uid)
             .bind(parent)
-            .fetch_optional(&mut *w.tx)
+            .fetch_optional(w.conn())
             .await
             .map_err(db_err)?;
             if inside.is_some() {
@@ -186,7 +195,7 @@ impl FolderRepo for SqlStore {
         .bind(c.parent_uid.clone().flatten())
         .bind(&c.updated_by)
         .bind(ms(c.updated_at))
-        .execute(&mut *w.tx)
+        .execute(w.conn())
         .await
         .map_err(db_err)?;
         let row = sqlx::query(AssertSqlSafe(format!(
@@ -196,19 +205,47 @@ impl FolderRepo for SqlStore {
         .bind(ws)
         .bind(w.seq)
         .bind(uid)
-        .fetch_one(&mut *w.tx)
+        .fetch_one(w.conn())
         .await
         .map_err(db_err)?;
         let folder = folder_from_row(&row)?;
-        w.tx.commit().await.map_err(db_err)?;
+        w.record(Event::new("folder.update").workspace(ws).target(uid));
+        w.commit().await?;
         Ok(folder)
     }
 
+    async fn folder_subtrees(&self, space: &str, ws: &str, roots: &[String]) -> Result<Vec<String>> {
+        if roots.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = crate::dialect::params(3, roots.len());
+        let sql = format!(
+            "WITH RECURSIVE sub(uid) AS ( \
+               SELECT uid FROM live_folders WHERE space_uid = $1 AND workspace_uid = $2 AND uid IN ({list}) \
+               UNION \
+               SELECT f.uid FROM live_folders f JOIN sub ON f.parent_uid = sub.uid \
+               WHERE f.space_uid = $1 AND f.workspace_uid = $2) \
+             SELECT uid FROM sub"
+        );
+        let mut q = sqlx::query_scalar(AssertSqlSafe(sql)).bind(space).bind(ws);
+        for r in roots {
+            q = q.bind(r);
+        }
+        let mut out: Vec<String> = q.fetch_all(&self.read).await.map_err(db_err)?;
+        // Named folders that do not exist (yet) still count: a rule may name a
+        // folder created later, and a UID never matches anything else.
+        out.extend(roots.iter().cloned());
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
+    }
+
     async fn trash_folder(&self, space: &str, ws: &str, uid: &str, d: &Deletion) -> Result<()> {
-        let mut w = begin_write(&self.write, space).await?;
+        let mut w = begin_write(self, space).await?;
         require_live_folder(&mut w, space, ws, uid).await?;
         trash_subtree(&mut w, space, ws, uid, &d.deleted_by, ms(d.deleted_at)).await?;
-        w.tx.commit().await.map_err(db_err)
+        w.record(Event::new("folder.delete").workspace(ws).target(uid));
+        w.commit().await
     }
 }
 
@@ -231,7 +268,7 @@ pub(crate) async fn trash_subtree(w: &mut Writer, space: &str, ws: &str, uid: &s
     .bind(uid)
     .bind(by)
     .bind(at)
-    .execute(&mut *w.tx)
+    .execute(w.conn())
     .await
     .map_err(db_err)?;
     sqlx::query(AssertSqlSafe(format!(
@@ -245,7 +282,7 @@ pub(crate) async fn trash_subtree(w: &mut Writer, space: &str, ws: &str, uid: &s
     .bind(uid)
     .bind(by)
     .bind(at)
-    .execute(&mut *w.tx)
+    .execute(w.conn())
     .await
     .map_err(db_err)?;
     Ok(())

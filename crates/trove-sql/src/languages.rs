@@ -4,13 +4,14 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Transaction};
 use trove_app::ports::LanguageRepo;
+use trove_domain::audit::Event;
 use trove_domain::languages::check_fallbacks;
 use trove_domain::model::Language;
 use trove_domain::{Error, Result};
 
 use crate::rows::{get, ms, ts};
+use crate::writer::{Writer, begin_org_write};
 use crate::{SqlStore, db_err};
 
 const LANGUAGE_COLUMNS: &str = "SELECT code, name, fallback_code, is_default, is_custom, created_at FROM languages";
@@ -29,17 +30,17 @@ fn language_from_row(r: &AnyRow) -> Result<Language> {
 /// Begins a transaction that changes languages, holding the default language's row
 /// (which always exists) so concurrent changes of fallback chains are checked one
 /// after the other.
-async fn begin_languages(store: &SqlStore) -> Result<Transaction<'static, Any>> {
-    let mut tx = store.write.begin().await.map_err(db_err)?;
+async fn begin_languages(store: &SqlStore) -> Result<Writer> {
+    let mut w = begin_org_write(store).await?;
     sqlx::query("UPDATE languages SET is_default = is_default WHERE is_default = 1")
-        .execute(&mut *tx)
+        .execute(w.conn())
         .await
         .map_err(db_err)?;
-    Ok(tx)
+    Ok(w)
 }
 
-async fn all(tx: &mut Transaction<'static, Any>) -> Result<Vec<Language>> {
-    let rows = sqlx::query(LANGUAGE_COLUMNS).fetch_all(&mut **tx).await.map_err(db_err)?;
+async fn all(tx: &mut sqlx::AnyConnection) -> Result<Vec<Language>> {
+    let rows = sqlx::query(LANGUAGE_COLUMNS).fetch_all(&mut *tx).await.map_err(db_err)?;
     rows.iter().map(language_from_row).collect()
 }
 
@@ -58,8 +59,8 @@ fn in_use(code: &str, why: &str) -> Error {
 /// Marks the organization's settings (languages, fields, asset types) as changed,
 /// so every node reloads what it keeps of them (see `settings_clock`, migrations
 /// 0004 and 0006). Runs in the transaction of the change.
-pub(crate) async fn bump_version(tx: &mut sqlx::Transaction<'static, sqlx::Any>) -> Result<()> {
-    sqlx::query("UPDATE settings_clock SET version = version + 1").execute(&mut **tx).await.map_err(db_err)?;
+pub(crate) async fn bump_version(tx: &mut sqlx::AnyConnection) -> Result<()> {
+    sqlx::query("UPDATE settings_clock SET version = version + 1").execute(&mut *tx).await.map_err(db_err)?;
     Ok(())
 }
 
@@ -83,8 +84,8 @@ impl LanguageRepo for SqlStore {
     }
 
     async fn create_language(&self, l: &Language) -> Result<()> {
-        let mut tx = begin_languages(self).await?;
-        let mut langs = all(&mut tx).await?;
+        let mut w = begin_languages(self).await?;
+        let mut langs = all(w.conn()).await?;
         if langs.iter().any(|x| x.code == l.code) {
             let mut e = Error::conflict("language_exists", format!("the language {} already exists", l.code));
             e.fields.insert("code".to_owned(), vec!["is taken".to_owned()]);
@@ -100,11 +101,12 @@ impl LanguageRepo for SqlStore {
         .bind(l.fallback_code.as_deref())
         .bind(i64::from(l.is_custom))
         .bind(ms(l.created_at))
-        .execute(&mut *tx)
+        .execute(w.conn())
         .await
         .map_err(db_err)?;
-        bump_version(&mut tx).await?;
-        tx.commit().await.map_err(db_err)
+        bump_version(w.conn()).await?;
+        w.record(Event::new("language.create").target(&l.code));
+        w.commit().await
     }
 
     async fn update_language(
@@ -113,8 +115,8 @@ impl LanguageRepo for SqlStore {
         name: Option<&str>,
         fallback: Option<&str>,
     ) -> Result<Option<Language>> {
-        let mut tx = begin_languages(self).await?;
-        let mut langs = all(&mut tx).await?;
+        let mut w = begin_languages(self).await?;
+        let mut langs = all(w.conn()).await?;
         let Some(l) = langs.iter_mut().find(|x| x.code == code) else { return Ok(None) };
         if let Some(n) = name {
             l.name = n.to_owned();
@@ -136,17 +138,18 @@ impl LanguageRepo for SqlStore {
             .bind(code)
             .bind(&changed.name)
             .bind(changed.fallback_code.as_deref())
-            .execute(&mut *tx)
+            .execute(w.conn())
             .await
             .map_err(db_err)?;
-        bump_version(&mut tx).await?;
-        tx.commit().await.map_err(db_err)?;
+        bump_version(w.conn()).await?;
+        w.record(Event::new("language.update").target(code));
+        w.commit().await?;
         Ok(Some(changed))
     }
 
     async fn delete_language(&self, code: &str) -> Result<bool> {
-        let mut tx = begin_languages(self).await?;
-        let langs = all(&mut tx).await?;
+        let mut w = begin_languages(self).await?;
+        let langs = all(w.conn()).await?;
         let Some(l) = langs.iter().find(|x| x.code == code) else { return Ok(false) };
         if l.is_default {
             return Err(in_use(code, "it is the organization's default language"));
@@ -162,16 +165,17 @@ impl LanguageRepo for SqlStore {
             let used: Option<i64> =
                 sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT 1 FROM {table} WHERE locale = $1 LIMIT 1")))
                     .bind(code)
-                    .fetch_optional(&mut *tx)
+                    .fetch_optional(w.conn())
                     .await
                     .map_err(db_err)?;
             if used.is_some() {
                 return Err(in_use(code, what));
             }
         }
-        sqlx::query("DELETE FROM languages WHERE code = $1").bind(code).execute(&mut *tx).await.map_err(db_err)?;
-        bump_version(&mut tx).await?;
-        tx.commit().await.map_err(db_err)?;
+        sqlx::query("DELETE FROM languages WHERE code = $1").bind(code).execute(w.conn()).await.map_err(db_err)?;
+        bump_version(w.conn()).await?;
+        w.record(Event::new("language.delete").target(code));
+        w.commit().await?;
         Ok(true)
     }
 }

@@ -8,6 +8,7 @@
 
 mod asset_types;
 mod assets;
+mod audit;
 mod blobs;
 pub mod copy;
 pub mod dialect;
@@ -19,6 +20,9 @@ mod listing;
 mod merge;
 mod org;
 mod overlay;
+mod people;
+mod permitted;
+mod roles;
 mod rows;
 pub mod schema;
 mod spaces;
@@ -27,6 +31,7 @@ mod values;
 mod variants;
 mod version_rows;
 mod workspaces;
+mod writer;
 
 use std::time::Duration;
 
@@ -48,6 +53,9 @@ pub struct SqlStore {
     /// writers queue in the process instead of failing with `SQLITE_BUSY`.
     write: AnyPool,
     dialect: Dialect,
+    /// Who the writes of this handle are attributed to in the outbox; the
+    /// system unless the handle came from [`SqlStore::acting_as`].
+    actor: std::sync::Arc<trove_domain::audit::Actor>,
 }
 
 impl SqlStore {
@@ -63,7 +71,7 @@ impl SqlStore {
         let read = pool(url, dialect, read_max).await?;
         let write = if dialect.shares_pool() { read.clone() } else { pool(url, dialect, write_max).await? };
         MIGRATOR.run(&write).await.map_err(|e| Error::internal(format!("applying database migrations failed: {e}")))?;
-        let store = SqlStore { read, write, dialect };
+        let store = SqlStore { read, write, dialect, actor: std::sync::Arc::new(trove_domain::audit::Actor::system()) };
         asset_types::backfill_file_types(&store).await?;
         values::rebuild_if_asked(&store).await?;
         Ok(store)
@@ -74,6 +82,12 @@ impl SqlStore {
     /// a new file is expected. PostgreSQL URLs are used as they are.
     pub async fn open_or_create(url: &str) -> Result<Self> {
         Self::connect(&creatable(url)?).await
+    }
+
+    /// This store, writing on behalf of `actor`: the events its writes record
+    /// name them. Shares the pools; cheap.
+    pub fn acting_as(&self, actor: trove_domain::audit::Actor) -> SqlStore {
+        SqlStore { actor: std::sync::Arc::new(actor), ..self.clone() }
     }
 
     /// Which SQL engine this store talks to.

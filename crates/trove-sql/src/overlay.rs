@@ -13,8 +13,8 @@
 //! removes rows a descendant may still read through; [`Overlay::copy_down`] first
 //! gives each direct child its own copy of what it sees.
 
-use sqlx::{Any, Transaction};
-use sqlx::{AnyPool, AssertSqlSafe};
+use sqlx::Any;
+use sqlx::AssertSqlSafe;
 use trove_domain::{Error, Result};
 
 use crate::db_err;
@@ -63,26 +63,7 @@ pub(crate) fn insert_row<'q>(
     Ok(bind_all(sqlx::query(AssertSqlSafe(sql)), &vals))
 }
 
-/// One write transaction of a space, holding the space's clock.
-pub(crate) struct Writer {
-    pub tx: Transaction<'static, Any>,
-    /// This transaction's position in the space's history.
-    pub seq: i64,
-}
-
-/// Begins a write transaction in `space` and takes the next seq of its clock. The
-/// clock row stays locked until commit, so the space's writers (and forks) are
-/// totally ordered; this must be the transaction's first statement.
-pub(crate) async fn begin_write(pool: &AnyPool, space: &str) -> Result<Writer> {
-    let mut tx = pool.begin().await.map_err(db_err)?;
-    let seq: Option<i64> = sqlx::query_scalar("UPDATE spaces SET clock = clock + 1 WHERE uid = $1 RETURNING clock")
-        .bind(space)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db_err)?;
-    let seq = seq.ok_or_else(|| Error::not_found("space_not_found", format!("space {space} does not exist")))?;
-    Ok(Writer { tx, seq })
-}
+pub(crate) use crate::writer::{Writer, begin_write};
 
 /// The overlay tables, as [`crate::schema`] describes them; [`Table`]'s methods
 /// below are their write protocol.
@@ -124,7 +105,7 @@ impl Table {
             km = self.key_match("o", "v"),
         );
         let q = sqlx::query(AssertSqlSafe(sql)).bind(space).bind(ws).bind(w.seq);
-        let n = bind_all(q, vals).execute(&mut *w.tx).await.map_err(db_err)?.rows_affected();
+        let n = bind_all(q, vals).execute(w.conn()).await.map_err(db_err)?.rows_affected();
         if n > 0 {
             self.close(w, space, ws).await?;
         }
@@ -141,7 +122,7 @@ impl Table {
              AND ({keys}) IN (SELECT {keys} FROM {t} n WHERE n.space_uid = $1 AND n.workspace_uid = $2 AND n.seq = $3) \
              AND superseded_seq IS NULL AND seq < $3"
         );
-        sqlx::query(AssertSqlSafe(sql)).bind(space).bind(ws).bind(w.seq).execute(&mut *w.tx).await.map_err(db_err)?;
+        sqlx::query(AssertSqlSafe(sql)).bind(space).bind(ws).bind(w.seq).execute(w.conn()).await.map_err(db_err)?;
         Ok(())
     }
 
@@ -186,7 +167,7 @@ impl Table {
                                AND {km} AND o.seq <= c.max_seq)"
         );
         let q = sqlx::query(AssertSqlSafe(sql)).bind(space).bind(ws).bind(w.seq);
-        bind_all(q, vals).execute(&mut *w.tx).await.map_err(db_err)?;
+        bind_all(q, vals).execute(w.conn()).await.map_err(db_err)?;
         Ok(())
     }
 
@@ -224,7 +205,7 @@ impl Table {
         match keep {
             Some(base) => {
                 exec(format!("DELETE FROM {t} WHERE space_uid = $1 AND workspace_uid = $2 AND $3 = $3 AND ({cond}) AND seq > ${n}"), Some(base))
-                    .execute(&mut *w.tx)
+                    .execute(w.conn())
                     .await
                     .map_err(db_err)?;
                 exec(
@@ -234,7 +215,7 @@ impl Table {
                     ),
                     Some(base),
                 )
-                .execute(&mut *w.tx)
+                .execute(w.conn())
                 .await
                 .map_err(db_err)?;
                 exec(
@@ -245,7 +226,7 @@ impl Table {
                     ),
                     None,
                 )
-                .execute(&mut *w.tx)
+                .execute(w.conn())
                 .await
                 .map_err(db_err)?;
             }
@@ -254,7 +235,7 @@ impl Table {
                     format!("DELETE FROM {t} WHERE space_uid = $1 AND workspace_uid = $2 AND $3 = $3 AND ({cond})"),
                     None,
                 )
-                .execute(&mut *w.tx)
+                .execute(w.conn())
                 .await
                 .map_err(db_err)?;
             }
@@ -267,7 +248,7 @@ impl Table {
             ),
             None,
         )
-        .execute(&mut *w.tx)
+        .execute(w.conn())
         .await
         .map_err(db_err)?;
         Ok(())
@@ -300,6 +281,6 @@ pub(crate) async fn copy_down_versions(
         km = table.key_match("o", "t"),
     );
     let q = sqlx::query(AssertSqlSafe(sql)).bind(space).bind(ws).bind(w.seq);
-    bind_all(q, vals).execute(&mut *w.tx).await.map_err(db_err)?;
+    bind_all(q, vals).execute(w.conn()).await.map_err(db_err)?;
     Ok(())
 }

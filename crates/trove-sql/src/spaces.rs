@@ -5,10 +5,12 @@ use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 use trove_app::ports::{SpaceChange, SpaceRepo};
 use trove_domain::Result;
+use trove_domain::audit::Event;
 use trove_domain::model::{Page, PageRequest, Space, Workspace};
 
 use crate::overlay::OWN_MAX_SEQ;
 use crate::rows::{get, ms, ts};
+use crate::writer::begin_org_write;
 use crate::{SqlStore, db_err};
 
 fn space_from_row(row: &AnyRow) -> Result<Space> {
@@ -28,7 +30,7 @@ const SPACE_COLUMNS: &str = "uid, title, description, created_by, created_at, up
 #[async_trait]
 impl SpaceRepo for SqlStore {
     async fn create_space(&self, space: &Space, main: &Workspace) -> Result<()> {
-        let mut tx = self.write.begin().await.map_err(db_err)?;
+        let mut w = begin_org_write(self).await?;
         sqlx::query(
             "INSERT INTO spaces (uid, title, description, created_by, created_at, updated_by, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -40,7 +42,7 @@ impl SpaceRepo for SqlStore {
         .bind(ms(space.created_at))
         .bind(&space.updated_by)
         .bind(ms(space.updated_at))
-        .execute(&mut *tx)
+        .execute(w.conn())
         .await
         .map_err(db_err)?;
         sqlx::query(
@@ -56,37 +58,52 @@ impl SpaceRepo for SqlStore {
         .bind(&main.default_locale)
         .bind(&main.created_by)
         .bind(ms(main.created_at))
-        .execute(&mut *tx)
+        .execute(w.conn())
         .await
         .map_err(db_err)?;
         sqlx::query("INSERT INTO workspace_lineage (space_uid, workspace_uid, depth, ancestor_uid, max_seq) VALUES ($1, $2, 0, $2, $3)")
             .bind(&main.space_uid)
             .bind(&main.uid)
             .bind(OWN_MAX_SEQ)
-            .execute(&mut *tx)
+            .execute(w.conn())
             .await
             .map_err(db_err)?;
         sqlx::query("INSERT INTO workspace_languages (space_uid, workspace_uid, locale) VALUES ($1, $2, $3)")
             .bind(&main.space_uid)
             .bind(&main.uid)
             .bind(&main.default_locale)
-            .execute(&mut *tx)
+            .execute(w.conn())
             .await
             .map_err(db_err)?;
-        tx.commit().await.map_err(db_err)
+        sqlx::query("INSERT INTO space_members (space_uid, user_uid, role_uid, added_at) VALUES ($1, $2, $3, $4)")
+            .bind(&space.uid)
+            .bind(&space.created_by)
+            .bind(trove_domain::access::SPACE_OWNER)
+            .bind(ms(space.created_at))
+            .execute(w.conn())
+            .await
+            .map_err(db_err)?;
+        w.record(Event::new("space.create").space(&space.uid).workspace(&main.uid).target(&space.uid));
+        w.commit().await
     }
 
-    async fn list_spaces(&self, page: PageRequest) -> Result<Page<Space>> {
+    async fn list_spaces(&self, member: &str, page: PageRequest) -> Result<Page<Space>> {
+        const MEMBER: &str =
+            "EXISTS (SELECT 1 FROM space_members m WHERE m.space_uid = spaces.uid AND m.user_uid = $1)";
         let rows = sqlx::query(AssertSqlSafe(format!(
-            "SELECT {SPACE_COLUMNS} FROM spaces ORDER BY created_at DESC, uid DESC LIMIT $1 OFFSET $2"
+            "SELECT {SPACE_COLUMNS} FROM spaces WHERE {MEMBER} ORDER BY created_at DESC, uid DESC LIMIT $2 OFFSET $3"
         )))
+        .bind(member)
         .bind(page.limit)
         .bind(page.skip)
         .fetch_all(&self.read)
         .await
         .map_err(db_err)?;
-        let count: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM spaces").fetch_one(&self.read).await.map_err(db_err)?;
+        let count: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM spaces WHERE {MEMBER}")))
+            .bind(member)
+            .fetch_one(&self.read)
+            .await
+            .map_err(db_err)?;
         let items = rows.iter().map(space_from_row).collect::<Result<_>>()?;
         Ok(Page { items, count })
     }
@@ -101,6 +118,7 @@ impl SpaceRepo for SqlStore {
     }
 
     async fn update_space(&self, uid: &str, c: &SpaceChange) -> Result<Option<Space>> {
+        let mut w = begin_org_write(self).await?;
         let n = sqlx::query(
             "UPDATE spaces SET title = COALESCE($2, title), \
              description = CASE WHEN $3 = 1 THEN $4 ELSE description END, updated_by = $5, updated_at = $6 \
@@ -112,23 +130,31 @@ impl SpaceRepo for SqlStore {
         .bind(c.description.clone().flatten())
         .bind(&c.updated_by)
         .bind(ms(c.updated_at))
-        .execute(&self.write)
+        .execute(w.conn())
         .await
         .map_err(db_err)?
         .rows_affected();
         if n == 0 {
             return Ok(None);
         }
+        w.record(Event::new("space.update").space(uid).target(uid));
+        w.commit().await?;
         self.get_space(uid).await
     }
 
     async fn delete_space(&self, uid: &str) -> Result<bool> {
+        let mut w = begin_org_write(self).await?;
         let n = sqlx::query("DELETE FROM spaces WHERE uid = $1")
             .bind(uid)
-            .execute(&self.write)
+            .execute(w.conn())
             .await
             .map_err(db_err)?
             .rows_affected();
+        if n == 1 {
+            // Recorded outside the space, whose own audit goes with it.
+            w.record(Event::new("space.delete").target(uid));
+        }
+        w.commit().await?;
         Ok(n == 1)
     }
 }

@@ -3,10 +3,13 @@
 use async_trait::async_trait;
 use sqlx::AssertSqlSafe;
 use trove_app::ports::{PurgeReport, TrashFilter, TrashRepo};
+use trove_domain::audit::Event;
 use trove_domain::model::{Page, PageRequest, Timestamp, TrashItem, TrashKind};
 use trove_domain::{Error, Result};
 
-use crate::overlay::{FOLDERS, HEADS, NAMES, OWN_MAX_SEQ, PLACEMENTS, Val, Writer, begin_write, copy_down_versions};
+use crate::overlay::{
+    FOLDERS, HEADS, NAMES, OWN_MAX_SEQ, PLACEMENTS, Val, Writer, begin_write, bind_all, copy_down_versions,
+};
 use crate::rows::{get, ms, ts};
 use crate::values::VALUES;
 use crate::{SqlStore, db_err};
@@ -61,7 +64,7 @@ async fn restore_target(w: &mut Writer, space: &str, ws: &str, parent: Option<St
     .bind(space)
     .bind(ws)
     .bind(&parent)
-    .fetch_optional(&mut *w.tx)
+    .fetch_optional(w.conn())
     .await
     .map_err(db_err)?;
     match deleted {
@@ -79,9 +82,16 @@ impl TrashRepo for SqlStore {
         let kind = f.kind.map(|k| k.as_str());
         let after = f.deleted_after.map(ms);
         let before = f.deleted_before.map(ms);
-        let filter = "WHERE ($3 IS NULL OR t.deleted_by = $3) AND ($4 IS NULL OR t.kind = $4) \
-                      AND ($5 IS NULL OR t.deleted_at >= $5) AND ($6 IS NULL OR t.deleted_at < $6)";
-        let rows = sqlx::query(AssertSqlSafe(format!(
+        let mut filter = "WHERE ($3 IS NULL OR t.deleted_by = $3) AND ($4 IS NULL OR t.kind = $4) \
+                      AND ($5 IS NULL OR t.deleted_at >= $5) AND ($6 IS NULL OR t.deleted_at < $6)"
+            .to_owned();
+        // What the caller may see, with its values after the eight fixed ones.
+        let mut vals = Vec::new();
+        if let Some(p) = &f.permitted {
+            let folder = "CASE WHEN t.kind = 'folder' THEN t.uid ELSE t.parent_uid END";
+            filter.push_str(&crate::permitted::and_permitted(p, "t.uid", folder, &mut vals, 8));
+        }
+        let q = sqlx::query(AssertSqlSafe(format!(
             "SELECT * FROM ({TRASH_UNION}) t {filter} ORDER BY t.deleted_at DESC, t.uid LIMIT $7 OFFSET $8"
         )))
         .bind(space)
@@ -91,20 +101,20 @@ impl TrashRepo for SqlStore {
         .bind(after)
         .bind(before)
         .bind(page.limit)
-        .bind(page.skip)
-        .fetch_all(&self.read)
-        .await
-        .map_err(db_err)?;
-        let count_row = sqlx::query(AssertSqlSafe(format!("SELECT COUNT(*) AS n FROM ({TRASH_UNION}) t {filter}")))
+        .bind(page.skip);
+        let rows = bind_all(q, &vals).fetch_all(&self.read).await.map_err(db_err)?;
+        // The count binds the same eight (the last two unused) so the numbering holds.
+        let count_filter = format!("{filter} AND $7 = $7 AND $8 = $8");
+        let q = sqlx::query(AssertSqlSafe(format!("SELECT COUNT(*) AS n FROM ({TRASH_UNION}) t {count_filter}")))
             .bind(space)
             .bind(ws)
             .bind(f.deleted_by.as_deref())
             .bind(kind)
             .bind(after)
             .bind(before)
-            .fetch_one(&self.read)
-            .await
-            .map_err(db_err)?;
+            .bind(page.limit)
+            .bind(page.skip);
+        let count_row = bind_all(q, &vals).fetch_one(&self.read).await.map_err(db_err)?;
         let mut items = Vec::with_capacity(rows.len());
         for r in &rows {
             let kind: String = get(r, "kind")?;
@@ -148,7 +158,7 @@ impl TrashRepo for SqlStore {
     }
 
     async fn restore_asset(&self, space: &str, ws: &str, uid: &str) -> Result<()> {
-        let mut w = begin_write(&self.write, space).await?;
+        let mut w = begin_write(self, space).await?;
         let row = sqlx::query(
             "SELECT parent_uid, trashed_with FROM live_workspace_assets \
              WHERE space_uid = $1 AND workspace_uid = $2 AND asset_uid = $3 AND deleted_at IS NOT NULL",
@@ -156,7 +166,7 @@ impl TrashRepo for SqlStore {
         .bind(space)
         .bind(ws)
         .bind(uid)
-        .fetch_optional(&mut *w.tx)
+        .fetch_optional(w.conn())
         .await
         .map_err(db_err)?
         .ok_or_else(|| not_in_trash(uid))?;
@@ -174,14 +184,15 @@ impl TrashRepo for SqlStore {
         .bind(w.seq)
         .bind(uid)
         .bind(parent)
-        .execute(&mut *w.tx)
+        .execute(w.conn())
         .await
         .map_err(db_err)?;
-        w.tx.commit().await.map_err(db_err)
+        w.record(Event::new("asset.restore").workspace(ws).asset(uid));
+        w.commit().await
     }
 
     async fn restore_folder(&self, space: &str, ws: &str, uid: &str, with_assets: bool) -> Result<()> {
-        let mut w = begin_write(&self.write, space).await?;
+        let mut w = begin_write(self, space).await?;
         let row = sqlx::query(
             "SELECT parent_uid, trashed_with FROM live_folders \
              WHERE space_uid = $1 AND workspace_uid = $2 AND uid = $3 AND deleted_at IS NOT NULL",
@@ -189,7 +200,7 @@ impl TrashRepo for SqlStore {
         .bind(space)
         .bind(ws)
         .bind(uid)
-        .fetch_optional(&mut *w.tx)
+        .fetch_optional(w.conn())
         .await
         .map_err(db_err)?
         .ok_or_else(|| not_in_trash(uid))?;
@@ -209,7 +220,7 @@ impl TrashRepo for SqlStore {
         .bind(w.seq)
         .bind(uid)
         .bind(parent)
-        .execute(&mut *w.tx)
+        .execute(w.conn())
         .await
         .map_err(db_err)?;
         // Without assets, the assets stay in the trash but become items of their own,
@@ -222,8 +233,14 @@ impl TrashRepo for SqlStore {
             "UPDATE workspace_assets SET trashed_with = NULL \
              WHERE space_uid = $1 AND workspace_uid = $2 AND seq = $3 AND trashed_with = $4"
         };
-        sqlx::query(assets_sql).bind(space).bind(ws).bind(w.seq).bind(uid).execute(&mut *w.tx).await.map_err(db_err)?;
-        w.tx.commit().await.map_err(db_err)
+        sqlx::query(assets_sql).bind(space).bind(ws).bind(w.seq).bind(uid).execute(w.conn()).await.map_err(db_err)?;
+        w.record(
+            Event::new("folder.restore")
+                .workspace(ws)
+                .target(uid)
+                .detail(serde_json::json!({ "with_assets": with_assets })),
+        );
+        w.commit().await
     }
 
     async fn purge_trash(&self, cutoff: Timestamp) -> Result<PurgeReport> {
@@ -242,20 +259,22 @@ impl TrashRepo for SqlStore {
             spaces.sort_unstable();
             spaces.dedup();
             for space in spaces {
-                let mut w = begin_write(&self.write, space).await?;
+                let mut w = begin_write(self, space).await?;
                 for (_, ws, uid) in assets.iter().filter(|c| c.0 == space) {
                     if still_trashed(&mut w, "live_workspace_assets", "asset_uid", space, ws, uid, cutoff).await? {
                         purge_asset(&mut w, space, ws, uid).await?;
+                        w.record(Event::new("asset.purge").workspace(ws).asset(uid));
                         report.assets += 1;
                     }
                 }
                 for (_, ws, uid) in folders.iter().filter(|c| c.0 == space) {
                     if still_trashed(&mut w, "live_folders", "uid", space, ws, uid, cutoff).await? {
                         purge_folder(&mut w, space, ws, uid).await?;
+                        w.record(Event::new("folder.purge").workspace(ws).target(uid));
                         report.folders += 1;
                     }
                 }
-                w.tx.commit().await.map_err(db_err)?;
+                w.commit().await?;
             }
         }
     }
@@ -308,7 +327,7 @@ async fn still_trashed(
     .bind(ws)
     .bind(uid)
     .bind(cutoff)
-    .fetch_optional(&mut *w.tx)
+    .fetch_optional(w.conn())
     .await
     .map_err(db_err)?;
     Ok(found.is_some())
@@ -326,8 +345,8 @@ pub(crate) async fn purge_asset(w: &mut Writer, space: &str, ws: &str, asset: &s
             let base = crate::history::At { space, ws, seq: b };
             let now = crate::history::At { space, ws: &source, seq: OWN_MAX_SEQ };
             let live = |p: Option<trove_domain::workspace::Placement>| p.is_some_and(|p| p.deleted_at.is_none());
-            (live(crate::history::placement(&mut w.tx, base, asset).await?)
-                && live(crate::history::placement(&mut w.tx, now, asset).await?))
+            (live(crate::history::placement(w.conn(), base, asset).await?)
+                && live(crate::history::placement(w.conn(), now, asset).await?))
             .then_some(b)
         }
         None => None,
@@ -345,7 +364,7 @@ pub(crate) async fn purge_asset(w: &mut Writer, space: &str, ws: &str, asset: &s
     .bind(ws)
     .bind(asset)
     .bind(keep.unwrap_or(-1))
-    .execute(&mut *w.tx)
+    .execute(w.conn())
     .await
     .map_err(db_err)?;
     free_asset_files(w, space, asset).await
@@ -358,8 +377,8 @@ async fn purge_folder(w: &mut Writer, space: &str, ws: &str, uid: &str) -> Resul
             let base = crate::history::At { space, ws, seq: b };
             let now = crate::history::At { space, ws: &source, seq: OWN_MAX_SEQ };
             let live = |f: Option<trove_domain::workspace::FolderState>| f.is_some_and(|f| f.deleted_at.is_none());
-            (live(crate::history::folder(&mut w.tx, base, uid).await?)
-                && live(crate::history::folder(&mut w.tx, now, uid).await?))
+            (live(crate::history::folder(w.conn(), base, uid).await?)
+                && live(crate::history::folder(w.conn(), now, uid).await?))
             .then_some(b)
         }
         None => None,
@@ -374,7 +393,7 @@ async fn merge_base(w: &mut Writer, space: &str, ws: &str) -> Result<Option<(i64
         sqlx::query_as("SELECT merged_seq, source_uid FROM workspaces WHERE space_uid = $1 AND uid = $2")
             .bind(space)
             .bind(ws)
-            .fetch_optional(&mut *w.tx)
+            .fetch_optional(w.conn())
             .await
             .map_err(db_err)?;
     Ok(match row {
@@ -395,7 +414,7 @@ pub(crate) async fn release_purged(w: &mut Writer, space: &str, ws: &str) -> Res
         )))
         .bind(space)
         .bind(ws)
-        .fetch_all(&mut *w.tx)
+        .fetch_all(w.conn())
         .await
         .map_err(db_err)?;
         for k in keys {
@@ -418,7 +437,7 @@ pub(crate) async fn free_asset_files(w: &mut Writer, space: &str, asset: &str) -
     )
     .bind(space)
     .bind(asset)
-    .execute(&mut *w.tx)
+    .execute(w.conn())
     .await
     .map_err(db_err)?;
     sqlx::query(
@@ -427,7 +446,7 @@ pub(crate) async fn free_asset_files(w: &mut Writer, space: &str, asset: &str) -
     )
     .bind(space)
     .bind(asset)
-    .execute(&mut *w.tx)
+    .execute(w.conn())
     .await
     .map_err(db_err)?;
     Ok(())

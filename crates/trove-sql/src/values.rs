@@ -79,7 +79,7 @@ async fn content_of(w: &mut Writer, v: &Variant<'_>, number: i64) -> Result<Map<
     .bind(v.asset)
     .bind(v.locale)
     .bind(number)
-    .fetch_optional(&mut *w.tx)
+    .fetch_optional(w.conn())
     .await
     .map_err(db_err)?;
     let Some(custom) = custom else {
@@ -99,7 +99,7 @@ pub(crate) async fn head_number(w: &mut Writer, v: &Variant<'_>) -> Result<Optio
     .bind(v.ws)
     .bind(v.asset)
     .bind(v.locale)
-    .fetch_optional(&mut *w.tx)
+    .fetch_optional(w.conn())
     .await
     .map_err(db_err)
 }
@@ -121,7 +121,7 @@ async fn close(w: &mut Writer, v: &Variant<'_>, rows: &[(&TypedRow, bool)]) -> R
         vals.push(Val::Text(Some(&r.path)));
         vals.push(Val::Int(Some(r.ord)));
     }
-    bind_all(sqlx::query(AssertSqlSafe(sql)), &vals).execute(&mut *w.tx).await.map_err(db_err)?;
+    bind_all(sqlx::query(AssertSqlSafe(sql)), &vals).execute(w.conn()).await.map_err(db_err)?;
     Ok(())
 }
 
@@ -166,7 +166,7 @@ async fn insert_rows(w: &mut Writer, v: &Variant<'_>, rows: &[(&TypedRow, bool)]
     }
     let names: Vec<&str> = cols.iter().map(|c| c.name).collect();
     let sql = format!("INSERT INTO {} ({}) VALUES {}", VALUES.name, names.join(", "), tuples.join(", "));
-    bind_all(sqlx::query(AssertSqlSafe(sql)), &vals).execute(&mut *w.tx).await.map_err(db_err)?;
+    bind_all(sqlx::query(AssertSqlSafe(sql)), &vals).execute(w.conn()).await.map_err(db_err)?;
     Ok(())
 }
 
@@ -194,15 +194,16 @@ pub(crate) async fn rebuild_if_asked(store: &SqlStore) -> Result<()> {
     for space in &spaces {
         rebuild_space(store, space).await?;
     }
+    let mut w = crate::writer::begin_org_write(store).await?;
     sqlx::query("DELETE FROM pending_rebuilds WHERE name = 'asset_values' OR name LIKE 'asset_values:%'")
-        .execute(&store.write)
+        .execute(w.conn())
         .await
         .map_err(db_err)?;
-    Ok(())
+    w.commit().await
 }
 
 async fn rebuild_space(store: &SqlStore, space: &str) -> Result<()> {
-    let mut w = match crate::overlay::begin_write(&store.write, space).await {
+    let mut w = match crate::overlay::begin_write(store, space).await {
         Ok(w) => w,
         // Deleted meanwhile: nothing to rebuild.
         Err(e) if e.code == "space_not_found" => return Ok(()),
@@ -211,17 +212,13 @@ async fn rebuild_space(store: &SqlStore, space: &str) -> Result<()> {
     let done = format!("asset_values:{space}");
     let marked: Option<i64> = sqlx::query_scalar("SELECT 1 FROM pending_rebuilds WHERE name = $1")
         .bind(&done)
-        .fetch_optional(&mut *w.tx)
+        .fetch_optional(w.conn())
         .await
         .map_err(db_err)?;
     if marked.is_some() {
-        return w.tx.commit().await.map_err(db_err);
+        return w.commit().await;
     }
-    sqlx::query("DELETE FROM asset_values WHERE space_uid = $1")
-        .bind(space)
-        .execute(&mut *w.tx)
-        .await
-        .map_err(db_err)?;
+    sqlx::query("DELETE FROM asset_values WHERE space_uid = $1").bind(space).execute(w.conn()).await.map_err(db_err)?;
     // The rows are written at seq 0, below everything any reader may see.
     w.seq = 0;
     let mut after = (String::new(), String::new(), String::new());
@@ -238,7 +235,7 @@ async fn rebuild_space(store: &SqlStore, space: &str) -> Result<()> {
         .bind(&after.1)
         .bind(&after.2)
         .bind(REBUILD_BATCH)
-        .fetch_all(&mut *w.tx)
+        .fetch_all(w.conn())
         .await
         .map_err(db_err)?;
         for (ws, asset, locale, custom) in &heads {
@@ -267,13 +264,13 @@ async fn rebuild_space(store: &SqlStore, space: &str) -> Result<()> {
              AND o.locale = x.locale AND o.path = x.path AND o.ord = x.ord)",
     )
     .bind(space)
-    .execute(&mut *w.tx)
+    .execute(w.conn())
     .await
     .map_err(db_err)?;
     sqlx::query("INSERT INTO pending_rebuilds (name) VALUES ($1)")
         .bind(&done)
-        .execute(&mut *w.tx)
+        .execute(w.conn())
         .await
         .map_err(db_err)?;
-    w.tx.commit().await.map_err(db_err)
+    w.commit().await
 }

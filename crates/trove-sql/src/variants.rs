@@ -8,7 +8,7 @@
 //! longer part of any history: a later variant starts at `first_version`.
 
 use async_trait::async_trait;
-use sqlx::AssertSqlSafe;
+use sqlx::{AnyConnection, AssertSqlSafe};
 use trove_app::ports::{AssetKey, VariantRepo};
 use trove_domain::model::{StoredFile, Variant, Version};
 use trove_domain::{Error, Result};
@@ -24,7 +24,7 @@ fn variant_not_found(asset: &str, locale: &str) -> Error {
 }
 
 /// The locales the asset has variants in as `ws` sees them now, sorted, with heads.
-pub(crate) async fn heads(w: &mut Writer, space: &str, ws: &str, asset: &str) -> Result<Vec<(String, i64)>> {
+pub(crate) async fn heads(c: &mut AnyConnection, space: &str, ws: &str, asset: &str) -> Result<Vec<(String, i64)>> {
     sqlx::query_as(
         "SELECT locale, head_version FROM live_asset_locales WHERE space_uid = $1 AND workspace_uid = $2 \
          AND asset_uid = $3 ORDER BY locale",
@@ -32,13 +32,13 @@ pub(crate) async fn heads(w: &mut Writer, space: &str, ws: &str, asset: &str) ->
     .bind(space)
     .bind(ws)
     .bind(asset)
-    .fetch_all(&mut *w.tx)
+    .fetch_all(c)
     .await
     .map_err(db_err)
 }
 
 /// Whether the asset is live (not trashed) in `ws`.
-async fn is_live(w: &mut Writer, space: &str, ws: &str, asset: &str) -> Result<bool> {
+async fn is_live(c: &mut AnyConnection, space: &str, ws: &str, asset: &str) -> Result<bool> {
     let live: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM live_workspace_assets WHERE space_uid = $1 AND workspace_uid = $2 AND asset_uid = $3 \
          AND deleted_at IS NULL",
@@ -46,7 +46,7 @@ async fn is_live(w: &mut Writer, space: &str, ws: &str, asset: &str) -> Result<b
     .bind(space)
     .bind(ws)
     .bind(asset)
-    .fetch_optional(&mut *w.tx)
+    .fetch_optional(c)
     .await
     .map_err(db_err)?;
     Ok(live.is_some())
@@ -64,7 +64,7 @@ pub(crate) async fn last_version(w: &mut Writer, space: &str, ws: &str, asset: &
     .bind(ws)
     .bind(asset)
     .bind(locale)
-    .fetch_one(&mut *w.tx)
+    .fetch_one(w.conn())
     .await
     .map_err(db_err)?;
     Ok(seen.unwrap_or(0))
@@ -76,7 +76,7 @@ pub(crate) async fn last_version(w: &mut Writer, space: &str, ws: &str, asset: &
 /// numbers upwards, and a client holding the ETag of the inherited version cannot
 /// mistake the new variant's first version for what it read.
 pub(crate) async fn first_number(w: &mut Writer, space: &str, ws: &str, asset: &str, locale: &str) -> Result<i64> {
-    let heads = heads(w, space, ws, asset).await?;
+    let heads = heads(w.conn(), space, ws, asset).await?;
     let top = heads.iter().map(|(_, h)| *h).max().unwrap_or(0);
     Ok(last_version(w, space, ws, asset, locale).await?.max(top) + 1)
 }
@@ -101,7 +101,7 @@ pub(crate) async fn insert_head(
         .bind(key.1)
         .bind(number)
         .bind(first)
-        .execute(&mut *w.tx)
+        .execute(w.conn())
         .await
         .map_err(db_err)?;
     Ok(())
@@ -119,7 +119,7 @@ pub(crate) async fn set_head(w: &mut Writer, k: &AssetKey, number: i64) -> Resul
     .bind(&k.asset_uid)
     .bind(&k.locale)
     .bind(number)
-    .execute(&mut *w.tx)
+    .execute(w.conn())
     .await
     .map_err(db_err)?;
     Ok(())
@@ -130,7 +130,7 @@ pub(crate) async fn set_head(w: &mut Writer, k: &AssetKey, number: i64) -> Resul
 /// transaction, which keeps the list exact. An asset left with no variant at all
 /// would be unreadable in every language, so that is refused (`last_variant`).
 pub(crate) async fn refresh_locales(w: &mut Writer, space: &str, ws: &str, asset: &str) -> Result<()> {
-    let locales = heads(w, space, ws, asset).await?;
+    let locales = heads(w.conn(), space, ws, asset).await?;
     if locales.is_empty() {
         return Err(Error::conflict(
             "last_variant",
@@ -144,7 +144,7 @@ pub(crate) async fn refresh_locales(w: &mut Writer, space: &str, ws: &str, asset
     .bind(space)
     .bind(ws)
     .bind(asset)
-    .fetch_optional(&mut *w.tx)
+    .fetch_optional(w.conn())
     .await
     .map_err(db_err)?;
     if current.as_deref().is_none_or(|c| c == text) {
@@ -160,7 +160,7 @@ pub(crate) async fn refresh_locales(w: &mut Writer, space: &str, ws: &str, asset
     .bind(w.seq)
     .bind(asset)
     .bind(text)
-    .execute(&mut *w.tx)
+    .execute(w.conn())
     .await
     .map_err(db_err)?;
     Ok(())
@@ -176,14 +176,14 @@ impl VariantRepo for SqlStore {
         new_file: Option<&StoredFile>,
     ) -> Result<i64> {
         let (space, ws, asset) = (k.space_uid.as_str(), k.workspace_uid.as_str(), k.asset_uid.as_str());
-        let mut w = begin_write(&self.write, space).await?;
-        if !is_live(&mut w, space, ws, asset).await? {
+        let mut w = begin_write(self, space).await?;
+        if !is_live(w.conn(), space, ws, asset).await? {
             return Err(asset_not_found(asset));
         }
         // The space's writers are serialized by its clock, so what is checked here
         // holds until commit: no variant in the locale yet, and the inherited head
         // is still the one the content started from.
-        let now = heads(&mut w, space, ws, asset).await?;
+        let now = heads(w.conn(), space, ws, asset).await?;
         if let Some((_, head)) = now.iter().find(|(l, _)| *l == k.locale) {
             return Err(Error::stale(*head));
         }
@@ -203,22 +203,27 @@ impl VariantRepo for SqlStore {
         // A tombstone the workspace left under this key (an earlier unlocalize).
         HEADS.close(&mut w, space, ws).await?;
         if let Some(f) = new_file {
-            insert_file(&mut w.tx, f).await?;
+            insert_file(w.conn(), f).await?;
         }
         let version = Version { number, ..v.clone() };
         insert_version(&mut w, k, None, &version).await?;
         refresh_locales(&mut w, space, ws, asset).await?;
-        w.tx.commit().await.map_err(db_err)?;
+        w.record(
+            crate::assets::asset_event("asset.localize", k)
+                .version(number)
+                .detail(serde_json::json!({ "from_locale": inherited.0, "from_version": inherited.1 })),
+        );
+        w.commit().await?;
         Ok(number)
     }
 
     async fn unlocalize(&self, k: &AssetKey) -> Result<()> {
         let (space, ws, asset) = (k.space_uid.as_str(), k.workspace_uid.as_str(), k.asset_uid.as_str());
-        let mut w = begin_write(&self.write, space).await?;
-        if !is_live(&mut w, space, ws, asset).await? {
+        let mut w = begin_write(self, space).await?;
+        if !is_live(w.conn(), space, ws, asset).await? {
             return Err(asset_not_found(asset));
         }
-        let now = heads(&mut w, space, ws, asset).await?;
+        let now = heads(w.conn(), space, ws, asset).await?;
         if !now.iter().any(|(l, _)| *l == k.locale) {
             return Err(variant_not_found(asset, &k.locale));
         }
@@ -239,25 +244,25 @@ impl VariantRepo for SqlStore {
         .bind(w.seq)
         .bind(asset)
         .bind(&k.locale)
-        .execute(&mut *w.tx)
+        .execute(w.conn())
         .await
         .map_err(db_err)?;
         let head = now.iter().find(|(l, _)| *l == k.locale).map(|(_, h)| *h);
         let variant = crate::values::Variant { space, ws, asset, locale: &k.locale };
         crate::values::sync_values(&mut w, &variant, head, None).await?;
         refresh_locales(&mut w, space, ws, asset).await?;
-        w.tx.commit().await.map_err(db_err)
+        w.record(crate::assets::asset_event("asset.unlocalize", k));
+        w.commit().await
     }
 
     async fn variants(&self, space: &str, ws: &str, asset: &str) -> Result<Option<Vec<Variant>>> {
-        // A read, but through the writer's helpers: one snapshot for both queries.
-        let tx = crate::dialect::begin_snapshot(&self.read, self.dialect).await?;
-        let mut w = Writer { tx, seq: 0 };
-        if !is_live(&mut w, space, ws, asset).await? {
+        // One snapshot for both queries.
+        let mut tx = crate::dialect::begin_snapshot(&self.read, self.dialect).await?;
+        if !is_live(&mut tx, space, ws, asset).await? {
             return Ok(None);
         }
-        let list = heads(&mut w, space, ws, asset).await?;
-        w.tx.commit().await.map_err(db_err)?;
+        let list = heads(&mut tx, space, ws, asset).await?;
+        crate::dialect::end_snapshot(tx).await;
         Ok(Some(list.into_iter().map(|(locale, head_version)| Variant { locale, head_version }).collect()))
     }
 }

@@ -3,7 +3,6 @@
 //! to date). Shared by uploads and edits (`assets`), localization (`variants`)
 //! and merges.
 
-use sqlx::{Any, Transaction};
 use trove_app::ports::AssetKey;
 use trove_domain::model::{AssetContent, StoredFile, Version};
 use trove_domain::{Error, Result};
@@ -12,7 +11,7 @@ use crate::overlay::{Val, Writer, insert_row};
 use crate::rows::{ms, tags_to_text};
 use crate::{db_err, schema};
 
-pub(crate) async fn insert_file(tx: &mut Transaction<'static, Any>, f: &StoredFile) -> Result<()> {
+pub(crate) async fn insert_file(tx: &mut sqlx::AnyConnection, f: &StoredFile) -> Result<()> {
     let (w, h) = match f.dimensions {
         Some(d) => (Some(i64::from(d.width)), Some(i64::from(d.height))),
         None => (None, None),
@@ -33,12 +32,12 @@ pub(crate) async fn insert_file(tx: &mut Transaction<'static, Any>, f: &StoredFi
     .bind(&f.created_by)
     .bind(ms(f.created_at))
     .bind(&f.asset_type)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await
     .map_err(db_err)?;
     // The blob is referenced now; this upload's lease (keyed by the file UID) has
     // done its job. Other uploads' leases on the same blob stay.
-    sqlx::query("DELETE FROM blob_leases WHERE lease_id = $1").bind(&f.uid).execute(&mut **tx).await.map_err(db_err)?;
+    sqlx::query("DELETE FROM blob_leases WHERE lease_id = $1").bind(&f.uid).execute(&mut *tx).await.map_err(db_err)?;
     Ok(())
 }
 
@@ -102,7 +101,7 @@ pub(crate) async fn insert_version_row(w: &mut Writer, v: &VersionRow<'_>) -> Re
         ("created_by", t(v.created_by)),
         ("created_at", Val::Int(Some(v.created_at))),
     ];
-    insert_row(&schema::ASSET_VERSIONS, &row)?.execute(&mut *w.tx).await.map_err(db_err)?;
+    insert_row(&schema::ASSET_VERSIONS, &row)?.execute(w.conn()).await.map_err(db_err)?;
     let variant = crate::values::Variant {
         space: &key.space_uid,
         ws: &key.workspace_uid,

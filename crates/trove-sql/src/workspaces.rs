@@ -7,6 +7,7 @@
 use async_trait::async_trait;
 use sqlx::{AnyConnection, AssertSqlSafe};
 use trove_app::ports::{WorkspaceChange, WorkspaceRepo};
+use trove_domain::audit::Event;
 use trove_domain::model::{Page, PageRequest, Workspace};
 use trove_domain::workspace::{ItemChanges, MergeReport};
 use trove_domain::{Error, Result};
@@ -41,9 +42,9 @@ impl WorkspaceRepo for SqlStore {
     async fn create_workspace(&self, n: &Workspace) -> Result<Workspace> {
         let space = n.space_uid.as_str();
         let source = n.source_uid.as_deref().ok_or_else(|| Error::invalid("source", "is required"))?;
-        let mut w = begin_write(&self.write, space).await?;
-        let src = read_workspace(&mut w.tx, space, source).await?.ok_or_else(|| workspace_not_found(source))?;
-        if read_workspace(&mut w.tx, space, &n.uid).await?.is_some() {
+        let mut w = begin_write(self, space).await?;
+        let src = read_workspace(w.conn(), space, source).await?.ok_or_else(|| workspace_not_found(source))?;
+        if read_workspace(w.conn(), space, &n.uid).await?.is_some() {
             let mut e =
                 Error::conflict("workspace_exists", format!("a workspace {} already exists in this space", n.uid));
             e.fields.insert("uid".to_owned(), vec!["is taken".to_owned()]);
@@ -63,7 +64,7 @@ impl WorkspaceRepo for SqlStore {
         .bind(&n.created_by)
         .bind(ms(n.created_at))
         .bind(w.seq)
-        .execute(&mut *w.tx)
+        .execute(w.conn())
         .await
         .map_err(db_err)?;
         // The fork sees itself fully, and each ancestor of the source no later than
@@ -79,7 +80,7 @@ impl WorkspaceRepo for SqlStore {
         .bind(w.seq)
         .bind(OWN_MAX_SEQ)
         .bind(source)
-        .execute(&mut *w.tx)
+        .execute(w.conn())
         .await
         .map_err(db_err)?;
         sqlx::query(
@@ -89,11 +90,17 @@ impl WorkspaceRepo for SqlStore {
         .bind(space)
         .bind(&n.uid)
         .bind(source)
-        .execute(&mut *w.tx)
+        .execute(w.conn())
         .await
         .map_err(db_err)?;
-        let created = read_workspace(&mut w.tx, space, &n.uid).await?.ok_or_else(|| workspace_not_found(&n.uid))?;
-        w.tx.commit().await.map_err(db_err)?;
+        let created = read_workspace(w.conn(), space, &n.uid).await?.ok_or_else(|| workspace_not_found(&n.uid))?;
+        w.record(
+            Event::new("workspace.create")
+                .workspace(&n.uid)
+                .target(&n.uid)
+                .detail(serde_json::json!({ "source": source })),
+        );
+        w.commit().await?;
         Ok(created)
     }
 
@@ -129,7 +136,7 @@ impl WorkspaceRepo for SqlStore {
     }
 
     async fn update_workspace(&self, space: &str, uid: &str, c: &WorkspaceChange) -> Result<Option<Workspace>> {
-        let mut w = begin_write(&self.write, space).await?;
+        let mut w = begin_write(self, space).await?;
         let n = sqlx::query(
             "UPDATE workspaces SET name = COALESCE($3, name), \
              description = CASE WHEN $4 = 1 THEN $5 ELSE description END, updated_by = $6, updated_at = $7 \
@@ -142,21 +149,22 @@ impl WorkspaceRepo for SqlStore {
         .bind(c.description.clone().flatten())
         .bind(&c.updated_by)
         .bind(ms(c.updated_at))
-        .execute(&mut *w.tx)
+        .execute(w.conn())
         .await
         .map_err(db_err)?
         .rows_affected();
         if n == 0 {
             return Ok(None);
         }
-        let ws = read_workspace(&mut w.tx, space, uid).await?;
-        w.tx.commit().await.map_err(db_err)?;
+        let ws = read_workspace(w.conn(), space, uid).await?;
+        w.record(Event::new("workspace.update").workspace(uid).target(uid));
+        w.commit().await?;
         Ok(ws)
     }
 
     async fn delete_workspace(&self, space: &str, uid: &str) -> Result<bool> {
-        let mut w = begin_write(&self.write, space).await?;
-        if read_workspace(&mut w.tx, space, uid).await?.is_none() {
+        let mut w = begin_write(self, space).await?;
+        if read_workspace(w.conn(), space, uid).await?.is_none() {
             return Ok(false);
         }
         // Children keep what they read through this workspace: its rows they see
@@ -171,26 +179,27 @@ impl WorkspaceRepo for SqlStore {
         )
         .bind(space)
         .bind(uid)
-        .fetch_all(&mut *w.tx)
+        .fetch_all(w.conn())
         .await
         .map_err(db_err)?;
         sqlx::query("DELETE FROM workspace_lineage WHERE space_uid = $1 AND ancestor_uid = $2 AND workspace_uid <> $2")
             .bind(space)
             .bind(uid)
-            .execute(&mut *w.tx)
+            .execute(w.conn())
             .await
             .map_err(db_err)?;
         // Cascades to the workspace's lineage, languages, overlay rows and versions.
         sqlx::query("DELETE FROM workspaces WHERE space_uid = $1 AND uid = $2")
             .bind(space)
             .bind(uid)
-            .execute(&mut *w.tx)
+            .execute(w.conn())
             .await
             .map_err(db_err)?;
         for asset in &assets {
             free_asset_files(&mut w, space, asset).await?;
         }
-        w.tx.commit().await.map_err(db_err)?;
+        w.record(Event::new("workspace.delete").target(uid));
+        w.commit().await?;
         Ok(true)
     }
 
@@ -202,15 +211,15 @@ impl WorkspaceRepo for SqlStore {
         by: &str,
         at: trove_domain::model::Timestamp,
     ) -> Result<()> {
-        let mut w = begin_write(&self.write, space).await?;
-        if read_workspace(&mut w.tx, space, uid).await?.is_none() {
+        let mut w = begin_write(self, space).await?;
+        if read_workspace(w.conn(), space, uid).await?.is_none() {
             return Err(workspace_not_found(uid));
         }
         let mut unknown = Vec::new();
         for l in locales {
             let known: Option<i64> = sqlx::query_scalar("SELECT 1 FROM languages WHERE code = $1")
                 .bind(l)
-                .fetch_optional(&mut *w.tx)
+                .fetch_optional(w.conn())
                 .await
                 .map_err(db_err)?;
             if known.is_none() {
@@ -227,13 +236,13 @@ impl WorkspaceRepo for SqlStore {
             .bind(uid)
             .bind(by)
             .bind(ms(at))
-            .execute(&mut *w.tx)
+            .execute(w.conn())
             .await
             .map_err(db_err)?;
         sqlx::query("DELETE FROM workspace_languages WHERE space_uid = $1 AND workspace_uid = $2")
             .bind(space)
             .bind(uid)
-            .execute(&mut *w.tx)
+            .execute(w.conn())
             .await
             .map_err(db_err)?;
         for l in locales {
@@ -241,11 +250,17 @@ impl WorkspaceRepo for SqlStore {
                 .bind(space)
                 .bind(uid)
                 .bind(l)
-                .execute(&mut *w.tx)
+                .execute(w.conn())
                 .await
                 .map_err(db_err)?;
         }
-        w.tx.commit().await.map_err(db_err)
+        w.record(
+            Event::new("workspace.languages")
+                .workspace(uid)
+                .target(uid)
+                .detail(serde_json::json!({ "languages": locales })),
+        );
+        w.commit().await
     }
 
     async fn compare_workspace(&self, space: &str, uid: &str) -> Result<Vec<ItemChanges>> {

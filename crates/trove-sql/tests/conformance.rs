@@ -163,6 +163,7 @@ async fn bootstrap_is_once(s: &SqlStore) {
         admin_email: "a@x".into(),
         token_uid: "tk1".into(),
         token_hash: "h1".into(),
+        setup: ("sh1".into(), Utc::now() + chrono::Duration::days(1)),
     };
     assert!(s.bootstrap(&b).await.unwrap());
     let mut again = b.clone();
@@ -172,9 +173,14 @@ async fn bootstrap_is_once(s: &SqlStore) {
     again.token_uid = "tk2".into();
     again.token_hash = "h2".into();
     assert!(!s.bootstrap(&again).await.unwrap());
-    let p = s.principal_for_token("h1").await.unwrap().unwrap();
-    assert_eq!((p.user_uid.as_str(), p.role), ("us1", OrgRole::ProductAdmin));
-    assert!(s.principal_for_token("h2").await.unwrap().is_none());
+    let p = s.principal_for_token("h1", Utc::now()).await.unwrap().unwrap();
+    assert_eq!((p.user_uid.as_str(), p.org_role.as_str()), ("us1", "product_admin"));
+    assert!(s.principal_for_token("h2", Utc::now()).await.unwrap().is_none());
+    assert_eq!(s.user_for_setup("sh1", Utc::now()).await.unwrap().unwrap().uid, "us1");
+    // The bootstrap is recorded in the outbox, outside any space.
+    let org = s.list_audit(&Default::default(), PageRequest::new(None, Some(10))).await.unwrap();
+    let actions: Vec<&str> = org.items.iter().map(|e| e.action.as_str()).collect();
+    assert!(actions.contains(&"user.create") && actions.contains(&"token.create"), "{actions:?}");
     s.ping().await.unwrap();
 }
 
@@ -185,7 +191,7 @@ async fn spaces_round_trip_and_cascade(s: &SqlStore) {
     s.create_space(&sp2, &ws2).await.unwrap();
     assert_eq!(s.get_space("sp1").await.unwrap().unwrap().title, "S");
     assert_eq!(s.get_workspace("sp1", "main").await.unwrap().unwrap().default_locale, "en-us");
-    let page = s.list_spaces(PageRequest::new(Some(1), Some(1))).await.unwrap();
+    let page = s.list_spaces("us1", PageRequest::new(Some(1), Some(1))).await.unwrap();
     assert_eq!((page.count, page.items.len()), (2, 1));
     let change = |title: Option<&str>, description: Option<Option<&str>>| SpaceChange {
         title: title.map(Into::into),
@@ -272,7 +278,8 @@ async fn folders_moves_and_trash(s: &SqlStore) {
         .await
         .unwrap();
     assert_eq!((renamed.parent_uid, renamed.title.as_str()), (None, "c2"));
-    let root = s.list_folders("sp1", "main", &FolderFilter::In(None), PageRequest::new(None, None)).await.unwrap();
+    let root =
+        s.list_folders("sp1", "main", &FolderFilter::In(None), None, PageRequest::new(None, None)).await.unwrap();
     assert_eq!(root.count, 2);
     s.update_folder("sp1", "main", "c", &move_to(Some("b"))).await.unwrap();
     assert_eq!(

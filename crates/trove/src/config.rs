@@ -20,6 +20,7 @@ const KEYS: &[&str] = &[
     "bootstrap_token",
     "max_upload_size",
     "trash_retention",
+    "session_ttl",
     "maintenance_interval",
     "allowed_risky_types",
     "inline_active_content",
@@ -56,6 +57,9 @@ pub struct Config {
     /// How long deleted items stay in the trash.
     #[serde(with = "humantime_serde")]
     pub trash_retention: Duration,
+    /// How long a web UI session lasts after logging in.
+    #[serde(with = "humantime_serde")]
+    pub session_ttl: Duration,
     /// How often trash purge, blob freeing and the staging sweep run.
     #[serde(with = "humantime_serde")]
     pub maintenance_interval: Duration,
@@ -100,6 +104,7 @@ impl Default for Config {
             bootstrap_token: None,
             max_upload_size: ByteSize::gb(10),
             trash_retention: Duration::from_secs(14 * 24 * 3600),
+            session_ttl: Duration::from_secs(12 * 3600),
             maintenance_interval: Duration::from_secs(3600),
             allowed_risky_types: Vec::new(),
             inline_active_content: false,

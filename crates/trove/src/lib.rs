@@ -29,7 +29,7 @@ pub struct Server {
     store: SqlStore,
     config: Config,
     /// The admin token, when this start created the organization.
-    pub bootstrap_token: Option<String>,
+    pub bootstrap: Option<trove_app::auth::BootstrapOutcome>,
 }
 
 /// Opens the blob store a storage location names.
@@ -42,7 +42,7 @@ pub fn open_blob_store(storage: &Storage, s3: &config::S3Config) -> anyhow::Resu
 
 /// Builds the application on the configured backends (and bootstraps the
 /// organization on the first start).
-pub async fn build_app(config: &Config) -> anyhow::Result<(App, SqlStore, Option<String>)> {
+pub async fn build_app(config: &Config) -> anyhow::Result<(App, SqlStore, Option<trove_app::auth::BootstrapOutcome>)> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
     let store = SqlStore::open_or_create(&config.database_url()).await.context("opening the metadata database")?;
@@ -55,22 +55,23 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(App, SqlStore, Option
     let settings = Settings {
         max_upload_bytes: config.max_upload_size.as_u64(),
         trash_retention: config.trash_retention,
+        session_ttl: config.session_ttl,
         allowed_risky_types: config.allowed_risky_types.clone(),
         inline_active_content: config.inline_active_content,
         ..Settings::default()
     };
     let app = App::new(Arc::new(store.clone()), blobs, Arc::new(StandardProbe), settings);
     let outcome = app.bootstrap(config.bootstrap_token.as_deref()).await.context("bootstrapping")?;
-    Ok((app, store, outcome.map(|o| o.token)))
+    Ok((app, store, outcome))
 }
 
 impl Server {
     /// Opens the backends and binds the listener.
     pub async fn bind(config: Config) -> anyhow::Result<Server> {
-        let (app, store, bootstrap_token) = build_app(&config).await?;
+        let (app, store, bootstrap) = build_app(&config).await?;
         let listener = TcpListener::bind(&config.listen).await.with_context(|| format!("binding {}", config.listen))?;
         let addr = listener.local_addr()?;
-        Ok(Server { addr, listener, app, store, config, bootstrap_token })
+        Ok(Server { addr, listener, app, store, config, bootstrap })
     }
 
     /// The application this server runs (for operational commands and tests).

@@ -61,6 +61,45 @@ enum Command {
         #[arg(long)]
         no_verify: bool,
     },
+    /// Administer users from the server's machine, with the server's
+    /// configuration: the way back in when the only token is lost.
+    Admin {
+        /// TOML configuration file.
+        #[arg(long, env = "TROVE_CONFIG")]
+        config: Option<PathBuf>,
+        /// Data directory [default: ./trove-data; env TROVE_DATA_DIR].
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+        #[command(subcommand)]
+        action: AdminAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminAction {
+    /// Create a user; prints a one-time set-up link's secret.
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Organization role: product_admin, asset_type_manager, member or a custom role's UID.
+        #[arg(long, default_value = "product_admin")]
+        role: String,
+    },
+    /// Let a user choose a new password: prints a one-time set-up link's secret
+    /// (and enables the account if it was disabled).
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+    },
+    /// Issue a new API token of a user (an administrator's, to get back in).
+    IssueToken {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "issued by trove admin")]
+        name: String,
+    },
 }
 
 /// Logs to stderr with the configured filter (`RUST_LOG` wins when set). A filter
@@ -125,15 +164,45 @@ async fn main() -> anyhow::Result<()> {
                 );
             }
             let server = Server::bind(config).await?;
-            if let Some(token) = &server.bootstrap_token {
-                println!("Trove is set up. Admin API token (shown only this once; keep it safe):");
-                println!("  {token}");
-                println!("Use it as: Authorization: Bearer {token}");
+            if let Some(first) = &server.bootstrap {
+                let token = &first.token;
+                println!(
+                    "Trove is set up. The administrator is {} (shown only this once; keep it safe):",
+                    first.admin_email
+                );
+                println!("  API token: {token}");
+                println!("  Use it as: Authorization: Bearer {token}");
+                println!("  Or choose a password within 7 days: POST /api/session/setup with");
+                println!("    {{\"setup_token\": \"{}\", \"password\": \"…\"}}", first.setup_secret);
             }
             println!("trove listening on http://{}", server.addr);
             let (tx, rx) = watch::channel(false);
             tokio::spawn(shutdown_signal(tx));
             server.run(rx).await
+        }
+        Command::Admin { config, data_dir, action } => {
+            let config = Config::load(config.as_deref(), Overrides { listen: None, data_dir })?;
+            let (app, store, _) = trove::build_app(&config).await?;
+            let outcome = match action {
+                AdminAction::CreateUser { email, name, role } => {
+                    app.operator_create_user(&email, &name, &role).await.map(|(u, s)| (u, "set-up token", s))
+                }
+                AdminAction::ResetPassword { email } => {
+                    app.operator_reset(&email).await.map(|(u, s)| (u, "set-up token", s))
+                }
+                AdminAction::IssueToken { email, name } => {
+                    app.operator_token(&email, &name).await.map(|(u, s)| (u, "API token", s))
+                }
+            };
+            store.close().await;
+            let (user, what, secret) = outcome.map_err(|e| anyhow::anyhow!("{}: {}", e.code, e.message))?;
+            println!("{} ({}): {what} (shown only this once):", user.email, user.uid);
+            println!("  {secret}");
+            if what == "set-up token" {
+                println!("  Choose a password within 7 days: POST /api/session/setup with");
+                println!("    {{\"setup_token\": \"{secret}\", \"password\": \"…\"}}");
+            }
+            Ok(())
         }
         Command::CopyData { from, to, resume } => trove::copy::copy_data(&from, &to, resume).await,
         Command::CopyBlobs { from, to, config, resume, no_verify } => {

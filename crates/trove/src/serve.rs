@@ -129,6 +129,7 @@ impl Conn {
         if let Err(e) = stream.set_nodelay(true) {
             tracing::warn!(error = %e, "could not set TCP_NODELAY on a connection");
         }
+        let peer = stream.peer_addr().ok();
         let state = Arc::new(ConnState::default());
         let io = TokioIo::new(TimedIo::new(stream, state.clone(), self.timeouts.clone(), self.timeout_response));
         let body_timeout = self.timeouts.body_read;
@@ -136,7 +137,11 @@ impl Conn {
         let svc_state = state.clone();
         let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
             svc_state.begin();
-            let req = req.map(|b| Body::new(TimedBody::new(b, body_timeout)));
+            let mut req = req.map(|b| Body::new(TimedBody::new(b, body_timeout)));
+            // Handlers that limit per client (login) read the address from here.
+            if let Some(addr) = peer {
+                req.extensions_mut().insert(axum::extract::ConnectInfo(addr));
+            }
             let state = svc_state.clone();
             let answer = router.clone().oneshot(req);
             async move {

@@ -8,14 +8,17 @@
 use async_trait::async_trait;
 use futures::future::BoxFuture;
 use trove_domain::Result;
+use trove_domain::access::PermissionFilter;
 use trove_domain::asset_types::AssetType;
 use trove_domain::fields::{Field, TypedRow};
 use trove_domain::model::{
-    Asset, Deletion, Folder, Language, Organization, Page, PageRequest, Principal, Space, StoredFile, Timestamp,
-    TrashItem, TrashKind, Variant, Version, Workspace,
+    Asset, Deletion, Folder, Language, Organization, Page, PageRequest, Space, StoredFile, Timestamp, TrashItem,
+    TrashKind, Variant, Version, Workspace,
 };
 use trove_domain::precondition::Precondition;
 use trove_domain::workspace::{ItemChanges, MergeReport, MergeStrategy};
+
+use super::{Attributed, AuditRepo, PeopleRepo, RoleRepo};
 
 /// Addresses one asset's state in a workspace and locale.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,12 +97,21 @@ pub struct AssetFilter {
     pub not_localized_in: Option<String>,
     /// The head version the listing shows has a file of this asset type.
     pub asset_type: Option<String>,
+    /// Only what the caller may see (folder sets expanded to subtrees).
+    pub permitted: Option<PermissionFilter>,
 }
 
 impl AssetFilter {
     /// Every asset of a folder (or of the workspace), whatever its languages.
     pub fn folder(folder: FolderFilter) -> Self {
-        AssetFilter { folder, available_in: None, localized_in: None, not_localized_in: None, asset_type: None }
+        AssetFilter {
+            folder,
+            available_in: None,
+            localized_in: None,
+            not_localized_in: None,
+            asset_type: None,
+            permitted: None,
+        }
     }
 }
 
@@ -110,6 +122,8 @@ pub struct TrashFilter {
     pub kind: Option<TrashKind>,
     pub deleted_after: Option<Timestamp>,
     pub deleted_before: Option<Timestamp>,
+    /// Only what the caller may see (folder sets expanded to subtrees).
+    pub permitted: Option<PermissionFilter>,
 }
 
 /// What one purge pass removed.
@@ -127,6 +141,9 @@ pub struct Bootstrap {
     pub admin_email: String,
     pub token_uid: String,
     pub token_hash: String,
+    /// The hashed secret of the administrator's one-time set-up link, and when
+    /// it stops working.
+    pub setup: (String, Timestamp),
 }
 
 /// Deletes the stored objects for blob hashes while the store holds them locked.
@@ -139,15 +156,16 @@ pub trait OrgRepo: Send + Sync {
     /// Creates the organization, admin user and token unless an organization exists.
     /// Returns whether it created them. Safe to race from several nodes.
     async fn bootstrap(&self, b: &Bootstrap) -> Result<bool>;
-    /// The principal owning an unrevoked token with this hash.
-    async fn principal_for_token(&self, token_hash: &str) -> Result<Option<Principal>>;
+    /// The organization's UID, once it exists.
+    async fn organization_uid(&self) -> Result<Option<String>>;
 }
 
 #[async_trait]
 pub trait SpaceRepo: Send + Sync {
     /// Inserts a space with its main workspace (and the workspace's default language).
     async fn create_space(&self, space: &Space, main: &Workspace) -> Result<()>;
-    async fn list_spaces(&self, page: PageRequest) -> Result<Page<Space>>;
+    /// The spaces `member` is a member of, newest first.
+    async fn list_spaces(&self, member: &str, page: PageRequest) -> Result<Page<Space>>;
     async fn get_space(&self, uid: &str) -> Result<Option<Space>>;
     /// Applies a partial update; `None` if the space does not exist.
     async fn update_space(&self, uid: &str, change: &SpaceChange) -> Result<Option<Space>>;
@@ -352,6 +370,7 @@ pub trait FolderRepo: Send + Sync {
         space: &str,
         ws: &str,
         parent: &FolderFilter,
+        permitted: Option<&PermissionFilter>,
         page: PageRequest,
     ) -> Result<Page<Folder>>;
     /// Applies a partial update. Refuses a move under itself (422) or under a missing
@@ -359,6 +378,8 @@ pub trait FolderRepo: Send + Sync {
     /// locked, so concurrent moves cannot build a cycle.
     async fn update_folder(&self, space: &str, ws: &str, uid: &str, change: &FolderChange) -> Result<Folder>;
     /// Moves the folder, its subfolders and the live assets in them to the trash.
+    /// The folders at or below `roots` in the workspace (trashed ones too).
+    async fn folder_subtrees(&self, space: &str, ws: &str, roots: &[String]) -> Result<Vec<String>>;
     async fn trash_folder(&self, space: &str, ws: &str, uid: &str, deletion: &Deletion) -> Result<()>;
 }
 
@@ -499,6 +520,10 @@ pub trait MetadataStore:
     + TrashRepo
     + BlobRefRepo
     + JobRepo
+    + AuditRepo
+    + PeopleRepo
+    + RoleRepo
+    + Attributed
 {
 }
 
@@ -515,5 +540,9 @@ impl<T> MetadataStore for T where
         + TrashRepo
         + BlobRefRepo
         + JobRepo
+        + AuditRepo
+        + PeopleRepo
+        + RoleRepo
+        + Attributed
 {
 }

@@ -150,7 +150,7 @@ pub async fn get_asset_type(
         (status = 409, description = "The UID is taken (`asset_type_exists`), or a (MIME type, extension) pair belongs to another type (`asset_type_pair_taken`, naming it)", body = ErrorBody)))]
 pub async fn create_asset_type(
     State(s): State<AppState>,
-    Allowed(who, _): Allowed<perm::AssetTypeWrite>,
+    Allowed(who, _): Allowed<perm::AssetTypeCreate>,
     _: ApiQuery<NoQuery>,
     ApiJson(b): ApiJson<AssetTypeBody>,
 ) -> ApiResult<(StatusCode, Json<AssetTypeEnvelope>)> {
@@ -165,7 +165,7 @@ pub async fn create_asset_type(
         (status = 409, description = "Another UID, or another value of a built-in type's property other than its fields and rules (`immutable_field`), or a pair another type claims (`asset_type_pair_taken`)", body = ErrorBody)))]
 pub async fn update_asset_type(
     State(s): State<AppState>,
-    Allowed(who, _): Allowed<perm::AssetTypeWrite>,
+    Allowed(who, _): Allowed<perm::AssetTypeUpdate>,
     ApiPath(uid): ApiPath<String>,
     _: ApiQuery<NoQuery>,
     ApiJson(b): ApiJson<AssetTypeBody>,
@@ -180,10 +180,10 @@ pub async fn update_asset_type(
         (status = 409, description = "A built-in type (`system_asset_type`), or stored files are of it (`asset_type_in_use`)", body = ErrorBody)))]
 pub async fn delete_asset_type(
     State(s): State<AppState>,
-    _: Allowed<perm::AssetTypeWrite>,
+    Allowed(who, _): Allowed<perm::AssetTypeDelete>,
     ApiPath(uid): ApiPath<String>,
     _: ApiQuery<NoQuery>,
 ) -> ApiResult<Json<Notice>> {
-    s.app.delete_asset_type(&uid).await?;
+    s.app.delete_asset_type(&who, &uid).await?;
     Ok(Json(Notice::new("Asset type deleted.")))
 }

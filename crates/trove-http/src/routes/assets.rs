@@ -148,11 +148,11 @@ fn asset_response(s: &AppState, status: StatusCode, notice: Option<&str>, a: &As
     responses((status = 200, body = AssetsEnvelope), (status = 404, body = ErrorBody)))]
 pub async fn list_assets(
     State(s): State<AppState>,
-    _: Allowed<perm::AssetRead>,
+    Allowed(who, _): Allowed<perm::AssetRead>,
     ApiPath(space): ApiPath<String>,
     ApiQuery(q): ApiQuery<ListAssetsQuery>,
 ) -> ApiResult<Json<AssetsEnvelope>> {
-    let scope = s.app.scope(&space, q.workspace.as_deref(), q.locale.as_deref()).await?;
+    let scope = s.app.scope(&who, &space, q.workspace.as_deref(), q.locale.as_deref()).await?;
     let folder = match q.folder {
         None => FolderFilter::Any,
         Some(f) => FolderFilter::In(trove_app::assets::normalize_parent(Some(f))),
@@ -184,7 +184,7 @@ pub async fn upload_asset(
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult<Response> {
-    let scope = s.app.scope(&space, q.workspace.as_deref(), q.locale.as_deref()).await?;
+    let scope = s.app.scope(&who, &space, q.workspace.as_deref(), q.locale.as_deref()).await?;
     if !upload::is_multipart(&headers) {
         return Err(Error::new(
             trove_domain::ErrorKind::UnsupportedMediaType,
@@ -204,11 +204,11 @@ pub async fn upload_asset(
     responses((status = 200, body = AssetEnvelope), (status = 404, body = ErrorBody)))]
 pub async fn get_asset(
     State(s): State<AppState>,
-    _: Allowed<perm::AssetRead>,
+    Allowed(who, _): Allowed<perm::AssetRead>,
     ApiPath((space, asset)): ApiPath<(String, String)>,
     ApiQuery(q): ApiQuery<ScopeQuery>,
 ) -> ApiResult<Response> {
-    let scope = s.app.scope(&space, q.workspace.as_deref(), q.locale.as_deref()).await?;
+    let scope = s.app.scope(&who, &space, q.workspace.as_deref(), q.locale.as_deref()).await?;
     let asset = s.app.get_asset(&scope, &asset).await?;
     Ok(asset_response(&s, StatusCode::OK, None, &asset))
 }
@@ -231,7 +231,7 @@ pub async fn update_asset(
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult<Response> {
-    let scope = s.app.scope(&space, q.workspace.as_deref(), q.locale.as_deref()).await?;
+    let scope = s.app.scope(&who, &space, q.workspace.as_deref(), q.locale.as_deref()).await?;
     let expected = if_match(&headers)?;
     if upload::is_multipart(&headers) {
         if let Some(v) = &expected {
@@ -279,7 +279,7 @@ pub async fn delete_asset(
     ApiQuery(q): ApiQuery<ScopeQuery>,
     headers: HeaderMap,
 ) -> ApiResult<Json<Notice>> {
-    let scope = s.app.scope(&space, q.workspace.as_deref(), q.locale.as_deref()).await?;
+    let scope = s.app.scope(&who, &space, q.workspace.as_deref(), q.locale.as_deref()).await?;
     s.app.delete_asset(&who, &scope, &asset, if_match(&headers)?).await?;
     Ok(Json(Notice::new("Asset moved to the trash.")))
 }
@@ -289,12 +289,12 @@ pub async fn delete_asset(
     responses((status = 200, body = Notice), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn bulk_move(
     State(s): State<AppState>,
-    _: Allowed<perm::AssetUpdate>,
+    Allowed(who, _): Allowed<perm::AssetUpdate>,
     ApiPath(space): ApiPath<String>,
     ApiQuery(q): ApiQuery<ScopeQuery>,
     ApiJson(b): ApiJson<BulkMoveBody>,
 ) -> ApiResult<Json<Notice>> {
-    let scope = s.app.scope(&space, q.workspace.as_deref(), q.locale.as_deref()).await?;
+    let scope = s.app.scope(&who, &space, q.workspace.as_deref(), q.locale.as_deref()).await?;
     let moved = s.app.move_assets(&scope, &b.asset_uids, b.target_folder_uid).await?;
     Ok(Json(Notice::new(format!("{moved} assets moved."))))
 }
@@ -309,7 +309,7 @@ pub async fn bulk_delete(
     ApiQuery(q): ApiQuery<ScopeQuery>,
     ApiJson(b): ApiJson<BulkDeleteBody>,
 ) -> ApiResult<Json<Notice>> {
-    let scope = s.app.scope(&space, q.workspace.as_deref(), q.locale.as_deref()).await?;
+    let scope = s.app.scope(&who, &space, q.workspace.as_deref(), q.locale.as_deref()).await?;
     let uids = match (b.asset_uids, b.assets) {
         (Some(_), Some(_)) => {
             return Err(Error::invalid("assets", "send either asset_uids or assets, not both").into());

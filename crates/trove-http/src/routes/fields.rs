@@ -327,7 +327,7 @@ pub async fn list_fields(
         (status = 409, description = "The UID (`field_exists`) or the name, in any case (`field_name_taken`), is taken", body = ErrorBody)))]
 pub async fn create_field(
     State(s): State<AppState>,
-    Allowed(who, _): Allowed<perm::FieldWrite>,
+    Allowed(who, _): Allowed<perm::FieldCreate>,
     _: ApiQuery<NoQuery>,
     ApiJson(b): ApiJson<FieldBody>,
 ) -> ApiResult<(StatusCode, Json<FieldEnvelope>)> {
@@ -354,7 +354,7 @@ pub async fn get_field(
         (status = 409, description = "Another UID (`immutable_field`), a name another field has (`field_name_taken`), or another type for a field asset types use (`field_type_in_use`)", body = ErrorBody)))]
 pub async fn update_field(
     State(s): State<AppState>,
-    Allowed(who, _): Allowed<perm::FieldWrite>,
+    Allowed(who, _): Allowed<perm::FieldUpdate>,
     ApiPath(uid): ApiPath<String>,
     _: ApiQuery<NoQuery>,
     ApiJson(b): ApiJson<FieldBody>,
@@ -369,10 +369,10 @@ pub async fn update_field(
         (status = 409, description = "Asset types use the field (`field_in_use`, naming them)", body = ErrorBody)))]
 pub async fn delete_field(
     State(s): State<AppState>,
-    _: Allowed<perm::FieldWrite>,
+    Allowed(who, _): Allowed<perm::FieldDelete>,
     ApiPath(uid): ApiPath<String>,
     _: ApiQuery<NoQuery>,
 ) -> ApiResult<Json<Notice>> {
-    s.app.delete_field(&uid).await?;
+    s.app.delete_field(&who, &uid).await?;
     Ok(Json(Notice::new("Field deleted.")))
 }

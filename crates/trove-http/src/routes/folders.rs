@@ -55,11 +55,11 @@ pub struct ListFoldersQuery {
     responses((status = 200, body = FoldersEnvelope), (status = 404, body = ErrorBody)))]
 pub async fn list_folders(
     State(s): State<AppState>,
-    _: Allowed<perm::FolderRead>,
+    Allowed(who, _): Allowed<perm::FolderRead>,
     ApiPath(space): ApiPath<String>,
     ApiQuery(q): ApiQuery<ListFoldersQuery>,
 ) -> ApiResult<Json<FoldersEnvelope>> {
-    let scope = s.app.scope(&space, q.workspace.as_deref(), None).await?;
+    let scope = s.app.scope(&who, &space, q.workspace.as_deref(), None).await?;
     let parent = match q.parent_uid {
         None => FolderFilter::Any,
         Some(p) => FolderFilter::In(trove_app::assets::normalize_parent(Some(p))),
@@ -78,7 +78,7 @@ pub async fn create_folder(
     ApiQuery(q): ApiQuery<WorkspaceQuery>,
     ApiJson(b): ApiJson<CreateFolderBody>,
 ) -> ApiResult<(StatusCode, Json<FolderEnvelope>)> {
-    let scope = s.app.scope(&space, q.workspace.as_deref(), None).await?;
+    let scope = s.app.scope(&who, &space, q.workspace.as_deref(), None).await?;
     let input = NewFolder { title: b.title, description: b.description, parent_uid: b.parent_uid };
     let f = s.app.create_folder(&who, &scope, input).await?;
     Ok((
@@ -92,11 +92,11 @@ pub async fn create_folder(
     responses((status = 200, body = FolderEnvelope), (status = 404, body = ErrorBody)))]
 pub async fn get_folder(
     State(s): State<AppState>,
-    _: Allowed<perm::FolderRead>,
+    Allowed(who, _): Allowed<perm::FolderRead>,
     ApiPath((space, folder)): ApiPath<(String, String)>,
     ApiQuery(q): ApiQuery<WorkspaceQuery>,
 ) -> ApiResult<Json<FolderEnvelope>> {
-    let scope = s.app.scope(&space, q.workspace.as_deref(), None).await?;
+    let scope = s.app.scope(&who, &space, q.workspace.as_deref(), None).await?;
     let f = s.app.get_folder(&scope, &folder).await?;
     Ok(Json(FolderEnvelope { notice: None, folder: FolderView::from(&f) }))
 }
@@ -112,7 +112,7 @@ pub async fn update_folder(
     ApiQuery(q): ApiQuery<WorkspaceQuery>,
     ApiJson(b): ApiJson<UpdateFolderBody>,
 ) -> ApiResult<Json<FolderEnvelope>> {
-    let scope = s.app.scope(&space, q.workspace.as_deref(), None).await?;
+    let scope = s.app.scope(&who, &space, q.workspace.as_deref(), None).await?;
     let patch = FolderPatch { title: b.title, description: b.description, parent_uid: b.parent_uid };
     let f = s.app.update_folder(&who, &scope, &folder, patch).await?;
     Ok(Json(FolderEnvelope { notice: Some("Folder updated successfully.".into()), folder: FolderView::from(&f) }))
@@ -127,7 +127,7 @@ pub async fn delete_folder(
     ApiPath((space, folder)): ApiPath<(String, String)>,
     ApiQuery(q): ApiQuery<WorkspaceQuery>,
 ) -> ApiResult<Json<Notice>> {
-    let scope = s.app.scope(&space, q.workspace.as_deref(), None).await?;
+    let scope = s.app.scope(&who, &space, q.workspace.as_deref(), None).await?;
     s.app.delete_folder(&who, &scope, &folder).await?;
     Ok(Json(Notice::new("Folder moved to the trash.")))
 }

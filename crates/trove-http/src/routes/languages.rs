@@ -65,11 +65,12 @@ pub async fn list_languages(
         (status = 409, description = "The code is taken, or the fallback names no language or would close a loop", body = ErrorBody)))]
 pub async fn create_language(
     State(s): State<AppState>,
-    _: Allowed<perm::LanguageCreate>,
+    Allowed(who, _): Allowed<perm::LanguageCreate>,
     _: ApiQuery<NoQuery>,
     ApiJson(b): ApiJson<CreateLanguageBody>,
 ) -> ApiResult<(StatusCode, Json<LanguageEnvelope>)> {
-    let l = s.app.create_language(NewLanguage { code: b.code, name: b.name, fallback_code: b.fallback_code }).await?;
+    let l =
+        s.app.create_language(&who, NewLanguage { code: b.code, name: b.name, fallback_code: b.fallback_code }).await?;
     Ok((
         StatusCode::CREATED,
         Json(LanguageEnvelope { notice: Some("Language added.".into()), language: LanguageView::from(&l) }),
@@ -94,13 +95,13 @@ pub async fn get_language(
         (status = 409, description = "The code is immutable, the default language takes no fallback, or the chain would loop", body = ErrorBody)))]
 pub async fn update_language(
     State(s): State<AppState>,
-    _: Allowed<perm::LanguageUpdate>,
+    Allowed(who, _): Allowed<perm::LanguageUpdate>,
     ApiPath(code): ApiPath<String>,
     _: ApiQuery<NoQuery>,
     ApiJson(b): ApiJson<UpdateLanguageBody>,
 ) -> ApiResult<Json<LanguageEnvelope>> {
     let patch = LanguagePatch { code: b.code, name: b.name, fallback_code: b.fallback_code };
-    let l = s.app.update_language(&code, patch).await?;
+    let l = s.app.update_language(&who, &code, patch).await?;
     Ok(Json(LanguageEnvelope { notice: Some("Language updated.".into()), language: LanguageView::from(&l) }))
 }
 
@@ -108,10 +109,10 @@ pub async fn update_language(
     responses((status = 200, body = Notice), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn delete_language(
     State(s): State<AppState>,
-    _: Allowed<perm::LanguageDelete>,
+    Allowed(who, _): Allowed<perm::LanguageDelete>,
     ApiPath(code): ApiPath<String>,
     _: ApiQuery<NoQuery>,
 ) -> ApiResult<Json<Notice>> {
-    s.app.delete_language(&code).await?;
+    s.app.delete_language(&who, &code).await?;
     Ok(Json(Notice::new("Language deleted.")))
 }

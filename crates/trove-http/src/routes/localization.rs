@@ -56,11 +56,11 @@ pub struct LocalesEnvelope {
     responses((status = 200, body = LocalesEnvelope), (status = 404, body = ErrorBody)))]
 pub async fn list_locales(
     State(s): State<AppState>,
-    _: Allowed<perm::AssetRead>,
+    Allowed(who, _): Allowed<perm::AssetRead>,
     ApiPath((space, asset)): ApiPath<(String, String)>,
     ApiQuery(q): ApiQuery<WorkspaceQuery>,
 ) -> ApiResult<Json<LocalesEnvelope>> {
-    let scope = s.app.scope(&space, q.workspace.as_deref(), None).await?;
+    let scope = s.app.scope(&who, &space, q.workspace.as_deref(), None).await?;
     let list = s.app.locale_status(&scope, &asset).await?;
     Ok(Json(LocalesEnvelope { locales: list.iter().map(LocaleStatusView::new).collect() }))
 }
@@ -72,11 +72,11 @@ pub async fn list_locales(
         (status = 422, body = ErrorBody)))]
 pub async fn unlocalize(
     State(s): State<AppState>,
-    _: Allowed<perm::AssetUpdate>,
+    Allowed(who, _): Allowed<perm::AssetUpdate>,
     ApiPath((space, asset, locale)): ApiPath<(String, String, String)>,
     ApiQuery(q): ApiQuery<WorkspaceQuery>,
 ) -> ApiResult<Json<Notice>> {
-    let scope = s.app.scope(&space, q.workspace.as_deref(), Some(&locale)).await?;
+    let scope = s.app.scope(&who, &space, q.workspace.as_deref(), Some(&locale)).await?;
     s.app.unlocalize(&scope, &asset).await?;
     Ok(Json(Notice::new(format!("Asset unlocalized in {}; it inherits again.", scope.locale))))
 }

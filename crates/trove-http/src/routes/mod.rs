@@ -2,14 +2,19 @@
 
 pub mod asset_types;
 pub mod assets;
+pub mod audit;
 pub mod delivery;
 pub mod fields;
 pub mod folders;
 pub mod health;
 pub mod languages;
 pub mod localization;
+pub mod members;
+pub mod roles;
+pub mod session;
 pub mod spaces;
 pub mod trash;
+pub mod users;
 pub mod versions;
 pub mod workspaces;
 

@@ -52,10 +52,10 @@ enum Confirm {
     responses((status = 200, body = SpacesEnvelope), (status = 401, body = ErrorBody)))]
 pub async fn list_spaces(
     State(s): State<AppState>,
-    _: Allowed<perm::SpaceList>,
+    Allowed(who, _): Allowed<perm::SpaceList>,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<SpacesEnvelope>> {
-    let page = s.app.list_spaces(q.page()?).await?;
+    let page = s.app.list_spaces(&who, q.page()?).await?;
     Ok(Json(SpacesEnvelope { spaces: page.items.iter().map(SpaceView::from).collect(), count: page.count }))
 }
 
@@ -105,10 +105,10 @@ pub async fn update_space(
     responses((status = 200, body = Notice), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn delete_space(
     State(s): State<AppState>,
-    _: Allowed<perm::SpaceDelete>,
+    Allowed(who, _): Allowed<perm::SpaceDelete>,
     ApiPath(space): ApiPath<String>,
     ApiQuery(q): ApiQuery<DeleteSpaceQuery>,
 ) -> ApiResult<Json<Notice>> {
-    s.app.delete_space(&space, q.confirm.as_deref()).await?;
+    s.app.delete_space(&who, &space, q.confirm.as_deref()).await?;
     Ok(Json(Notice::new("Space deleted successfully.")))
 }

@@ -67,11 +67,11 @@ fn parse_time(field: &str, raw: &str, end_of_day: bool) -> Result<Timestamp> {
     responses((status = 200, body = TrashEnvelope)))]
 pub async fn list_trash(
     State(s): State<AppState>,
-    _: Allowed<perm::TrashRead>,
+    Allowed(who, _): Allowed<perm::TrashRead>,
     ApiPath(space): ApiPath<String>,
     ApiQuery(q): ApiQuery<TrashQuery>,
 ) -> ApiResult<Json<TrashEnvelope>> {
-    let scope = s.app.scope(&space, q.workspace.as_deref(), None).await?;
+    let scope = s.app.scope(&who, &space, q.workspace.as_deref(), None).await?;
     let kind = match q.kind.as_deref() {
         None => None,
         Some("asset") => Some(TrashKind::Asset),
@@ -83,6 +83,7 @@ pub async fn list_trash(
         kind,
         deleted_after: q.from.as_deref().map(|r| parse_time("from", r, false)).transpose()?,
         deleted_before: q.to.as_deref().map(|r| parse_time("to", r, true)).transpose()?,
+        permitted: None,
     };
     let page = s.app.list_trash(&scope, filter, PageQuery { limit: q.limit, skip: q.skip }.page()?).await?;
     let items = page.items.iter().map(|t| TrashItemView::new(t, s.trash_retention)).collect();
@@ -94,12 +95,12 @@ pub async fn list_trash(
     responses((status = 200, body = Notice), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn restore(
     State(s): State<AppState>,
-    _: Allowed<perm::TrashRestore>,
+    Allowed(who, _): Allowed<perm::TrashRestore>,
     ApiPath((space, uid)): ApiPath<(String, String)>,
     ApiQuery(q): ApiQuery<WorkspaceQuery>,
     OptionalJson(b): OptionalJson<RestoreBody>,
 ) -> ApiResult<Json<Notice>> {
-    let scope = s.app.scope(&space, q.workspace.as_deref(), None).await?;
+    let scope = s.app.scope(&who, &space, q.workspace.as_deref(), None).await?;
     let b = b.unwrap_or_default();
     let (kind, with_assets) = s.app.restore_from_trash(&scope, &uid, b.with_assets).await?;
     Ok(Json(Notice::new(match kind {

@@ -28,11 +28,11 @@ pub struct NameVersionBody {
     responses((status = 200, body = VersionsEnvelope), (status = 404, body = ErrorBody)))]
 pub async fn list_versions(
     State(s): State<AppState>,
-    _: Allowed<perm::AssetRead>,
+    Allowed(who, _): Allowed<perm::AssetRead>,
     ApiPath((space, asset)): ApiPath<(String, String)>,
     ApiQuery(q): ApiQuery<ScopeQuery>,
 ) -> ApiResult<Json<VersionsEnvelope>> {
-    let scope = s.app.scope(&space, q.workspace.as_deref(), q.locale.as_deref()).await?;
+    let scope = s.app.scope(&who, &space, q.workspace.as_deref(), q.locale.as_deref()).await?;
     let versions = s.app.list_versions(&scope, &asset).await?;
     let count = versions.len() as i64;
     Ok(Json(VersionsEnvelope { versions: versions.iter().map(|v| VersionView::new(v, &s.urls)).collect(), count }))
@@ -43,11 +43,11 @@ pub async fn list_versions(
     responses((status = 200, body = VersionEnvelope), (status = 404, body = ErrorBody)))]
 pub async fn get_version(
     State(s): State<AppState>,
-    _: Allowed<perm::AssetRead>,
+    Allowed(who, _): Allowed<perm::AssetRead>,
     ApiPath((space, asset, n)): ApiPath<(String, String, i64)>,
     ApiQuery(q): ApiQuery<ScopeQuery>,
 ) -> ApiResult<Json<VersionEnvelope>> {
-    let scope = s.app.scope(&space, q.workspace.as_deref(), q.locale.as_deref()).await?;
+    let scope = s.app.scope(&who, &space, q.workspace.as_deref(), q.locale.as_deref()).await?;
     let v = s.app.get_version(&scope, &asset, n).await?;
     Ok(Json(VersionEnvelope { notice: None, version: VersionView::new(&v, &s.urls) }))
 }
@@ -58,12 +58,12 @@ pub async fn get_version(
     responses((status = 200, body = VersionEnvelope), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn name_version(
     State(s): State<AppState>,
-    _: Allowed<perm::AssetUpdate>,
+    Allowed(who, _): Allowed<perm::AssetUpdate>,
     ApiPath((space, asset, n)): ApiPath<(String, String, i64)>,
     ApiQuery(q): ApiQuery<ScopeQuery>,
     ApiJson(b): ApiJson<NameVersionBody>,
 ) -> ApiResult<Json<VersionEnvelope>> {
-    let scope = s.app.scope(&space, q.workspace.as_deref(), q.locale.as_deref()).await?;
+    let scope = s.app.scope(&who, &space, q.workspace.as_deref(), q.locale.as_deref()).await?;
     let name = b.name.ok_or_else(|| trove_domain::Error::invalid("name", "is required (null removes the name)"))?;
     let v = s.app.name_version(&scope, &asset, n, name.as_deref()).await?;
     Ok(Json(VersionEnvelope {
@@ -97,7 +97,7 @@ pub async fn restore_version(
     headers: HeaderMap,
     OptionalJson(b): OptionalJson<RestoreVersionBody>,
 ) -> ApiResult<Response> {
-    let scope = s.app.scope(&space, q.workspace.as_deref(), q.locale.as_deref()).await?;
+    let scope = s.app.scope(&who, &space, q.workspace.as_deref(), q.locale.as_deref()).await?;
     let body_version = b.and_then(|b| b.version).map(Precondition::version);
     let pre = if_match(&headers)?.or(body_version);
     let a = s.app.restore_version(&who, &scope, &asset, n, pre).await?;

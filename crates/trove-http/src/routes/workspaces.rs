@@ -131,11 +131,11 @@ pub async fn update_workspace(
     responses((status = 200, body = Notice), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn delete_workspace(
     State(s): State<AppState>,
-    _: Allowed<perm::WorkspaceDelete>,
+    Allowed(who, _): Allowed<perm::WorkspaceDelete>,
     ApiPath((space, ws)): ApiPath<(String, String)>,
     _: ApiQuery<NoQuery>,
 ) -> ApiResult<Json<Notice>> {
-    s.app.delete_workspace(&space, &ws).await?;
+    s.app.delete_workspace(&who, &space, &ws).await?;
     Ok(Json(Notice::new("Workspace deleted permanently.")))
 }
 
@@ -158,7 +158,7 @@ pub async fn get_languages(
         (status = 422, body = ErrorBody)))]
 pub async fn set_languages(
     State(s): State<AppState>,
-    Allowed(who, _): Allowed<perm::WorkspaceUpdate>,
+    Allowed(who, _): Allowed<perm::WorkspaceLanguages>,
     ApiPath((space, ws)): ApiPath<(String, String)>,
     _: ApiQuery<NoQuery>,
     ApiJson(b): ApiJson<LanguagesBody>,
@@ -176,12 +176,12 @@ pub async fn set_languages(
     responses((status = 200, body = CompareEnvelope), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn compare(
     State(s): State<AppState>,
-    _: Allowed<perm::WorkspaceRead>,
+    Allowed(who, _): Allowed<perm::WorkspaceRead>,
     ApiPath((space, ws)): ApiPath<(String, String)>,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<CompareEnvelope>> {
     let w = s.app.get_workspace(&space, &ws).await?;
-    let page = s.app.compare_workspace(&space, &ws, q.page()?).await?;
+    let page = s.app.compare_workspace(&who, &space, &ws, q.page()?).await?;
     Ok(Json(CompareEnvelope { workspace: w.uid, source: w.source_uid, changes: page.items, count: page.count }))
 }
 

@@ -31,7 +31,7 @@ impl Merger<'_> {
         .bind(&self.p.space)
         .bind(&self.p.source)
         .bind(parent)
-        .fetch_optional(&mut *self.w.tx)
+        .fetch_optional(self.w.conn())
         .await
         .map_err(db_err)?;
         Ok(live.map(|_| parent.to_owned()))
@@ -61,7 +61,7 @@ impl Merger<'_> {
                     .bind(src)
                     .bind(uid)
                     .bind(parent)
-                    .fetch_optional(&mut *self.w.tx)
+                    .fetch_optional(self.w.conn())
                     .await
                     .map_err(db_err)?;
             if inside.is_some() {
@@ -93,7 +93,7 @@ impl Merger<'_> {
             .bind(&self.r.by)
             .bind(at)
             .bind(&self.p.ws)
-            .execute(&mut *self.w.tx)
+            .execute(self.w.conn())
             .await
             .map_err(db_err)?;
             // The source may hold a tombstone of this folder (it purged one it had).
@@ -117,7 +117,7 @@ impl Merger<'_> {
         .bind(f.trashed_with.as_deref())
         .bind(&self.r.by)
         .bind(at)
-        .execute(&mut *self.w.tx)
+        .execute(self.w.conn())
         .await
         .map_err(db_err)?;
         Ok(true)
@@ -141,7 +141,7 @@ impl Merger<'_> {
         .bind(uid)
         .bind(&self.r.by)
         .bind(ms(self.r.at))
-        .execute(&mut *self.w.tx)
+        .execute(self.w.conn())
         .await
         .map_err(db_err)?;
         Ok(())
@@ -163,7 +163,7 @@ impl Merger<'_> {
                 .bind(src)
                 .bind(self.w.seq)
                 .bind(asset)
-                .execute(&mut *self.w.tx)
+                .execute(self.w.conn())
                 .await
                 .map_err(db_err)?;
             PLACEMENTS.close(self.w, space, src).await?;
@@ -182,7 +182,7 @@ impl Merger<'_> {
         .bind(deleted_by)
         .bind(pl.deleted_at)
         .bind(pl.trashed_with.as_deref())
-        .execute(&mut *self.w.tx)
+        .execute(self.w.conn())
         .await
         .map_err(db_err)?;
         Ok(())
@@ -201,7 +201,7 @@ impl Merger<'_> {
         .bind(asset)
         .bind(locale)
         .bind(number)
-        .fetch_all(&mut *self.w.tx)
+        .fetch_all(self.w.conn())
         .await
         .map_err(db_err)?;
         let owner = |ws: &str| owners.iter().find(|(w, _)| w == ws).map(|(_, o)| o.as_str());
@@ -240,7 +240,7 @@ impl Merger<'_> {
                 .bind(self.w.seq)
                 .bind(asset)
                 .bind(locale)
-                .execute(&mut *self.w.tx)
+                .execute(self.w.conn())
                 .await
                 .map_err(db_err)?;
                 crate::values::sync_values(self.w, &variant, replaces, None).await?;
@@ -278,7 +278,7 @@ impl Merger<'_> {
             .bind(&self.p.ws)
             .bind(asset)
             .bind(locale)
-            .fetch_optional(&mut *self.w.tx)
+            .fetch_optional(self.w.conn())
             .await
             .map_err(db_err)?;
             // Shared only if every version the source sees from `f` on is one the

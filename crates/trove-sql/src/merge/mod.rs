@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use sqlx::{AnyConnection, AssertSqlSafe};
 use trove_app::ports::{MergeRequest, MergedContent};
+use trove_domain::audit::Event;
 use trove_domain::content_merge::{ContentPlan, ContentValue, Outcome, plan_content};
 use trove_domain::workspace::{
     AssetStates, FolderState, ItemChanges, MergeReport, MergeStrategy, Resolution, Three, folder_changes,
@@ -138,7 +139,7 @@ pub(crate) async fn compare(store: &SqlStore, space: &str, uid: &str) -> Result<
     let mut c = crate::dialect::begin_snapshot(&store.read, store.dialect).await?;
     let p = pair(&mut c, space, uid).await?;
     let (folders, assets) = gather(&mut c, &p).await?;
-    c.commit().await.map_err(db_err)?;
+    crate::dialect::end_snapshot(c).await;
     let mut out: Vec<ItemChanges> = folders.iter().filter_map(|(uid, t)| folder_changes(uid, t)).collect();
     out.extend(assets.iter().filter_map(AssetStates::changes));
     Ok(out)
@@ -221,14 +222,14 @@ fn conflicts(
 pub(crate) async fn merge(store: &SqlStore, space: &str, uid: &str, r: &MergeRequest) -> Result<MergeReport> {
     // The whole merge holds the space's clock: source edits wait for it, and it sees
     // none of them half-way.
-    let mut w = begin_write(&store.write, space).await?;
-    let p = pair(&mut w.tx, space, uid).await?;
-    let (folders, assets) = gather(&mut w.tx, &p).await?;
+    let mut w = begin_write(store, space).await?;
+    let p = pair(w.conn(), space, uid).await?;
+    let (folders, assets) = gather(w.conn(), &p).await?;
     let plans = match plan(&folders, &assets, r.strategy) {
         Ok(plans) => plans,
         Err(refused) => return Err(refused_error(refused)),
     };
-    let checked = check_contents(&mut w.tx, &p, &assets, &plans, r).await?;
+    let checked = check_contents(w.conn(), &p, &assets, &plans, r).await?;
     let mut report = MergeReport { conflicts: conflicts(&folders, &assets, &plans), ..MergeReport::default() };
     let mut m = apply::Merger { w: &mut w, p: &p, r };
     // Parents before children, so a folder added in the workspace exists in the
@@ -263,6 +264,7 @@ pub(crate) async fn merge(store: &SqlStore, space: &str, uid: &str, r: &MergeReq
         }
         report.conflicts.push(item);
     }
+    let mut events = Vec::new();
     for (a, plans) in assets.iter().zip(&plans).filter(|(a, _)| !a.gone_on_both_sides()) {
         let mut touched = false;
         let w = writes(a, plans, r.strategy);
@@ -275,8 +277,12 @@ pub(crate) async fn merge(store: &SqlStore, space: &str, uid: &str, r: &MergeReq
             let value = value.map(|v| checked.get(&(a.uid.clone(), locale.clone())).unwrap_or(v));
             if m.content(&a.uid, locale, t, value).await? {
                 report.versions += 1;
+                events.push(Event::new("asset.merge").workspace(&p.source).asset(&a.uid).locale(locale));
             }
             touched = true;
+        }
+        if w.placement {
+            events.push(Event::new("asset.merge").workspace(&p.source).asset(&a.uid));
         }
         if touched && w.in_source {
             m.refresh_locales(&a.uid).await?;
@@ -289,11 +295,21 @@ pub(crate) async fn merge(store: &SqlStore, space: &str, uid: &str, r: &MergeReq
         .bind(space)
         .bind(uid)
         .bind(w.seq)
-        .execute(&mut *w.tx)
+        .execute(w.conn())
         .await
         .map_err(db_err)?;
     crate::trash::release_purged(&mut w, space, uid).await?;
-    w.tx.commit().await.map_err(db_err)?;
+    for e in events {
+        w.record(e);
+    }
+    w.record(Event::new("workspace.merge").workspace(uid).target(&p.source).detail(serde_json::json!({
+        "strategy": r.strategy,
+        "assets": report.assets,
+        "folders": report.folders,
+        "versions": report.versions,
+        "conflicts": report.conflicts.len(),
+    })));
+    w.commit().await?;
     Ok(report)
 }
 

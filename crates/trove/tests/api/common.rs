@@ -23,6 +23,9 @@ pub enum Stack {
 #[path = "../support/postgres.rs"]
 mod postgres;
 
+#[path = "../api/as_user.rs"]
+pub mod as_user;
+
 /// Where the backing stores of one test live; kept across restarts, and removed
 /// when dropped, so a test that fails leaves no database or directory behind.
 struct Resources {

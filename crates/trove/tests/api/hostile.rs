@@ -286,6 +286,9 @@ async fn fixture(s: &TestServer) -> Fixture {
     ] {
         vars.insert(k.to_owned(), val);
     }
+    for (k, val) in crate::hostile_people::fixture(s, &v).await {
+        vars.insert(k.to_owned(), val);
+    }
     Fixture { vars }
 }
 
@@ -301,7 +304,10 @@ async fn snapshot(s: &TestServer, f: &Fixture) -> Vec<(String, Value)> {
         format!("/api/spaces/{v}/workspaces"),
         format!("/api/fields/{}", f.vars["fld"]),
         format!("/api/asset_types/{}", f.vars["at"]),
-    ] {
+    ]
+    .into_iter()
+    .chain(crate::hostile_people::watched(v, &f.vars["vu"]))
+    {
         let (status, body) = s.get(&path).await;
         assert_eq!(status, StatusCode::OK, "{path}: {body}");
         out.push((path, body));
@@ -595,6 +601,7 @@ const DEFECTS: &[&str] = &[];
 fn corpus() -> Vec<Case> {
     let mut all = crate::hostile_rows::rows();
     all.extend(crate::hostile_model::rows());
+    all.extend(crate::hostile_people::rows());
     all.extend(crate::hostile_requests::rows());
     all.extend(crate::hostile_text::rows());
     all.extend(crate::hostile_uploads::rows());

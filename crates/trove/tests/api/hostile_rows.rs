@@ -26,6 +26,18 @@ const JSON_ROUTES: &[(&str, &str, &str)] = &[
     ("field-edit", "PUT", "/api/fields/{fld}"),
     ("type-create", "POST", "/api/asset_types"),
     ("type-edit", "PUT", "/api/asset_types/{at}"),
+    ("login", "POST", "/api/session"),
+    ("setup", "POST", "/api/session/setup"),
+    ("user-create", "POST", "/api/users"),
+    ("user-edit", "PUT", "/api/users/{vu}"),
+    ("token-create", "POST", "/api/tokens"),
+    ("org-role-create", "POST", "/api/roles"),
+    ("org-role-edit", "PUT", "/api/roles/member"),
+    ("space-role-create", "POST", "/api/spaces/{v}/roles"),
+    ("space-role-edit", "PUT", "/api/spaces/{v}/roles/{vr}"),
+    ("member-set", "PUT", "/api/spaces/{v}/members/{vu}"),
+    ("transfer", "POST", "/api/spaces/{v}/transfer_ownership"),
+    ("delivery-token-create", "POST", "/api/spaces/{v}/delivery_tokens"),
 ];
 
 /// A body every JSON route refuses the same way: (label, content type, bytes,
