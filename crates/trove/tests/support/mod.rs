@@ -1,10 +1,11 @@
 //! Support code shared by the integration tests that drive the real `trove` binary
 //! (`copy`, `crash_safety`, `multi_node`, `streaming_memory`); each includes it with
-//! `mod support;`. The in-process harness of the API suites lives in `api/common.rs`.
+//! `mod support;`.
 //!
 //! - [`process`]: spawning `trove` with a clean environment, waiting for its address,
 //!   killing it when dropped;
-//! - [`postgres`]: a fresh PostgreSQL database per test, dropped afterwards;
+//! - [`postgres`]: a fresh PostgreSQL database per test, dropped afterwards (from
+//!   `trove-testkit`, which also holds the in-process harness of the API suites);
 //! - [`http`]: the HTTP client, answers as JSON, uploads and asset listings;
 //! - [`blobs`]: walking stored blob directories and checking their contents;
 //! - here: hashing, deterministic random bytes and replayable seeds.
@@ -14,7 +15,8 @@
 
 pub mod blobs;
 pub mod http;
-pub mod postgres;
+#[allow(unused_imports)]
+pub use trove_testkit::postgres;
 pub mod process;
 
 use std::time::Duration;

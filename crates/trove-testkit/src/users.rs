@@ -1,12 +1,12 @@
 //! Test clients that are users: `TestServer::with_user(role)` makes a user of
 //! the organization with a password and an API token, and `Client` sends
-//! requests as them.
+//! requests as them; `another_node` starts a second server on the same stores.
 
 use reqwest::multipart::{Form, Part};
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::{Value, json};
 
-use super::{TestServer, json as read_json};
+use crate::{TestServer, json as read_json};
 
 /// A password every test user has (strong enough for the strength check).
 pub const PASSWORD: &str = "correct horse battery staple 42";

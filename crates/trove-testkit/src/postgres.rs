@@ -115,7 +115,7 @@ async fn make_template(template: &str) -> Result<(), String> {
         .await
         .map_err(|e| format!("connecting to {url}: {e}"))?;
     let old: Vec<String> = sqlx::query_scalar(
-        "SELECT datname FROM pg_database WHERE datname LIKE 'trove\\_template\\_%' AND datname <> $1",
+        "SELECT datname::text FROM pg_database WHERE datname LIKE 'trove\\_template\\_%' AND datname <> $1",
     )
     .bind(template)
     .fetch_all(&mut conn)
