@@ -40,12 +40,14 @@ pub(crate) fn and_permitted<'a>(
     vals: &mut Vec<Val<'a>>,
     offset: usize,
 ) -> String {
-    // A row at the root has no folder: compared as '' so NOT (…) stays true.
-    let folder = format!("COALESCE({folder}, '')");
+    // A row at the root has no folder: NULL IN (…) is not true, which is right for
+    // what is allowed, and compared as '' under NOT (…) so an exception does not
+    // hide it. The allowed part stays a plain IN, which the folder index serves.
+    let at_root_as_empty = format!("COALESCE({folder}, '')");
     let mut any = Vec::new();
     for a in &f.any_of {
-        let allow = holds(&a.allow, uid, &folder, vals, offset);
-        let deny = holds(&a.deny, uid, &folder, vals, offset);
+        let allow = holds(&a.allow, uid, folder, vals, offset);
+        let deny = holds(&a.deny, uid, &at_root_as_empty, vals, offset);
         any.push(if deny == "1 = 0" { allow } else { format!("({allow} AND NOT {deny})") });
     }
     if any.is_empty() { " AND 1 = 0".to_owned() } else { format!(" AND ({})", any.join(" OR ")) }
