@@ -69,9 +69,33 @@ impl App {
         self.store_for(actor).create_workspace(&new).await
     }
 
-    pub async fn list_workspaces(&self, space: &str, page: PageRequest) -> Result<Page<Workspace>> {
+    /// The workspaces of a space the caller may see: a role scoped to some
+    /// workspaces lists those only (and counts those only).
+    pub async fn list_workspaces(&self, who: &Caller, space: &str, page: PageRequest) -> Result<Page<Workspace>> {
         self.get_space(space).await?;
-        self.meta.list_workspaces(space, page).await
+        let Some(standing) = who.standing(space).filter(|st| !st.sees_every_workspace()) else {
+            return self.meta.list_workspaces(space, page).await;
+        };
+        // Workspaces are few: the visible ones are picked from all, then paged.
+        let mut visible: Vec<Workspace> = Vec::new();
+        let mut skip = 0;
+        loop {
+            let batch =
+                self.meta.list_workspaces(space, PageRequest::new(Some(skip), Some(PageRequest::MAX_LIMIT))).await?;
+            let n = batch.items.len() as i64;
+            visible.extend(batch.items.into_iter().filter(|w| standing.sees_workspace(&w.uid)));
+            skip += n;
+            if n == 0 || skip >= batch.count {
+                break;
+            }
+        }
+        let count = visible.len() as i64;
+        let items = visible
+            .into_iter()
+            .skip(usize::try_from(page.skip).unwrap_or(0))
+            .take(usize::try_from(page.limit).unwrap_or(0))
+            .collect();
+        Ok(Page { items, count })
     }
 
     pub async fn get_workspace(&self, space: &str, uid: &str) -> Result<Workspace> {

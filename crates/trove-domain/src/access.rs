@@ -432,6 +432,11 @@ impl Standing {
         self.roles.iter().any(|r| kind(&r.kind))
     }
 
+    /// Whether the caller's roles reach every workspace (no role is scoped).
+    pub fn sees_every_workspace(&self) -> bool {
+        self.roles.iter().any(|r| !matches!(r.kind, RoleKind::Custom(_)))
+    }
+
     /// Whether any role lets the caller into `workspace`.
     pub fn sees_workspace(&self, workspace: &str) -> bool {
         self.roles.iter().any(|r| match &r.kind {

@@ -70,11 +70,11 @@ pub struct MergeBody {
     responses((status = 200, body = WorkspacesEnvelope), (status = 404, body = ErrorBody)))]
 pub async fn list_workspaces(
     State(s): State<AppState>,
-    _: Allowed<perm::WorkspaceRead>,
+    Allowed(who, _): Allowed<perm::WorkspaceRead>,
     ApiPath(space): ApiPath<String>,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<WorkspacesEnvelope>> {
-    let page = s.app.list_workspaces(&space, q.page()?).await?;
+    let page = s.app.list_workspaces(&who, &space, q.page()?).await?;
     Ok(Json(WorkspacesEnvelope { workspaces: page.items.iter().map(WorkspaceView::from).collect(), count: page.count }))
 }
 

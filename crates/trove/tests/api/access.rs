@@ -88,6 +88,11 @@ async fn a_vendor_may_only_upload_into_its_folder_and_learns_nothing() {
     assert_error(st, &body, StatusCode::NOT_FOUND, "workspace_not_found");
     let (st, _) = v.get(&format!("{a}/workspaces/main/compare")).await;
     assert_ne!(st, StatusCode::OK);
+    let (st, body) = v.get(&format!("{a}/workspaces")).await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    assert_eq!((body["count"].as_i64(), body["workspaces"][0]["uid"].as_str()), (Some(1), Some("main")), "{body}");
+    let (st, body) = v.get(&format!("{a}/workspaces/draft")).await;
+    assert_error(st, &body, StatusCode::NOT_FOUND, "workspace_not_found");
 
     // Moved elsewhere by an editor, its upload stays out of reach.
     let (st, _) = s.send_json(Method::PUT, &format!("{a}/assets/{mine}"), json!({"parent_uid": final_})).await;
