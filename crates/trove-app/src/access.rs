@@ -30,6 +30,12 @@ impl Deref for Caller {
     }
 }
 
+/// The answer about a space that does not exist, or that the caller may not
+/// know exists.
+pub fn space_not_found(uid: &str) -> Error {
+    Error::not_found("space_not_found", format!("space {uid} does not exist"))
+}
+
 fn forbidden(action: Action) -> Error {
     Error::new(ErrorKind::Forbidden, "forbidden", format!("your role does not allow you to {}", action.describe()))
 }
@@ -64,7 +70,7 @@ impl Caller {
         if let (Some(s), Some(limit)) = (space, self.credential.space_limit())
             && s != limit
         {
-            return Err(crate::scope::space_not_found(s));
+            return Err(space_not_found(s));
         }
         match decide(&self.principal, standing, action, on) {
             Decision::Allow => Ok(Allowance::All),
@@ -75,7 +81,7 @@ impl Caller {
                     "workspace_not_found",
                     format!("workspace {:?} does not exist", on.workspace.unwrap_or_default()),
                 )),
-                (Some(s), _) => Err(crate::scope::space_not_found(s)),
+                (Some(s), _) => Err(space_not_found(s)),
                 (None, _) => Err(forbidden(action)),
             },
         }

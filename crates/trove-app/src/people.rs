@@ -236,7 +236,7 @@ impl App {
     async fn space_manager(&self, who: &Caller, space: &str, action: Action) -> Result<()> {
         let caller = self.caller(who.principal.clone(), Some(space)).await?;
         if !caller.standing(space).is_some_and(|s| s.is_member()) {
-            return Err(crate::scope::space_not_found(space));
+            return Err(crate::access::space_not_found(space));
         }
         caller.require(action, Some(space), &Resource::default()).map(|_| ())
     }

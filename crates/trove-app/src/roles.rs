@@ -221,10 +221,10 @@ impl App {
     pub async fn set_member(&self, who: &Caller, space: &str, user: &str, roles: &[String]) -> Result<Member> {
         let member = who.standing(space).is_some_and(|s| s.is_member());
         if !member && user != who.user_uid {
-            return Err(crate::scope::space_not_found(space));
+            return Err(crate::access::space_not_found(space));
         }
         if self.meta.get_space(space).await?.is_none() {
-            return Err(crate::scope::space_not_found(space));
+            return Err(crate::access::space_not_found(space));
         }
         if roles.is_empty() {
             return Err(Error::invalid("roles", "give at least one role; remove a member with DELETE"));

@@ -9,7 +9,7 @@ use trove_domain::{Error, ErrorKind, Result, languages};
 use trove_domain::access::{Action, Principal, Resource};
 
 use crate::App;
-use crate::access::{Allowance, Caller};
+use crate::access::{Allowance, Caller, space_not_found};
 
 /// A validated place to work: the space and workspace exist, and the locale is
 /// enabled in that workspace.
@@ -50,10 +50,6 @@ pub type Fallbacks = BTreeMap<String, Option<String>>;
 
 /// A node's copy of [`Fallbacks`] with the languages version it was read at.
 pub type CachedFallbacks = (i64, Arc<Fallbacks>);
-
-pub fn space_not_found(uid: &str) -> Error {
-    Error::not_found("space_not_found", format!("space {uid} does not exist"))
-}
 
 pub(crate) fn locale_not_enabled(locale: &str, ws: &str) -> Error {
     let mut e = Error::new(

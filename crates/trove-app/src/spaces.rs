@@ -5,8 +5,8 @@ use trove_domain::model::{Page, PageRequest, Space, Workspace};
 use trove_domain::{Error, FieldErrors, Result, rules};
 
 use crate::access::Caller;
+use crate::access::space_not_found;
 use crate::ports::SpaceChange;
-use crate::scope::space_not_found;
 use crate::{App, now};
 
 /// The confirmation `DELETE /api/spaces/{space}` needs, as the UI makes users type it.

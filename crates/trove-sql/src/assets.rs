@@ -16,6 +16,7 @@ use crate::overlay::{HEADS, NAMES, PLACEMENTS, Val, Writer, begin_write};
 use crate::rows::{get, locales_text, ms, ts, version_columns, version_from_row};
 use crate::variants::{insert_head, set_head};
 use crate::version_rows::{insert_file, insert_version};
+use crate::writer::asset_event;
 use crate::{SqlStore, asset_not_found, db_err, schema};
 
 /// Live assets of a workspace joined with the head version and file of the first
@@ -161,11 +162,6 @@ fn versions_query(one: bool) -> String {
         if one { " AND v.number = $5" } else { "" },
         cols = version_columns()
     )
-}
-
-/// An event about the asset, workspace and locale `k` names.
-pub(crate) fn asset_event(action: &'static str, k: &AssetKey) -> Event {
-    Event::new(action).workspace(&k.workspace_uid).asset(&k.asset_uid).locale(&k.locale)
 }
 
 #[async_trait]

@@ -209,7 +209,7 @@ impl VariantRepo for SqlStore {
         insert_version(&mut w, k, None, &version).await?;
         refresh_locales(&mut w, space, ws, asset).await?;
         w.record(
-            crate::assets::asset_event("asset.localize", k)
+            crate::writer::asset_event("asset.localize", k)
                 .version(number)
                 .detail(serde_json::json!({ "from_locale": inherited.0, "from_version": inherited.1 })),
         );
@@ -251,7 +251,7 @@ impl VariantRepo for SqlStore {
         let variant = crate::values::Variant { space, ws, asset, locale: &k.locale };
         crate::values::sync_values(&mut w, &variant, head, None).await?;
         refresh_locales(&mut w, space, ws, asset).await?;
-        w.record(crate::assets::asset_event("asset.unlocalize", k));
+        w.record(crate::writer::asset_event("asset.unlocalize", k));
         w.commit().await
     }
 

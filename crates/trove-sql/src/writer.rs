@@ -7,11 +7,17 @@
 //! change. Dropping a writer rolls back.
 
 use sqlx::{Any, AnyConnection, Transaction};
+use trove_app::ports::AssetKey;
 use trove_domain::audit::{Actor, Event};
 use trove_domain::ids::{UidKind, new_uid};
 use trove_domain::{Error, Result};
 
 use crate::{SqlStore, db_err};
+
+/// An event about the asset, workspace and locale `k` names.
+pub(crate) fn asset_event(action: &'static str, k: &AssetKey) -> Event {
+    Event::new(action).workspace(&k.workspace_uid).asset(&k.asset_uid).locale(&k.locale)
+}
 
 /// One write transaction, with the actor it is done for and the events it
 /// records.
