@@ -77,10 +77,12 @@ impl Caller {
             Decision::Within(f) => Ok(Allowance::Within(f)),
             Decision::Deny(Denial::Forbidden) => Err(forbidden(action)),
             Decision::Deny(Denial::Hidden) => match (space, standing) {
-                (Some(_), Some(st)) if st.is_member() => Err(Error::not_found(
-                    "workspace_not_found",
-                    format!("workspace {:?} does not exist", on.workspace.unwrap_or_default()),
-                )),
+                (Some(s), st) if st.is_some_and(Standing::is_member) || self.credential.space_limit() == Some(s) => {
+                    Err(Error::not_found(
+                        "workspace_not_found",
+                        format!("workspace {:?} does not exist", on.workspace.unwrap_or_default()),
+                    ))
+                }
                 (Some(s), _) => Err(space_not_found(s)),
                 (None, _) => Err(forbidden(action)),
             },

@@ -195,6 +195,18 @@ impl App {
         match self.meta.get_asset(&key(scope, uid)).await? {
             Some(a) => {
                 self.check_asset(scope, Action::AssetRead, uid, a.parent_uid.as_deref()).await?;
+                // Values inherited through a fallback are the source language's: a
+                // language the role may not read stays unread through another.
+                if a.head.locale != scope.locale && scope.require_in(Action::AssetRead, &a.head.locale).is_err() {
+                    return Err(Error::new(
+                        trove_domain::ErrorKind::Forbidden,
+                        "locale_forbidden",
+                        format!(
+                            "this asset's values in {} come from {}, which your role may not read",
+                            scope.locale, a.head.locale
+                        ),
+                    ));
+                }
                 self.presented(&*self.model(scope).await?, scope, a).await
             }
             None => Err(self.not_in_chain(scope, uid).await?.1),
@@ -235,6 +247,20 @@ impl App {
         }
         let mut filter = AssetFilter::folder(folder);
         filter.permitted = self.permitted(scope, Action::AssetRead).await?;
+        // Filtering by a language tells about it, and a list shows values inherited
+        // along the fallback chain: only languages the caller may read take part.
+        let named = [&locales.available_in, &locales.localized_in, &locales.not_localized_in];
+        let codes =
+            named.into_iter().flatten().map(|l| l.trim().to_ascii_lowercase()).chain(scope.chain.iter().cloned());
+        for code in codes {
+            if scope.enabled.contains(&code) && scope.require_in(Action::AssetRead, &code).is_err() {
+                return Err(Error::new(
+                    trove_domain::ErrorKind::Forbidden,
+                    "locale_forbidden",
+                    format!("your role does not allow you to read assets in {code}"),
+                ));
+            }
+        }
         if let Some(l) = &locales.available_in {
             filter.available_in = Some(self.chain_in(scope, l).await?);
         }

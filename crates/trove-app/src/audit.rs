@@ -33,9 +33,14 @@ impl App {
     ) -> Result<Page<AuditEntry>> {
         // Reading the asset decides: a caller who may not read it gets its 404.
         self.get_asset(scope, asset).await?;
+        // What happened in this workspace, in the languages the caller may read.
+        let readable: Vec<String> =
+            scope.enabled.iter().filter(|l| scope.require_in(Action::AssetRead, l).is_ok()).cloned().collect();
         let filter = AuditFilter {
             space: Some(scope.space_uid.clone()),
             asset: Some(asset.to_owned()),
+            workspace: Some(scope.workspace_uid.clone()),
+            locales: (readable.len() < scope.enabled.len()).then_some(readable),
             ..AuditFilter::default()
         };
         self.meta.list_audit(&filter, page).await

@@ -100,6 +100,7 @@ impl App {
     /// Moves a folder, its subfolders and their assets to the trash.
     pub async fn delete_folder(&self, actor: &Caller, scope: &Scope, uid: &str) -> Result<()> {
         self.check_folder(scope, Action::FolderDelete, uid).await?;
+        self.check_subtree_delete(scope, uid).await?;
         let d = Deletion { deleted_by: actor.user_uid.clone(), deleted_at: now() };
         self.store_for(actor).trash_folder(&scope.space_uid, &scope.workspace_uid, uid, &d).await
     }

@@ -91,6 +91,19 @@ fn email(raw: &str, errs: &mut FieldErrors) -> Option<String> {
 }
 
 impl App {
+    /// Checks the caller may act on another user's account (password, set-up
+    /// link, tokens, disabling, deleting): that user's rights must fit within
+    /// the caller's, so nobody takes over an account with more rights than
+    /// their own.
+    pub(crate) async fn may_act_on(&self, who: &Caller, user: &str) -> Result<()> {
+        if user == who.user_uid {
+            return Ok(());
+        }
+        let Some(target) = self.meta.get_user(user).await? else { return Err(user_not_found(user)) };
+        let grants = self.org_role(&target.org_role).await.map(|r| r.permissions).unwrap_or_default();
+        no_escalation(who, &grants)
+    }
+
     /// An organization role by UID; 422 `unknown_role` when there is none.
     pub(crate) async fn org_role(&self, uid: &str) -> Result<OrgRole> {
         self.meta.list_org_roles().await?.into_iter().find(|r| r.uid == uid).ok_or_else(|| {
@@ -182,6 +195,7 @@ impl App {
             return Err(Error::conflict("cannot_disable_self", "you cannot disable your own account"));
         }
         let current = self.meta.get_user(uid).await?.ok_or_else(|| user_not_found(uid))?;
+        self.may_act_on(who, uid).await?;
         let mut errs = FieldErrors::default();
         let name = patch.name.as_deref().and_then(|n| errs.check(rules::title("name", n)));
         if let Some(p) = &patch.password
@@ -213,6 +227,7 @@ impl App {
 
     /// A new one-time set-up link for a user (a forgotten password).
     pub async fn reset_user(&self, who: &Caller, uid: &str) -> Result<String> {
+        self.may_act_on(who, uid).await?;
         let secret = new_secret("setup_");
         let change = UserChange { setup: Some((hash_secret(&secret), now() + SETUP_LINK_TTL)), ..Default::default() };
         self.store_for(who).update_user(uid, &change).await?.ok_or_else(|| user_not_found(uid))?;
@@ -225,6 +240,7 @@ impl App {
         if uid == who.user_uid {
             return Err(Error::conflict("cannot_delete_self", "you cannot delete your own account"));
         }
+        self.may_act_on(who, uid).await?;
         if !self.store_for(who).delete_user(uid).await? {
             return Err(user_not_found(uid));
         }
@@ -274,6 +290,7 @@ impl App {
                 if !looks_like_uid(&user) || self.meta.get_user(&user).await?.is_none() {
                     return Err(user_not_found(&user));
                 }
+                self.may_act_on(who, &user).await?;
                 self.new_token(who, TokenKind::Api, name, Some(user), None, None, input.expires_at)
             }
             (None, Some(space)) => {
@@ -336,7 +353,10 @@ impl App {
         let t = self.meta.get_token(uid).await?.ok_or_else(|| token_not_found(uid))?;
         let allowed = match (&t.user_uid, &t.space_uid) {
             (Some(u), _) if *u == who.user_uid => Ok(()),
-            (Some(_), _) => who.require(Action::UserUpdate, None, &Resource::default()).map(|_| ()),
+            (Some(u), _) => match who.require(Action::UserUpdate, None, &Resource::default()) {
+                Ok(_) => self.may_act_on(who, u).await,
+                Err(e) => Err(e),
+            },
             (None, Some(space)) => {
                 let action =
                     if t.kind == TokenKind::Delivery { Action::DeliveryTokenManage } else { Action::MemberManage };

@@ -236,6 +236,11 @@ impl App {
     }
 
     pub async fn remove_member(&self, who: &Caller, space: &str, user: &str) -> Result<()> {
+        // One who may change spaces but is not a member may only leave.
+        let member = who.standing(space).is_some_and(|s| s.is_member());
+        if !member && user != who.user_uid {
+            return Err(crate::access::space_not_found(space));
+        }
         if !self.store_for(who).remove_member(space, user).await? {
             return Err(member_not_found(user));
         }

@@ -189,8 +189,11 @@ impl App {
         page: PageRequest,
     ) -> Result<Page<ItemChanges>> {
         let w = self.get_workspace(space, uid).await?;
+        // Every language too: compare lists changes in all of them.
         for ws in std::iter::once(uid).chain(w.source_uid.as_deref()) {
-            who.require_all(Action::AssetRead, Some(space), &Resource { workspace: Some(ws), locale: None })?;
+            for locale in std::iter::once(None).chain(w.languages.iter().map(|l| Some(l.as_str()))) {
+                who.require_all(Action::AssetRead, Some(space), &Resource { workspace: Some(ws), locale })?;
+            }
         }
         let all = self.meta.compare_workspace(space, uid).await?;
         let count = i64::try_from(all.len()).unwrap_or(i64::MAX);

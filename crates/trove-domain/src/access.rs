@@ -469,7 +469,11 @@ pub fn decide(who: &Principal, standing: Option<&Standing>, action: Action, on: 
         return deny_forbidden();
     }
     if let Credential::DeliveryToken { .. } = who.credential {
-        // Read-only, in its space (the use case checked which one).
+        // Read-only, in its space (the use case checked which one), and only what
+        // is delivered: the main workspace, not drafts being prepared in forks.
+        if on.workspace.is_some_and(|w| w != crate::ids::MAIN_WORKSPACE) {
+            return deny_hidden();
+        }
         return match action {
             Action::SpaceRead
             | Action::AssetRead
@@ -510,16 +514,20 @@ pub fn decide(who: &Principal, standing: Option<&Standing>, action: Action, on: 
         WorkspaceLanguages => allow_if(admin || developer),
         SpaceDelete | SpaceTransfer => allow_if(owner),
         _ => match action.content() {
-            Some((module, op)) => content_decision(standing, module, op, on.locale),
+            Some((module, op)) => content_decision(standing, module, op, on),
             None => deny_forbidden(),
         },
     }
 }
 
 fn decide_org(who: &Principal, action: Action) -> Decision {
+    let a_user = matches!(who.credential, Credential::UserToken(_) | Credential::Session(_) | Credential::Operator);
     match action {
         // Everyone lists the spaces they are a member of (the use case filters).
-        Action::SpaceList | Action::OwnAccount => Decision::Allow,
+        Action::SpaceList => Decision::Allow,
+        // A space's token acts in its space, never on its creator's account.
+        Action::OwnAccount if a_user => Decision::Allow,
+        Action::OwnAccount => deny_forbidden(),
         Action::LanguageRead | Action::FieldRead | Action::AssetTypeRead => Decision::Allow,
         _ => match action.org_grant() {
             Some((area, op)) if area(&who.grants).allows(op) => Decision::Allow,
@@ -530,14 +538,16 @@ fn decide_org(who: &Principal, action: Action) -> Decision {
 
 /// Assets and folders: built-in roles by their kind, custom roles by their
 /// rules, every role's answers united.
-fn content_decision(standing: &Standing, module: Module, op: Op, locale: Option<&str>) -> Decision {
+fn content_decision(standing: &Standing, module: Module, op: Op, on: &Resource<'_>) -> Decision {
     let mut filter = PermissionFilter::default();
     for role in &standing.roles {
         let admit = match &role.kind {
             RoleKind::Owner | RoleKind::Admin | RoleKind::Manager => return Decision::Allow,
             RoleKind::Developer if op == Op::Read => return Decision::Allow,
             RoleKind::Developer => continue,
-            RoleKind::Custom(c) => c.admit(module, op, locale),
+            // A custom role's rules hold in the workspaces it is scoped to only.
+            RoleKind::Custom(c) if on.workspace.is_some_and(|w| !c.workspaces.iter().any(|x| x == w)) => continue,
+            RoleKind::Custom(c) => c.admit(module, op, on.locale),
         };
         if admit.deny.is_empty() && admit.allow.all {
             return Decision::Allow;

@@ -146,9 +146,9 @@ impl CustomRole {
             return admit;
         }
         for r in &self.rules {
-            // Reading a folder is allowed where its assets may be read, so a reader
-            // can browse to what they may see.
-            let applies = r.module == module || (module == Module::Folder && op == Op::Read && !r.exception);
+            // Reading a folder is allowed where its assets may be read (so a reader
+            // can browse to what they may see), and refused where they may not.
+            let applies = r.module == module || (module == Module::Folder && op == Op::Read);
             if !applies || !r.acl.allows(op) {
                 continue;
             }

@@ -117,6 +117,8 @@ pub struct AuditFilter {
     pub asset: Option<String>,
     pub workspace: Option<String>,
     pub locale: Option<String>,
+    /// Only events of no language or of one of these (what a caller may read).
+    pub locales: Option<Vec<String>>,
     pub since: Option<Timestamp>,
     pub until: Option<Timestamp>,
 }

@@ -66,6 +66,15 @@ impl AuditRepo for SqlStore {
                 cond.push(sql.replace('?', &crate::dialect::param(vals.len())));
             }
         }
+        if let Some(locales) = &f.locales {
+            let mut list = Vec::with_capacity(locales.len());
+            for l in locales {
+                vals.push(Val::Text(Some(l)));
+                list.push(crate::dialect::param(vals.len()));
+            }
+            let any = if list.is_empty() { String::new() } else { format!(" OR locale IN ({})", list.join(", ")) };
+            cond.push(format!("(locale IS NULL{any})"));
+        }
         let filter = cond.join(" AND ");
         let n = vals.len();
         let sql = format!(

@@ -303,7 +303,9 @@ impl PeopleRepo for SqlStore {
     async fn principal_for_token(&self, token_hash: &str, now: Timestamp) -> Result<Option<Principal>> {
         let row = sqlx::query(
             "SELECT t.uid, t.kind, t.user_uid, t.space_uid, t.role_uid, t.created_by, u.role, u.disabled_at, \
-             o.uid AS org_uid FROM tokens t LEFT JOIN users u ON u.uid = t.user_uid CROSS JOIN organizations o \
+             c.uid AS creator, c.disabled_at AS creator_disabled_at, o.uid AS org_uid FROM tokens t \
+             LEFT JOIN users u ON u.uid = t.user_uid LEFT JOIN users c ON c.uid = t.created_by \
+             CROSS JOIN organizations o \
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)",
         )
         .bind(token_hash)
@@ -332,6 +334,12 @@ impl PeopleRepo for SqlStore {
                 }))
             }
             (None, Some(space)) => {
+                // A space's token stops with its creator's account: disabled or
+                // deleted, their tokens no longer work.
+                let creator: Option<String> = get(&r, "creator")?;
+                if creator.is_none() || get::<Option<i64>>(&r, "creator_disabled_at")?.is_some() {
+                    return Ok(None);
+                }
                 let credential = if kind == "delivery" {
                     Credential::DeliveryToken { uid, space }
                 } else {

@@ -384,6 +384,16 @@ impl RoleRepo for SqlStore {
             .execute(w.conn())
             .await
             .map_err(db_err)?;
+        // The tokens they made for the space go with their membership.
+        sqlx::query(
+            "UPDATE tokens SET revoked_at = $3 WHERE space_uid = $1 AND created_by = $2 AND revoked_at IS NULL",
+        )
+        .bind(space)
+        .bind(user)
+        .bind(chrono::Utc::now().timestamp_millis())
+        .execute(w.conn())
+        .await
+        .map_err(db_err)?;
         w.record(Event::new("member.remove").target(user).detail(serde_json::json!({ "roles": roles })));
         w.commit().await?;
         Ok(true)

@@ -45,6 +45,7 @@ impl AuditQuery {
             asset: self.asset_uid.clone(),
             workspace: self.workspace.clone(),
             locale: self.locale.clone(),
+            locales: None,
             since: self.since,
             until: self.until,
         }

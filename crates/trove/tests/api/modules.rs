@@ -4,6 +4,8 @@
 
 #[path = "../api/access.rs"]
 mod access;
+#[path = "../api/access_rules.rs"]
+mod access_rules;
 #[path = "../api/asset_types.rs"]
 mod asset_types;
 #[path = "../api/assets.rs"]

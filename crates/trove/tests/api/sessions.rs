@@ -187,6 +187,11 @@ async fn a_space_token_acts_with_its_role_in_its_space_only() {
     assert_error(st, &body, StatusCode::FORBIDDEN, "forbidden");
     let (st, body) = d.get(&format!("/api/spaces/{other}/assets")).await;
     assert_error(st, &body, StatusCode::NOT_FOUND, "space_not_found");
+    // What is delivered is the main workspace, not drafts in forks.
+    let (st, _) = s.send_json(Method::POST, &format!("/api/spaces/{space}/workspaces"), json!({"uid": "draft"})).await;
+    assert_eq!(st, StatusCode::CREATED);
+    let (st, body) = d.get(&format!("/api/spaces/{space}/assets?workspace=draft")).await;
+    assert_error(st, &body, StatusCode::NOT_FOUND, "workspace_not_found");
     s.stop().await;
 }
 
