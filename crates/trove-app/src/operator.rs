@@ -12,6 +12,11 @@ use crate::access::Caller;
 use crate::people::{NewTokenInput, NewUserInput};
 
 impl App {
+    /// Whether the database holds a deployment (its organization exists).
+    pub async fn deployment_exists(&self) -> Result<bool> {
+        Ok(self.meta.organization_uid().await?.is_some())
+    }
+
     /// The operator, holding every organization right.
     async fn operator(&self) -> Result<Caller> {
         let org_uid = self.meta.organization_uid().await?.unwrap_or_default();

@@ -181,6 +181,25 @@ impl App {
                 ));
             }
         }
+        // A folder a rule names must exist in one of the role's workspaces: a typo
+        // would make a role that silently grants nothing.
+        for (i, r) in definition.rules.iter().enumerate() {
+            for f in &r.folders {
+                let mut found = false;
+                for w in &definition.workspaces {
+                    if self.meta.get_folder(space, w, f).await?.is_some() {
+                        found = true;
+                        break;
+                    }
+                }
+                if !found {
+                    return Err(Error::invalid(
+                        &format!("rules[{i}].folders"),
+                        format!("{f:?} is not a folder of the role's workspaces"),
+                    ));
+                }
+            }
+        }
         let languages = self.meta.list_languages().await?;
         for (i, l) in definition.locales.iter().enumerate() {
             if !languages.iter().any(|x| x.code == l.code) {

@@ -46,6 +46,36 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(App, SqlStore, Option
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
     let store = SqlStore::open_or_create(&config.database_url()).await.context("opening the metadata database")?;
+    let app = assemble(config, &store)?;
+    let outcome = app.bootstrap(config.bootstrap_token.as_deref()).await.context("bootstrapping")?;
+    Ok((app, store, outcome))
+}
+
+/// Opens an existing deployment for `trove admin`: creates nothing, and refuses a
+/// data directory or database that holds no organization, so a mistyped path
+/// cannot quietly start a second, empty deployment.
+pub async fn open_deployment(config: &Config) -> anyhow::Result<(App, SqlStore)> {
+    if config.database_url.is_none() {
+        let db = config.data_dir.join("trove.db");
+        anyhow::ensure!(
+            db.exists(),
+            "there is no Trove deployment in {}: {} does not exist (pass the server's --data-dir or --config)",
+            config.data_dir.display(),
+            db.display()
+        );
+    }
+    let store = SqlStore::connect(&config.database_url()).await.context("opening the metadata database")?;
+    let app = assemble(config, &store)?;
+    let exists = app.deployment_exists().await.map_err(|e| anyhow::anyhow!("{}: {}", e.code, e.message))?;
+    if !exists {
+        store.close().await;
+        anyhow::bail!("the database holds no organization yet: start `trove serve` once first");
+    }
+    Ok((app, store))
+}
+
+/// The application on the configured blob store, over `store`.
+fn assemble(config: &Config, store: &SqlStore) -> anyhow::Result<App> {
     let blobs: Arc<dyn BlobStore> = match config.storage()? {
         Storage::Files(dir) => Arc::new(FsBlobStore::open(dir).context("opening the blob directory")?),
         Storage::S3(url) => {
@@ -60,9 +90,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(App, SqlStore, Option
         inline_active_content: config.inline_active_content,
         ..Settings::default()
     };
-    let app = App::new(Arc::new(store.clone()), blobs, Arc::new(StandardProbe), settings);
-    let outcome = app.bootstrap(config.bootstrap_token.as_deref()).await.context("bootstrapping")?;
-    Ok((app, store, outcome))
+    Ok(App::new(Arc::new(store.clone()), blobs, Arc::new(StandardProbe), settings))
 }
 
 impl Server {

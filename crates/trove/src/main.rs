@@ -64,11 +64,11 @@ enum Command {
     /// Administer users from the server's machine, with the server's
     /// configuration: the way back in when the only token is lost.
     Admin {
-        /// TOML configuration file.
-        #[arg(long, env = "TROVE_CONFIG")]
+        /// TOML configuration file (the server's).
+        #[arg(long, env = "TROVE_CONFIG", global = true)]
         config: Option<PathBuf>,
-        /// Data directory [default: ./trove-data; env TROVE_DATA_DIR].
-        #[arg(long)]
+        /// Data directory (the server's) [default: ./trove-data; env TROVE_DATA_DIR].
+        #[arg(long, global = true)]
         data_dir: Option<PathBuf>,
         #[command(subcommand)]
         action: AdminAction,
@@ -182,7 +182,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Admin { config, data_dir, action } => {
             let config = Config::load(config.as_deref(), Overrides { listen: None, data_dir })?;
-            let (app, store, _) = trove::build_app(&config).await?;
+            let (app, store) = trove::open_deployment(&config).await?;
             let outcome = match action {
                 AdminAction::CreateUser { email, name, role } => {
                     app.operator_create_user(&email, &name, &role).await.map(|(u, s)| (u, "set-up token", s))

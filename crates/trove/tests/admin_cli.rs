@@ -13,11 +13,12 @@ use support::process::{serve, trove_command};
 
 const TOKEN: &str = "admin-cli-bootstrap-token-0123456789abcdef";
 
-/// Runs `trove admin <args>` on `dir`; returns success, stdout and stderr.
+/// Runs `trove admin <args>` with `--data-dir dir` after them (it may stand
+/// before or after the subcommand); returns success, stdout and stderr.
 async fn admin(dir: &Path, args: &[&str]) -> (bool, String, String) {
     let mut cmd = trove_command();
-    cmd.arg("admin").arg("--data-dir").arg(dir).args(args);
-    cmd.env("TROVE_BOOTSTRAP_TOKEN", TOKEN).env("RUST_LOG", "warn");
+    cmd.arg("admin").args(args).arg("--data-dir").arg(dir);
+    cmd.env("RUST_LOG", "warn").env_remove("RUST_BACKTRACE");
     cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).kill_on_drop(true);
     let out = cmd.output().await.expect("running trove admin");
     (
@@ -40,7 +41,14 @@ fn secret(stdout: &str, prefix: &str) -> String {
 #[tokio::test]
 async fn admin_issues_tokens_set_up_links_and_users_from_the_machine() {
     let dir = tempfile::tempdir().unwrap();
-    // On a fresh directory the organization is created first, so the way in exists.
+    // Nothing there yet: the command refuses rather than start a second, empty deployment.
+    let (ok, out, err) = admin(dir.path(), &["issue-token", "--email", "admin@localhost"]).await;
+    assert!(!ok, "{out}");
+    assert!(err.contains("there is no Trove deployment"), "{err}");
+    assert!(!dir.path().join("trove.db").exists(), "nothing was created");
+
+    // With the server running on the directory, alongside it.
+    let server = serve(dir.path(), TOKEN).await;
     let (ok, out, err) = admin(dir.path(), &["issue-token", "--email", "admin@localhost"]).await;
     assert!(ok, "{out}{err}");
     let token = secret(&out, "trove_");
@@ -53,7 +61,6 @@ async fn admin_issues_tokens_set_up_links_and_users_from_the_machine() {
     assert!(!ok, "{out}");
     assert!(err.contains("user_not_found"), "{err}");
 
-    let server = serve(dir.path(), TOKEN).await;
     let http = reqwest::Client::new();
     let me: Value = http
         .get(format!("{}/api/users/me", server.base))

@@ -33,6 +33,8 @@ impl From<Member> for MemberView {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MemberEnvelope {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
     pub member: MemberView,
 }
 
@@ -87,7 +89,7 @@ pub async fn get_member(
     ApiPath((space, user)): ApiPath<(String, String)>,
     ApiQuery(_no_query): ApiQuery<NoQuery>,
 ) -> ApiResult<Json<MemberEnvelope>> {
-    Ok(Json(MemberEnvelope { member: s.app.get_member(&space, &user).await?.into() }))
+    Ok(Json(MemberEnvelope { notice: None, member: s.app.get_member(&space, &user).await?.into() }))
 }
 
 #[utoipa::path(put, path = "/api/spaces/{space}/members/{user}", tag = "people",
@@ -101,7 +103,7 @@ pub async fn set_member(
     ApiJson(b): ApiJson<SetMemberBody>,
 ) -> ApiResult<Json<MemberEnvelope>> {
     let member = s.app.set_member(&who, &space, &user, &b.roles).await?;
-    Ok(Json(MemberEnvelope { member: member.into() }))
+    Ok(Json(MemberEnvelope { notice: Some("Member roles set.".into()), member: member.into() }))
 }
 
 #[utoipa::path(delete, path = "/api/spaces/{space}/members/{user}", tag = "people",
@@ -128,7 +130,7 @@ pub async fn transfer_ownership(
     ApiJson(b): ApiJson<TransferBody>,
 ) -> ApiResult<Json<MemberEnvelope>> {
     let member = s.app.transfer_ownership(&who, &space, &b.user_uid).await?;
-    Ok(Json(MemberEnvelope { member: member.into() }))
+    Ok(Json(MemberEnvelope { notice: Some("Ownership transferred.".into()), member: member.into() }))
 }
 
 #[utoipa::path(get, path = "/api/spaces/{space}/delivery_tokens", tag = "people", params(("space" = String, Path)),
@@ -140,7 +142,7 @@ pub async fn list_delivery_tokens(
     ApiQuery(_no_query): ApiQuery<NoQuery>,
 ) -> ApiResult<Json<TokensEnvelope>> {
     let tokens = s.app.list_delivery_tokens(&space).await?;
-    Ok(Json(TokensEnvelope { tokens: tokens.into_iter().map(|t| TokenView::new(t, None)).collect() }))
+    Ok(Json(TokensEnvelope::new(tokens)))
 }
 
 #[utoipa::path(post, path = "/api/spaces/{space}/delivery_tokens", tag = "people", params(("space" = String, Path)),
@@ -154,7 +156,13 @@ pub async fn create_delivery_token(
     ApiJson(b): ApiJson<DeliveryTokenBody>,
 ) -> ApiResult<(StatusCode, Json<TokenEnvelope>)> {
     let (token, secret) = s.app.create_delivery_token(&who, &space, b.name, b.expires_at).await?;
-    Ok((StatusCode::CREATED, Json(TokenEnvelope { token: TokenView::new(token, Some(secret)) })))
+    Ok((
+        StatusCode::CREATED,
+        Json(TokenEnvelope {
+            notice: Some("Delivery token created; its secret is shown only now.".into()),
+            token: TokenView::new(token, Some(secret)),
+        }),
+    ))
 }
 
 #[utoipa::path(delete, path = "/api/spaces/{space}/delivery_tokens/{token}", tag = "people",

@@ -130,12 +130,15 @@ impl From<OrgRole> for OrgRoleView {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrgRoleEnvelope {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
     pub role: OrgRoleView,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrgRolesEnvelope {
     pub roles: Vec<OrgRoleView>,
+    pub count: i64,
 }
 
 fn org_input(b: OrgRoleBody) -> OrgRoleInput {
@@ -150,7 +153,8 @@ pub async fn list_org_roles(
     ApiQuery(_no_query): ApiQuery<NoQuery>,
 ) -> ApiResult<Json<OrgRolesEnvelope>> {
     let roles = s.app.list_org_roles().await?;
-    Ok(Json(OrgRolesEnvelope { roles: roles.into_iter().map(OrgRoleView::from).collect() }))
+    let count = roles.len() as i64;
+    Ok(Json(OrgRolesEnvelope { roles: roles.into_iter().map(OrgRoleView::from).collect(), count }))
 }
 
 #[utoipa::path(post, path = "/api/roles", tag = "people", request_body = NewOrgRoleBody,
@@ -165,7 +169,7 @@ pub async fn create_org_role(
     let input =
         OrgRoleInput { name: Some(b.name), description: Some(b.description), permissions: Some(b.permissions.into()) };
     let role = s.app.save_org_role(&who, None, input).await?;
-    Ok((StatusCode::CREATED, Json(OrgRoleEnvelope { role: role.into() })))
+    Ok((StatusCode::CREATED, Json(OrgRoleEnvelope { notice: Some("Role created.".into()), role: role.into() })))
 }
 
 #[utoipa::path(get, path = "/api/roles/{role}", tag = "people", params(("role" = String, Path)),
@@ -176,7 +180,7 @@ pub async fn get_org_role(
     ApiPath(uid): ApiPath<String>,
     ApiQuery(_no_query): ApiQuery<NoQuery>,
 ) -> ApiResult<Json<OrgRoleEnvelope>> {
-    Ok(Json(OrgRoleEnvelope { role: s.app.get_org_role(&uid).await?.into() }))
+    Ok(Json(OrgRoleEnvelope { notice: None, role: s.app.get_org_role(&uid).await?.into() }))
 }
 
 #[utoipa::path(put, path = "/api/roles/{role}", tag = "people", params(("role" = String, Path)),
@@ -191,7 +195,7 @@ pub async fn update_org_role(
     ApiJson(b): ApiJson<OrgRoleBody>,
 ) -> ApiResult<Json<OrgRoleEnvelope>> {
     let role = s.app.save_org_role(&who, Some(&uid), org_input(b)).await?;
-    Ok(Json(OrgRoleEnvelope { role: role.into() }))
+    Ok(Json(OrgRoleEnvelope { notice: Some("Role updated.".into()), role: role.into() }))
 }
 
 #[utoipa::path(delete, path = "/api/roles/{role}", tag = "people", params(("role" = String, Path)),
@@ -317,12 +321,15 @@ impl From<SpaceRole> for SpaceRoleView {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SpaceRoleEnvelope {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
     pub role: SpaceRoleView,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SpaceRolesEnvelope {
     pub roles: Vec<SpaceRoleView>,
+    pub count: i64,
 }
 
 fn space_input(b: SpaceRoleBody, current: Option<&SpaceRole>) -> SpaceRoleInput {
@@ -376,7 +383,8 @@ pub async fn list_space_roles(
     ApiQuery(_no_query): ApiQuery<NoQuery>,
 ) -> ApiResult<Json<SpaceRolesEnvelope>> {
     let roles = s.app.list_space_roles(&space).await?;
-    Ok(Json(SpaceRolesEnvelope { roles: roles.into_iter().map(SpaceRoleView::from).collect() }))
+    let count = roles.len() as i64;
+    Ok(Json(SpaceRolesEnvelope { roles: roles.into_iter().map(SpaceRoleView::from).collect(), count }))
 }
 
 #[utoipa::path(post, path = "/api/spaces/{space}/roles", tag = "people", params(("space" = String, Path)),
@@ -398,7 +406,7 @@ pub async fn create_space_role(
         locales: Some(b.locales),
     };
     let role = s.app.save_space_role(&who, &space, None, space_input(body, None)).await?;
-    Ok((StatusCode::CREATED, Json(SpaceRoleEnvelope { role: role.into() })))
+    Ok((StatusCode::CREATED, Json(SpaceRoleEnvelope { notice: Some("Role created.".into()), role: role.into() })))
 }
 
 #[utoipa::path(get, path = "/api/spaces/{space}/roles/{role}", tag = "people",
@@ -410,7 +418,7 @@ pub async fn get_space_role(
     ApiPath((space, uid)): ApiPath<(String, String)>,
     ApiQuery(_no_query): ApiQuery<NoQuery>,
 ) -> ApiResult<Json<SpaceRoleEnvelope>> {
-    Ok(Json(SpaceRoleEnvelope { role: s.app.get_space_role(&space, &uid).await?.into() }))
+    Ok(Json(SpaceRoleEnvelope { notice: None, role: s.app.get_space_role(&space, &uid).await?.into() }))
 }
 
 #[utoipa::path(put, path = "/api/spaces/{space}/roles/{role}", tag = "people",
@@ -426,7 +434,7 @@ pub async fn update_space_role(
 ) -> ApiResult<Json<SpaceRoleEnvelope>> {
     let current = s.app.get_space_role(&space, &uid).await?;
     let role = s.app.save_space_role(&who, &space, Some(&uid), space_input(b, Some(&current))).await?;
-    Ok(Json(SpaceRoleEnvelope { role: role.into() }))
+    Ok(Json(SpaceRoleEnvelope { notice: Some("Role updated.".into()), role: role.into() }))
 }
 
 #[utoipa::path(delete, path = "/api/spaces/{space}/roles/{role}", tag = "people",

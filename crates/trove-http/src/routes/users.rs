@@ -68,6 +68,8 @@ impl From<User> for UserView {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserEnvelope {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
     pub user: UserView,
     /// The secret of a one-time set-up link (`POST /api/session/setup`), only in
     /// the answer that made it.
@@ -103,7 +105,10 @@ pub async fn create_user(
 ) -> ApiResult<(StatusCode, Json<UserEnvelope>)> {
     let input = NewUserInput { email: b.email, name: b.name, password: b.password, org_role: b.org_role };
     let (user, setup_token) = s.app.create_user(&who, input).await?;
-    Ok((StatusCode::CREATED, Json(UserEnvelope { user: user.into(), setup_token })))
+    Ok((
+        StatusCode::CREATED,
+        Json(UserEnvelope { notice: Some("User created.".into()), user: user.into(), setup_token }),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/users/{user}", tag = "people", params(("user" = String, Path)),
@@ -116,7 +121,7 @@ pub async fn get_user(
 ) -> ApiResult<Json<UserEnvelope>> {
     let uid = if uid == "me" { who.user_uid.clone() } else { uid };
     let user = s.app.get_user(&who, &uid).await?;
-    Ok(Json(UserEnvelope { user: user.into(), setup_token: None }))
+    Ok(Json(UserEnvelope { notice: None, user: user.into(), setup_token: None }))
 }
 
 #[utoipa::path(put, path = "/api/users/{user}", tag = "people", params(("user" = String, Path)),
@@ -133,7 +138,7 @@ pub async fn update_user(
     let uid = if uid == "me" { who.user_uid.clone() } else { uid };
     let patch = UserPatch { name: b.name, org_role: b.org_role, disabled: b.disabled, password: b.password };
     let user = s.app.update_user(&who, &uid, patch).await?;
-    Ok(Json(UserEnvelope { user: user.into(), setup_token: None }))
+    Ok(Json(UserEnvelope { notice: Some("User updated.".into()), user: user.into(), setup_token: None }))
 }
 
 #[utoipa::path(delete, path = "/api/users/{user}", tag = "people", params(("user" = String, Path)),
@@ -159,7 +164,14 @@ pub async fn reset_user(
 ) -> ApiResult<(StatusCode, Json<UserEnvelope>)> {
     let secret = s.app.reset_user(&who, &uid).await?;
     let user = s.app.get_user(&who, &uid).await?;
-    Ok((StatusCode::CREATED, Json(UserEnvelope { user: user.into(), setup_token: Some(secret) })))
+    Ok((
+        StatusCode::CREATED,
+        Json(UserEnvelope {
+            notice: Some("Set-up link created.".into()),
+            user: user.into(),
+            setup_token: Some(secret),
+        }),
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -216,12 +228,22 @@ impl TokenView {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TokenEnvelope {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
     pub token: TokenView,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TokensEnvelope {
     pub tokens: Vec<TokenView>,
+    pub count: i64,
+}
+
+impl TokensEnvelope {
+    pub fn new(tokens: Vec<Token>) -> Self {
+        let count = tokens.len() as i64;
+        TokensEnvelope { tokens: tokens.into_iter().map(|t| TokenView::new(t, None)).collect(), count }
+    }
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -243,7 +265,7 @@ pub async fn list_tokens(
     let given = |v: &Option<String>| v.as_deref().filter(|v| !v.is_empty()).map(str::to_owned);
     let (user, space) = (given(&q.user_uid), given(&q.space_uid));
     let tokens = s.app.list_tokens(&who, user.as_deref(), space.as_deref()).await?;
-    Ok(Json(TokensEnvelope { tokens: tokens.into_iter().map(|t| TokenView::new(t, None)).collect() }))
+    Ok(Json(TokensEnvelope::new(tokens)))
 }
 
 #[utoipa::path(post, path = "/api/tokens", tag = "people", request_body = CreateTokenBody,
@@ -262,7 +284,13 @@ pub async fn create_token(
         expires_at: b.expires_at,
     };
     let (token, secret) = s.app.create_token(&who, input).await?;
-    Ok((StatusCode::CREATED, Json(TokenEnvelope { token: TokenView::new(token, Some(secret)) })))
+    Ok((
+        StatusCode::CREATED,
+        Json(TokenEnvelope {
+            notice: Some("Token created; its secret is shown only now.".into()),
+            token: TokenView::new(token, Some(secret)),
+        }),
+    ))
 }
 
 #[utoipa::path(delete, path = "/api/tokens/{token}", tag = "people", params(("token" = String, Path)),
