@@ -209,6 +209,11 @@ impl App {
                 }
                 self.presented(&*self.model(scope).await?, scope, a).await
             }
+            // Which languages an asset has is said only to those who may read every
+            // asset: for others it might be one they may not know of.
+            None if !matches!(scope.require(Action::AssetRead), Ok(crate::access::Allowance::All)) => {
+                Err(asset_not_found(uid))
+            }
             None => Err(self.not_in_chain(scope, uid).await?.1),
         }
     }
@@ -240,10 +245,12 @@ impl App {
         locales: ListFilter,
         page: PageRequest,
     ) -> Result<Page<Asset>> {
-        if let FolderFilter::In(Some(f)) = &folder
-            && self.meta.get_folder(&scope.space_uid, &scope.workspace_uid, f).await?.is_none()
-        {
-            return Err(Error::not_found("folder_not_found", format!("folder {f} does not exist")));
+        if let FolderFilter::In(Some(f)) = &folder {
+            // A folder the caller may not see answers as a missing one.
+            self.check_folder(scope, Action::FolderRead, f).await?;
+            if self.meta.get_folder(&scope.space_uid, &scope.workspace_uid, f).await?.is_none() {
+                return Err(Error::not_found("folder_not_found", format!("folder {f} does not exist")));
+            }
         }
         let mut filter = AssetFilter::folder(folder);
         filter.permitted = self.permitted(scope, Action::AssetRead).await?;

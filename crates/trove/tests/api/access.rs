@@ -144,6 +144,9 @@ async fn a_folder_restricted_reader_sees_exactly_its_folders_in_lists_counts_and
     assert_eq!(page["count"], 3);
     let (_, in_folder) = r.get(&format!("{a}/assets?folder={brand}")).await;
     assert_eq!(uids(&in_folder, "assets"), vec![a1.clone()]);
+    // A folder outside its reach is as missing as one that does not exist.
+    let (st, body) = r.get(&format!("{a}/assets?folder={other}")).await;
+    assert_error(st, &body, StatusCode::NOT_FOUND, "folder_not_found");
     let (st, trash) = r.get(&format!("{a}/trash")).await;
     assert_eq!(st, StatusCode::OK, "{trash}");
     assert_eq!(uids(&trash, "items"), vec![a5.clone()]);
