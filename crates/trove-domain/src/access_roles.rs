@@ -197,6 +197,15 @@ impl CustomRole {
                 }
             }
         }
+        // Each named UID becomes a bound parameter of the queries the role narrows.
+        let named: usize = self.rules.iter().map(|r| r.assets.len() + r.folders.len()).sum();
+        if named > MAX_NAMED {
+            problems
+                .push(("rules".into(), format!("name at most {MAX_NAMED} assets and folders in all (use folders)")));
+        }
+        if self.rules.len() > MAX_RULES || self.locales.len() > MAX_RULES || self.workspaces.len() > MAX_RULES {
+            problems.push(("rules".into(), format!("at most {MAX_RULES} rules, language rules and workspaces each")));
+        }
         let mut seen = BTreeSet::new();
         for (i, l) in self.locales.iter().enumerate() {
             if !seen.insert((l.code.as_str(), l.exception)) {
@@ -213,6 +222,12 @@ impl CustomRole {
         Err(e)
     }
 }
+
+/// The most assets and folders a custom role's rules may name in all.
+pub const MAX_NAMED: usize = 1000;
+
+/// The most rules, language rules and workspaces of one custom role.
+pub const MAX_RULES: usize = 100;
 
 /// What a space role is.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -154,3 +154,14 @@ fn role_definitions_are_checked() {
     assert!(e.fields.contains_key("rules[0].assets"));
     assert!(e.fields.contains_key("rules[0].acl"));
 }
+
+#[test]
+fn a_role_names_a_bounded_number_of_items() {
+    let many: Vec<String> = (0..=MAX_NAMED).map(|i| format!("am{i}")).collect();
+    let big = CustomRole {
+        workspaces: vec!["main".into()],
+        rules: vec![Rule { module: Module::Asset, assets: many, folders: Vec::new(), acl: Acl::ALL, exception: false }],
+        locales: Vec::new(),
+    };
+    assert!(big.check().expect_err("refused").fields.contains_key("rules"));
+}
