@@ -172,6 +172,15 @@ impl TestServer {
         json(resp).await
     }
 
+    /// Uploads `name` (its own name as its bytes) into `folder` (the root if
+    /// `None`), asserting success; returns the asset's UID.
+    pub async fn upload_into(&self, space: &str, name: &str, folder: Option<&str>) -> String {
+        let fields: Vec<(&str, &str)> = folder.map(|f| vec![("parent_uid", f)]).unwrap_or_default();
+        let (status, body) = self.upload(space, name, name.as_bytes(), &fields).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["asset"]["uid"].as_str().expect("asset uid").to_owned()
+    }
+
     /// Uploads and returns the asset JSON, asserting success.
     pub async fn upload_ok(&self, space: &str, name: &str, bytes: &[u8]) -> Value {
         let (status, body) = self.upload(space, name, bytes, &[]).await;

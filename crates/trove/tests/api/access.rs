@@ -21,20 +21,13 @@ fn sorted(mut v: Vec<String>) -> Vec<String> {
     v
 }
 
-async fn upload_into(s: &TestServer, space: &str, name: &str, folder: Option<&str>) -> String {
-    let fields: Vec<(&str, &str)> = folder.map(|f| vec![("parent_uid", f)]).unwrap_or_default();
-    let (st, body) = s.upload(space, name, name.as_bytes(), &fields).await;
-    assert_eq!(st, StatusCode::CREATED, "{body}");
-    body["asset"]["uid"].as_str().expect("uid").to_owned()
-}
-
 #[tokio::test]
 async fn a_vendor_may_only_upload_into_its_folder_and_learns_nothing() {
     let s = TestServer::start().await;
     let space = s.create_space("Sneakers").await;
     let incoming = s.create_folder(&space, "incoming", None).await;
     let final_ = s.create_folder(&space, "final", None).await;
-    let secret = upload_into(&s, &space, "secret.txt", Some(&final_)).await;
+    let secret = s.upload_into(&space, "secret.txt", Some(&final_)).await;
     let (st, _) = s.send_json(Method::POST, &format!("/api/spaces/{space}/workspaces"), json!({"uid": "draft", "name": "Draft"})).await;
     assert_eq!(st, StatusCode::CREATED);
     let vendor_role = s
@@ -114,11 +107,11 @@ async fn a_folder_restricted_reader_sees_exactly_its_folders_in_lists_counts_and
     let brand = s.create_folder(&space, "brand", None).await;
     let sub = s.create_folder(&space, "logos", Some(&brand)).await;
     let other = s.create_folder(&space, "legal", None).await;
-    let a1 = upload_into(&s, &space, "a1.txt", Some(&brand)).await;
-    let a2 = upload_into(&s, &space, "a2.txt", Some(&sub)).await;
-    let a3 = upload_into(&s, &space, "a3.txt", Some(&other)).await;
-    let a4 = upload_into(&s, &space, "a4.txt", None).await;
-    let a5 = upload_into(&s, &space, "a5.txt", Some(&sub)).await;
+    let a1 = s.upload_into(&space, "a1.txt", Some(&brand)).await;
+    let a2 = s.upload_into(&space, "a2.txt", Some(&sub)).await;
+    let a3 = s.upload_into(&space, "a3.txt", Some(&other)).await;
+    let a4 = s.upload_into(&space, "a4.txt", None).await;
+    let a5 = s.upload_into(&space, "a5.txt", Some(&sub)).await;
     let role = s
         .create_role(
             &space,

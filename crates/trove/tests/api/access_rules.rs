@@ -7,13 +7,6 @@ use serde_json::json;
 
 use crate::common::{TestServer, assert_error};
 
-async fn upload_into(s: &TestServer, space: &str, name: &str, folder: Option<&str>) -> String {
-    let fields: Vec<(&str, &str)> = folder.map(|f| vec![("parent_uid", f)]).unwrap_or_default();
-    let (st, body) = s.upload(space, name, name.as_bytes(), &fields).await;
-    assert_eq!(st, StatusCode::CREATED, "{body}");
-    body["asset"]["uid"].as_str().expect("uid").to_owned()
-}
-
 #[tokio::test]
 async fn changing_users_never_reaches_an_account_with_more_rights() {
     let s = TestServer::start().await;
@@ -47,9 +40,9 @@ async fn a_role_holds_in_its_own_workspaces_only_and_exceptions_hold_for_folders
     let open = s.create_folder(&space, "open", None).await;
     let closed = s.create_folder(&space, "closed", None).await;
     let inner = s.create_folder(&space, "inner", Some(&open)).await;
-    let in_open = upload_into(&s, &space, "o.txt", Some(&open)).await;
-    let in_inner = upload_into(&s, &space, "i.txt", Some(&inner)).await;
-    let _in_closed = upload_into(&s, &space, "c.txt", Some(&closed)).await;
+    let in_open = s.upload_into(&space, "o.txt", Some(&open)).await;
+    let in_inner = s.upload_into(&space, "i.txt", Some(&inner)).await;
+    let _in_closed = s.upload_into(&space, "c.txt", Some(&closed)).await;
     let (st, _) = s.send_json(Method::POST, &format!("{a}/workspaces"), json!({"uid": "draft", "name": "Draft"})).await;
     assert_eq!(st, StatusCode::CREATED);
     let main_reader = s
@@ -114,7 +107,7 @@ async fn a_language_refused_stays_refused_through_a_fallback() {
         .send_json(Method::PUT, &format!("{a}/workspaces/main/languages"), json!({"languages": ["en-us", "fr-fr", "fr-ca"]}))
         .await;
     assert_eq!(st, StatusCode::OK);
-    let uid = upload_into(&s, &space, "l.txt", None).await;
+    let uid = s.upload_into(&space, "l.txt", None).await;
     let (st, _) = s.send_json(Method::PUT, &format!("{a}/assets/{uid}?locale=fr-fr"), json!({"title": "Secret FR"})).await;
     assert_eq!(st, StatusCode::OK);
     let role = s

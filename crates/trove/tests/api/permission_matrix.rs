@@ -55,21 +55,14 @@ struct Fixture {
     a_other: String,
 }
 
-async fn upload(s: &TestServer, space: &str, name: &str, folder: Option<&str>) -> String {
-    let fields: Vec<(&str, &str)> = folder.map(|f| vec![("parent_uid", f)]).unwrap_or_default();
-    let (st, body) = s.upload(space, name, name.as_bytes(), &fields).await;
-    assert_eq!(st, StatusCode::CREATED, "{body}");
-    body["asset"]["uid"].as_str().expect("uid").to_owned()
-}
-
 #[tokio::test]
 async fn every_route_answers_every_caller_as_the_table_says() {
     let s = TestServer::start().await;
     let space = s.create_space("Matrix").await;
     let brand = s.create_folder(&space, "brand", None).await;
     let incoming = s.create_folder(&space, "incoming", None).await;
-    let a_brand = upload(&s, &space, "brand.txt", Some(&brand)).await;
-    let a_other = upload(&s, &space, "other.txt", None).await;
+    let a_brand = s.upload_into(&space, "brand.txt", Some(&brand)).await;
+    let a_other = s.upload_into(&space, "other.txt", None).await;
     let (st, _) = s.send_json(Method::POST, "/api/languages", json!({"code": "fr-fr"})).await;
     assert_eq!(st, StatusCode::CREATED);
     let (st, _) = s
@@ -171,7 +164,7 @@ async fn every_route_answers_every_caller_as_the_table_says() {
                 .replace("{a_other}", &f.a_other)
                 .replace("{n}", &n.to_string());
             if path.contains("{fresh}") {
-                path = path.replace("{fresh}", &upload(&s, &f.space, &format!("fresh{n}.txt"), None).await);
+                path = path.replace("{fresh}", &s.upload_into(&f.space, &format!("fresh{n}.txt"), None).await);
             }
             let mut req = c.req(r.method.clone(), &path);
             req = match &r.body {
@@ -213,7 +206,7 @@ async fn a_valid_token_of_another_space_succeeds_nowhere_in_this_one() {
     let mine = s.create_space("Mine").await;
     let theirs = s.create_space("Theirs").await;
     let folder = s.create_folder(&mine, "f", None).await;
-    let asset = upload(&s, &mine, "a.txt", Some(&folder)).await;
+    let asset = s.upload_into(&mine, "a.txt", Some(&folder)).await;
     let (st, body) = s
         .send_json(Method::POST, "/api/tokens", json!({"name": "theirs", "space_uid": theirs, "role_uid": "space_admin"}))
         .await;
